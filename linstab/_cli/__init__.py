@@ -1,0 +1,1 @@
+"""Subcommands of the ``linstab`` command line (one module each, see :mod:`linstab.cli`)."""

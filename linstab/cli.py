@@ -1,0 +1,60 @@
+"""The ``linstab`` command line.
+
+Each subcommand lives in ``linstab/_cli/<name>.py`` and exposes ``register(subparsers)``, which
+adds its parser and sets ``func`` to a callable taking the parsed arguments and returning an exit
+code. Errors that linstab raises on purpose print one line to stderr and exit non-zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+__all__ = ["main", "build_parser"]
+
+# subcommand modules under linstab/_cli/, in the order --help lists them
+_COMMANDS = (
+    "analyze",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand registered."""
+    from linstab import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="linstab",
+        description="Linear stability analysis of biological circuits: symbolic derivations, "
+        "numeric kernels and interactive stability diagrams.",
+    )
+    parser.add_argument("--version", action="version", version=f"linstab {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in _COMMANDS:
+        importlib.import_module(f"linstab._cli.{name}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "func", None) is None:
+        parser.print_help(sys.stderr)
+        return 2
+    from linstab._errors import LinstabError
+
+    try:
+        return int(args.func(args) or 0)
+    except (LinstabError, ValueError, TypeError, FileNotFoundError, ImportError, KeyError) as exc:
+        msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"linstab {args.command}: error: {msg}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:  # pragma: no cover - interactive
+        print("linstab: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,485 @@
+"""The :class:`Model`: a system of ODEs ``dx/dt = f(x; p)`` held as SymPy expressions.
+
+A model comes from a TOML file, a built-in name (``data/models/*.toml``), or a dict of strings or
+SymPy expressions. Loading parses every expression with :func:`linstab._parse.parse_expr`, which
+never executes code from the file.
+
+TOML layout::
+
+    name = "repressilator"
+    title = "Protein-only repressilator (dimensionless)"   # optional
+    [variables]              # optional; domain = "real" (default) | "nonnegative" | "positive"
+    x1 = { domain = "nonnegative" }
+    [parameters]             # a number, or a table with value and domain
+    beta = { value = 10.0, domain = "positive" }
+    n = 3.0
+    [equations]              # d(name)/dt = expression; the keys are the state variables, in order
+    x1 = "beta/(1 + x3**n) - x1"
+"""
+
+from __future__ import annotations
+
+import difflib
+import keyword
+import math
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import sympy as sp
+
+from linstab._errors import ModelError, ParameterError
+from linstab._parse import CONSTANTS, FUNCTIONS, parse_expr
+
+if TYPE_CHECKING:
+    from linstab.num._kernels import Kernel
+
+__all__ = ["Model", "load_model", "builtin_models", "DOMAINS"]
+
+#: Domains a variable or parameter may be declared in, with the SymPy assumptions they carry.
+DOMAINS: Mapping[str, Mapping[str, bool]] = {
+    "real": {"real": True},
+    "nonnegative": {"nonnegative": True},
+    "positive": {"positive": True},
+}
+
+_BUILTIN_DIR = Path(__file__).parent / "data" / "models"
+_TOP_KEYS = {"name", "title", "description", "reference", "variables", "parameters", "equations"}
+
+
+def builtin_models() -> list[str]:
+    """Names of the built-in models, loadable with :func:`load_model`.
+
+    Examples
+    --------
+    >>> "repressilator" in builtin_models()
+    True
+    """
+    return sorted(p.stem for p in _BUILTIN_DIR.glob("*.toml"))
+
+
+@dataclass(frozen=True)
+class Model:
+    """A system ``dx/dt = f(x; p)`` with named state variables and parameters.
+
+    Build one with :func:`load_model` (or :meth:`from_file`, :meth:`from_builtin`,
+    :meth:`from_dict`) rather than directly.
+
+    Attributes
+    ----------
+    name
+        Short identifier.
+    variables
+        State variables, in the order of the equations.
+    parameters
+        Parameters, in file order.
+    rhs
+        Right-hand sides ``f_i``, one per variable.
+    values
+        ``(name, value)`` pairs of the parameters' numeric values (``None`` where none is set).
+    domains
+        ``(name, domain)`` pairs for variables and parameters (see :data:`DOMAINS`).
+    title
+        Human-readable title.
+    source
+        Where the model came from (a path, ``builtin:NAME`` or ``dict``).
+
+    Examples
+    --------
+    >>> m = load_model("repressilator")
+    >>> m.variable_names, m.parameter_values
+    (('x1', 'x2', 'x3'), {'beta': 10.0, 'n': 3.0})
+    >>> m.jacobian()[0, 2]
+    -beta*n*x3**(n - 1)/(x3**n + 1)**2
+    """
+
+    name: str
+    variables: tuple[sp.Symbol, ...]
+    parameters: tuple[sp.Symbol, ...]
+    rhs: tuple[sp.Expr, ...]
+    values: tuple[tuple[str, float | None], ...]
+    domains: tuple[tuple[str, str], ...]
+    title: str = ""
+    source: str = "dict"
+    reference: str = ""
+    _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
+
+    # ----------------------------------------------------------------- constructors
+    @classmethod
+    def from_file(cls, path: str | Path) -> Model:
+        """Load a model from a TOML file (see the module docstring for the layout)."""
+        path = Path(path)
+        if not path.is_file():
+            raise ModelError(f"model file {str(path)!r} does not exist (or is not a file)")
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ModelError(f"{path}: TOML syntax error: {exc}") from None
+        except UnicodeDecodeError as exc:
+            raise ModelError(f"{path}: not a UTF-8 text file ({exc.reason})") from None
+        return cls.from_dict(data, source=str(path))
+
+    @classmethod
+    def from_builtin(cls, name: str) -> Model:
+        """Load a built-in model by name (see :func:`builtin_models`)."""
+        path = _BUILTIN_DIR / f"{name}.toml"
+        if not path.is_file():
+            names = builtin_models()
+            close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+            hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+            raise ModelError(
+                f"no built-in model named {name!r}{hint} Built-in models: {', '.join(names)}. "
+                "To load a file, pass its path (ending in .toml)."
+            )
+        model = cls.from_file(path)
+        return replace(model, source=f"builtin:{name}")
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, source: str = "dict") -> Model:
+        """Build a model from a mapping laid out like the TOML file.
+
+        Equations and parameter values may be strings or SymPy expressions.
+
+        Examples
+        --------
+        >>> m = Model.from_dict({"name": "decay", "parameters": {"k": 2.0},
+        ...                      "equations": {"x": "-k*x"}})
+        >>> m.jacobian()
+        Matrix([[-k]])
+        """
+        return _build(data, source)
+
+    # ----------------------------------------------------------------- views
+    @property
+    def variable_names(self) -> tuple[str, ...]:
+        """Names of the state variables, in order."""
+        return tuple(v.name for v in self.variables)
+
+    @property
+    def parameter_names(self) -> tuple[str, ...]:
+        """Names of the parameters, in order."""
+        return tuple(p.name for p in self.parameters)
+
+    @property
+    def parameter_values(self) -> dict[str, float | None]:
+        """Numeric parameter values (``None`` where the model sets none)."""
+        return dict(self.values)
+
+    @property
+    def domain(self) -> dict[str, str]:
+        """Declared domain of every variable and parameter."""
+        return dict(self.domains)
+
+    @property
+    def n_vars(self) -> int:
+        """Number of state variables."""
+        return len(self.variables)
+
+    @cached_property
+    def symbols(self) -> dict[str, sp.Symbol]:
+        """Every variable and parameter symbol, by name."""
+        return {s.name: s for s in (*self.variables, *self.parameters)}
+
+    def symbol(self, name: str) -> sp.Symbol:
+        """The variable or parameter called ``name``, with a close-match hint if unknown."""
+        try:
+            return self.symbols[name]
+        except KeyError:
+            raise ParameterError(_unknown(name, self.symbols, f"model {self.name!r}")) from None
+
+    def parameter(self, name: str) -> sp.Symbol:
+        """The parameter called ``name`` (an error names the parameters if it is not one)."""
+        for p in self.parameters:
+            if p.name == name:
+                return p
+        what = "a state variable, not a parameter" if name in self.variable_names else None
+        if what:
+            raise ParameterError(f"{name!r} is {what} of model {self.name!r}; parameters: "
+                                 f"{', '.join(self.parameter_names) or 'none'}")
+        raise ParameterError(_unknown(name, dict.fromkeys(self.parameter_names), f"model {self.name!r}",
+                                      kind="parameter"))
+
+    @property
+    def f(self) -> sp.Matrix:
+        """The right-hand side as a column matrix."""
+        return sp.Matrix(self.rhs)
+
+    def jacobian(self) -> sp.Matrix:
+        """Symbolic Jacobian ``∂f_i/∂x_j``.
+
+        Examples
+        --------
+        >>> load_model("toggle_switch").jacobian().shape
+        (2, 2)
+        """
+        if "jacobian" not in self._cache:
+            # powsimp writes d(x**n)/dx as n*x**(n - 1), as textbooks do, rather than n*x**n/x,
+            # which would evaluate to nan at x = 0.
+            self._cache["jacobian"] = self.f.jacobian(self.variables).applyfunc(sp.powsimp)
+        return self._cache["jacobian"]
+
+    # ----------------------------------------------------------------- values
+    def with_values(self, values: Mapping[str, float] | None = None, /, **kwargs: float) -> Model:
+        """A copy with new numeric parameter values.
+
+        Examples
+        --------
+        >>> load_model("repressilator").with_values(beta=2.0).parameter_values["beta"]
+        2.0
+        """
+        new = {**(values or {}), **kwargs}
+        current = dict(self.values)
+        for name, value in new.items():
+            self.parameter(name)  # raises with a hint if unknown
+            current[name] = _as_float(value, f"model {self.name!r}: value of parameter {name!r}")
+        return replace(self, values=tuple(current.items()))
+
+    def numeric_values(self, overrides: Mapping[str, float] | None = None) -> dict[str, float]:
+        """Every parameter's numeric value (after ``overrides``); error if one is unset."""
+        model = self.with_values(overrides) if overrides else self
+        missing = [k for k, v in model.values if v is None]
+        if missing:
+            raise ParameterError(
+                f"model {self.name!r}: no value for parameter(s) {', '.join(missing)}; "
+                f"set them, e.g. --set {missing[0]}=1.0 or model.with_values({missing[0]}=1.0)"
+            )
+        return {k: float(v) for k, v in model.values}
+
+    def substituted(self, overrides: Mapping[str, float] | None = None) -> sp.Matrix:
+        """The right-hand side with every parameter replaced by its numeric value."""
+        vals = self.numeric_values(overrides)
+        return self.f.subs({self.symbols[k]: sp.Float(v) for k, v in vals.items()})
+
+    def parameter_vector(self, overrides: Mapping[str, float] | None = None) -> list[float]:
+        """Parameter values in the order of :attr:`parameters` (for the compiled kernels)."""
+        vals = self.numeric_values(overrides)
+        return [vals[p.name] for p in self.parameters]
+
+    # ----------------------------------------------------------------- numerics
+    def kernel(self, what: str = "rhs", *, backend: str = "numpy") -> Kernel:
+        """Compiled numeric kernel of the right-hand side or the Jacobian.
+
+        The kernel is called as ``kernel(x, p)`` with ``x[..., n_vars]`` and
+        ``p[..., n_params]``; leading dimensions broadcast (see :func:`linstab.num.compile_kernel`).
+
+        Examples
+        --------
+        >>> m = load_model("repressilator")
+        >>> J = m.kernel("jacobian")
+        >>> J([1.0, 1.0, 1.0], m.parameter_vector()).shape
+        (3, 3)
+        """
+        key = ("kernel", what, backend)
+        if key not in self._cache:
+            from linstab.num._kernels import compile_kernel
+
+            exprs = {"rhs": self.f, "jacobian": self.jacobian()}
+            if what not in exprs:
+                raise ValueError(f"kernel: `what` must be 'rhs' or 'jacobian', got {what!r}")
+            self._cache[key] = compile_kernel(exprs[what], [self.variables, self.parameters], backend=backend)
+        return self._cache[key]
+
+    # ----------------------------------------------------------------- export
+    def to_dict(self) -> dict[str, Any]:
+        """A plain mapping (strings and numbers) that :meth:`from_dict` reads back."""
+        dom = self.domain
+        return {
+            "name": self.name,
+            "title": self.title,
+            "variables": {v: {"domain": dom[v]} for v in self.variable_names},
+            "parameters": {k: {"value": v, "domain": dom[k]} if v is not None else {"domain": dom[k]}
+                           for k, v in self.values},
+            "equations": {v.name: str(e) for v, e in zip(self.variables, self.rhs)},
+        }
+
+    def __repr__(self) -> str:
+        eqs = "; ".join(f"d{v}/dt = {e}" for v, e in zip(self.variables, self.rhs))
+        return f"Model({self.name!r}: {eqs})"
+
+
+# --------------------------------------------------------------------- loading
+def load_model(model: Model | str | Path | Mapping[str, Any]) -> Model:
+    """A :class:`Model` from a model, a built-in name, a TOML path or a mapping.
+
+    Examples
+    --------
+    >>> load_model("toggle_switch").variable_names
+    ('u', 'v')
+    """
+    if isinstance(model, Model):
+        return model
+    if isinstance(model, Mapping):
+        return Model.from_dict(model)
+    if isinstance(model, Path) or (isinstance(model, str) and (
+            model.endswith(".toml") or "/" in model or "\\" in model or Path(model).is_file())):
+        return Model.from_file(model)
+    if isinstance(model, str):
+        return Model.from_builtin(model)
+    raise TypeError(
+        f"load_model: expected a Model, a built-in name, a path to a .toml file or a mapping, "
+        f"got {type(model).__name__}"
+    )
+
+
+def _unknown(name: str, known: Mapping[str, Any], where: str, *, kind: str = "symbol") -> str:
+    close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    return f"{where}: unknown {kind} {name!r}{hint} Known: {', '.join(known) or 'none'}"
+
+
+def _as_float(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, sp.Number)):
+        if isinstance(value, sp.Basic) and value.is_number:
+            value = complex(value)
+            if value.imag == 0:
+                return float(value.real)
+        raise ParameterError(f"{where} must be a number, got {value!r} ({type(value).__name__})")
+    out = float(value)
+    if not math.isfinite(out):
+        raise ParameterError(f"{where} must be finite, got {out}")
+    return out
+
+
+def _check_name(name: Any, where: str) -> str:
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ModelError(f"{where}: {name!r} is not a valid name (letters, digits and _, not starting with a digit)")
+    if name.startswith("_"):
+        raise ModelError(f"{where}: name {name!r} may not start with an underscore")
+    if keyword.iskeyword(name):
+        raise ModelError(f"{where}: {name!r} is a reserved word; rename it (e.g. {name}_)")
+    if name in FUNCTIONS or name in CONSTANTS:
+        raise ModelError(f"{where}: {name!r} is the name of a built-in function or constant; rename it")
+    return name
+
+
+def _domain_of(spec: Any, where: str, *, default: str = "real") -> str:
+    if spec is None:
+        return default
+    if not isinstance(spec, str) or spec not in DOMAINS:
+        raise ModelError(f"{where}: unknown domain {spec!r}; expected one of {', '.join(DOMAINS)}")
+    return spec
+
+
+def _table(data: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, Mapping):
+        raise ModelError(f"{where}: [{key}] must be a table, got {type(value).__name__}")
+    return value
+
+
+def _build(data: Mapping[str, Any], source: str) -> Model:
+    where = source
+    if not isinstance(data, Mapping):
+        raise TypeError(f"{where}: expected a mapping, got {type(data).__name__}")
+    unknown = set(data) - _TOP_KEYS
+    if unknown:
+        raise ModelError(f"{where}: unknown top-level key(s) {', '.join(sorted(map(str, unknown)))}; "
+                         f"expected some of {', '.join(sorted(_TOP_KEYS))}")
+    name = data.get("name", Path(source).stem if source not in ("dict",) else "model")
+    if not isinstance(name, str) or not name:
+        raise ModelError(f"{where}: `name` must be a non-empty string, got {name!r}")
+    equations = _table(data, "equations", where)
+    if not equations:
+        raise ModelError(f"{where}: no equations; add an [equations] table with one `x = \"...\"` per state variable")
+    var_specs = _table(data, "variables", where)
+    par_specs = _table(data, "parameters", where)
+
+    domains: dict[str, str] = {}
+    for vname in equations:
+        _check_name(vname, f"{where}: [equations]")
+    for vname, spec in var_specs.items():
+        _check_name(vname, f"{where}: [variables]")
+        if vname not in equations:
+            raise ModelError(f"{where}: [variables] {vname}: declared but has no equation in [equations]")
+        if isinstance(spec, str):
+            domains[vname] = _domain_of(spec, f"{where}: [variables] {vname}")
+        elif isinstance(spec, Mapping):
+            extra = set(spec) - {"domain", "description"}
+            if extra:
+                raise ModelError(f"{where}: [variables] {vname}: unknown key(s) {', '.join(sorted(extra))}")
+            domains[vname] = _domain_of(spec.get("domain"), f"{where}: [variables] {vname}")
+        else:
+            raise ModelError(f"{where}: [variables] {vname}: expected a table such as {{ domain = \"positive\" }}")
+    for vname in equations:
+        domains.setdefault(vname, "real")
+
+    values: dict[str, float | None] = {}
+    for pname, spec in par_specs.items():
+        _check_name(pname, f"{where}: [parameters]")
+        if pname in equations:
+            raise ModelError(f"{where}: {pname!r} is used both as a state variable and as a parameter; rename one")
+        pwhere = f"{where}: [parameters] {pname}"
+        if isinstance(spec, Mapping):
+            extra = set(spec) - {"value", "domain", "description"}
+            if extra:
+                raise ModelError(f"{pwhere}: unknown key(s) {', '.join(sorted(extra))}; expected value, domain")
+            domains[pname] = _domain_of(spec.get("domain"), pwhere)
+            raw = spec.get("value")
+        else:
+            domains[pname] = "real"
+            raw = spec
+        values[pname] = None if raw is None else _as_value(raw, pwhere)
+        if values[pname] is not None:
+            _check_in_domain(values[pname], domains[pname], pwhere)
+
+    symbols = {n: sp.Symbol(n, **DOMAINS[d]) for n, d in domains.items()}
+    variables = tuple(symbols[v] for v in equations)
+    parameters = tuple(symbols[p] for p in par_specs)
+
+    rhs = []
+    for vname, text in equations.items():
+        ewhere = f"{where}: [equations] {vname}"
+        if isinstance(text, sp.Basic):
+            expr = _rebind(text, symbols, ewhere)
+        elif isinstance(text, (int, float)) and not isinstance(text, bool):
+            expr = sp.sympify(text)
+        else:
+            expr = parse_expr(text, symbols, where=ewhere)
+        if not isinstance(expr, sp.Expr) or isinstance(expr, (sp.Tuple,)):
+            raise ModelError(f"{ewhere}: expected an algebraic expression, got {expr!r}")
+        rhs.append(expr)
+
+    title = data.get("title", "")
+    reference = data.get("reference", "")
+    for key, val in (("title", title), ("reference", reference)):
+        if not isinstance(val, str):
+            raise ModelError(f"{where}: `{key}` must be a string, got {type(val).__name__}")
+    return Model(
+        name=name,
+        variables=variables,
+        parameters=parameters,
+        rhs=tuple(rhs),
+        values=tuple(values.items()),
+        domains=tuple((n, domains[n]) for n in (*equations, *par_specs)),
+        title=title,
+        source=source,
+        reference=reference,
+    )
+
+
+def _as_value(raw: Any, where: str) -> float:
+    """A parameter value read from a model file (a bad one is an error of the file)."""
+    if isinstance(raw, str):
+        raise ModelError(f"{where}: value must be a number, got the string {raw!r}")
+    try:
+        return _as_float(raw, f"{where}: value")
+    except ParameterError as exc:
+        raise ModelError(str(exc)) from None
+
+
+def _check_in_domain(value: float, domain: str, where: str) -> None:
+    if (domain == "positive" and value <= 0) or (domain == "nonnegative" and value < 0):
+        raise ModelError(f"{where}: value {value} is outside its declared domain ({domain})")
+
+
+def _rebind(expr: sp.Basic, symbols: Mapping[str, sp.Symbol], where: str) -> sp.Basic:
+    """Replace a user's SymPy symbols by the model's (same names, the model's assumptions)."""
+    mapping = {}
+    for s in expr.free_symbols:
+        if s.name not in symbols:
+            raise ModelError(_unknown(s.name, symbols, where))
+        mapping[s] = symbols[s.name]
+    return expr.xreplace(mapping)
