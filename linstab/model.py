@@ -61,7 +61,7 @@ def builtin_models() -> list[str]:
     return sorted(p.stem for p in _BUILTIN_DIR.glob("*.toml"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Model:
     """A system ``dx/dt = f(x; p)`` with named state variables and parameters.
 

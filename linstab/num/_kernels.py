@@ -22,7 +22,7 @@ __all__ = ["Kernel", "compile_kernel", "BACKENDS"]
 BACKENDS = ("numpy", "torch")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Kernel:
     """A compiled expression array; call it with one array per argument group.
 
