@@ -1,3 +1,36 @@
 """Symbolic layer: Jacobians, fixed points, characteristic polynomials, Routh–Hurwitz, bifurcations."""
 
-__all__: list[str] = []
+from linstab.sym._charpoly import CharPoly, charpoly, eigenvalues, tidy
+from linstab.sym._classify import CLASSIFICATIONS, classify, is_stable
+from linstab.sym._fixed_points import (
+    FixedPoint,
+    ParametricFixedPoint,
+    fixed_points,
+    parametric_fixed_point,
+    parametric_fixed_points,
+    symmetries,
+)
+from linstab.sym._jacobian import hill_taylor, jacobian, linearize
+from linstab.sym._routh import RouthHurwitz, hurwitz_matrix, routh_hurwitz
+
+__all__ = [
+    "CLASSIFICATIONS",
+    "CharPoly",
+    "FixedPoint",
+    "ParametricFixedPoint",
+    "RouthHurwitz",
+    "charpoly",
+    "classify",
+    "eigenvalues",
+    "fixed_points",
+    "hill_taylor",
+    "hurwitz_matrix",
+    "is_stable",
+    "jacobian",
+    "linearize",
+    "parametric_fixed_point",
+    "parametric_fixed_points",
+    "routh_hurwitz",
+    "symmetries",
+    "tidy",
+]
