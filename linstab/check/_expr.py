@@ -1,0 +1,271 @@
+"""Scalar expressions: equivalence on the domain, and the diagnosis of common slips."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import sympy as sp
+
+from linstab.check._domain import Domain
+from linstab.check._numeric import all_close, close, symbolic_zero, values
+
+__all__ = ["Probe", "equivalent", "diagnose", "correct_message"]
+
+# Exponent slips tried on each power in the answer: e -> e + 1, e - 1, -e, 2e, e/2.
+_EXPONENT_SLIPS = (
+    lambda e: e - 1,
+    lambda e: e + 1,
+    lambda e: -e,
+    lambda e: 2 * e,
+    lambda e: e / 2,
+)
+
+
+@dataclass(frozen=True)
+class Probe:
+    """Random points of a domain, shared by every comparison in one check."""
+
+    domain: Domain
+    points: tuple[dict[sp.Symbol, sp.Float], ...]
+
+    @classmethod
+    def make(cls, domain: Domain, exprs: Sequence[sp.Basic], *, n_points: int, seed: int) -> Probe:
+        syms: set[sp.Symbol] = set()
+        for e in exprs:
+            syms |= {s for s in sp.sympify(e).free_symbols if isinstance(s, sp.Symbol)}
+        dom = domain.with_symbols(sorted(syms, key=lambda s: s.name))
+        return cls(dom, tuple(dom.sample(n_points, seed=seed)))
+
+    def values(self, expr: sp.Basic, *, first: int | None = None) -> list[complex | None]:
+        pts = self.points if first is None else self.points[:first]
+        return values(expr, pts)
+
+    def describe(self) -> str:
+        """A short description of the domain, e.g. ``beta > 0, n > 0``."""
+        parts = []
+        for s in self.domain.symbols:
+            if s.name in self.domain.ranges:
+                lo, hi = self.domain.ranges[s.name]
+                parts.append(f"{lo:g} < {s.name} < {hi:g}")
+            elif s.is_positive:
+                parts.append(f"{s.name} > 0")
+            elif s.is_nonnegative:
+                parts.append(f"{s.name} ≥ 0")
+        if self.domain.where is not None:
+            parts.append(str(self.domain.where))
+        return ", ".join(parts) if parts else "all real values"
+
+
+def equivalent(answer: sp.Basic, reference: sp.Basic, probe: Probe) -> tuple[bool | None, str, list]:
+    """Whether ``answer`` equals ``reference`` on the domain.
+
+    Returns ``(verdict, method, answer_values)``: verdict ``True``/``False``/``None``
+    (undecided); method ``"symbolic"`` or ``"numeric"``.
+    """
+    diff = sp.sympify(answer) - sp.sympify(reference)
+    cheap = _cheap_zero(diff)
+    av = probe.values(answer)
+    if cheap:
+        return True, "symbolic", av
+    rv = probe.values(reference)
+    verdict = all_close(av, rv)
+    if verdict is True and symbolic_zero(diff):
+        return True, "symbolic", av
+    return verdict, "numeric", av
+
+
+def _cheap_zero(diff: sp.Basic) -> bool:
+    if diff == 0:
+        return True
+    try:
+        return sp.cancel(diff) == 0
+    except (sp.PolynomialError, TypeError, ValueError, NotImplementedError):
+        return False
+
+
+def correct_message(method: str, probe: Probe, what: str = "expression") -> str:
+    if method == "symbolic":
+        return f"Your {what} is equivalent to the expected one (shown symbolically)."
+    return (
+        f"Your {what} agrees with the expected one at {len(probe.points)} random points of the "
+        f"domain ({probe.describe()})."
+    )
+
+
+def _matches(candidate: sp.Basic, rv: list, probe: Probe) -> bool:
+    """Whether ``candidate`` reproduces the reference values (quick screen, then every point)."""
+    quick = min(4, len(rv))
+    if all_close(probe.values(candidate, first=quick), rv[:quick], min_valid=2) is not True:
+        return False
+    return all_close(probe.values(candidate), rv) is True
+
+
+def _pow_positions(expr: sp.Basic, path: tuple[int, ...] = ()) -> Iterator[tuple[tuple[int, ...], sp.Pow]]:
+    if isinstance(expr, sp.Pow):
+        yield path, expr
+    for i, arg in enumerate(expr.args):
+        yield from _pow_positions(arg, (*path, i))
+
+
+def _replace_at(expr: sp.Basic, path: tuple[int, ...], new: sp.Basic) -> sp.Basic:
+    if not path:
+        return new
+    args = list(expr.args)
+    args[path[0]] = _replace_at(args[path[0]], path[1:], new)
+    return expr.func(*args)
+
+
+def _exponent_slip(answer: sp.Basic, rv: list, probe: Probe) -> sp.Pow | None:
+    """The power in ``answer`` whose exponent, changed, makes it right; else ``None``."""
+    for path, power in list(_pow_positions(answer))[:40]:
+        base, exp = power.args
+        for slip in _EXPONENT_SLIPS:
+            new_exp = slip(exp)
+            if new_exp == 0:  # dropping a factor altogether is a missing factor, not an exponent slip
+                continue
+            candidate = _replace_at(answer, path, sp.Pow(base, new_exp, evaluate=False))
+            if _matches(candidate, rv, probe):
+                return power
+    return None
+
+
+def _pretty_power(power: sp.Pow) -> str:
+    base, exp = power.args
+    if exp == -1:
+        return f"the denominator {sp.sstr(base)}"
+    if exp.could_extract_minus_sign():
+        return f"the power {sp.sstr(sp.Pow(base, -exp, evaluate=False))} in a denominator"
+    return f"the power {sp.sstr(power)}"
+
+
+def _ratio_factor(av: list, rv: list, probe: Probe) -> tuple[str, sp.Basic] | None:
+    """Classify the ratio reference/answer: a constant, or ±symbol**k."""
+    ratios = []
+    pts = []
+    for a, r, p in zip(av, rv, probe.points):
+        if a is None or r is None or abs(a) < 1e-12:
+            continue
+        ratios.append(r / a)
+        pts.append(p)
+    if len(ratios) < 3:
+        return None
+    if all(close(q, ratios[0], rtol=1e-8) for q in ratios):
+        c = ratios[0]
+        if abs(c.imag) < 1e-12:
+            return "constant", sp.nsimplify(round(c.real, 12), rational=True, tolerance=1e-10)
+        return None
+    for s in probe.domain.symbols:
+        for k in (1, -1, 2, -2):
+            scaled = [q / complex(p[s]) ** k for q, p in zip(ratios, pts)]
+            if all(close(q, scaled[0], rtol=1e-8) for q in scaled) and abs(scaled[0].imag) < 1e-12:
+                c = sp.nsimplify(round(scaled[0].real, 12), rational=True, tolerance=1e-10)
+                return "symbol", c * s**k
+    return None
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+
+
+def _termwise(answer: sp.Basic, reference: sp.Basic, probe: Probe) -> tuple[str, str] | None:
+    """Sums: match terms one to one; diagnose a single wrong, missing or extra term."""
+    ta, tr = list(sp.Add.make_args(answer)), list(sp.Add.make_args(reference))
+    if len(ta) < 2 and len(tr) < 2:
+        return None
+    va = [probe.values(t) for t in ta]
+    vr = [probe.values(t) for t in tr]
+    left_a, left_r = list(range(len(ta))), list(range(len(tr)))
+    for i in list(left_a):
+        for j in left_r:
+            if all_close(va[i], vr[j]) is True:
+                left_a.remove(i)
+                left_r.remove(j)
+                break
+    if len(left_a) == 1 and len(left_r) == 1:
+        code, message = diagnose(ta[left_a[0]], tr[left_r[0]], probe, va[left_a[0]])
+        if code in ("not_equivalent", "extra_dependence", "missing_dependence"):
+            return None
+        return code, f"All terms but one are right; in the term {sp.sstr(ta[left_a[0]])}: {_lower_first(message)}"
+    if not left_a and len(left_r) == 1:
+        return "missing_term", "All your terms are right, but one term of the expected expression is missing."
+    if len(left_a) == 1 and not left_r:
+        return "extra_term", f"All expected terms are there, but the term {sp.sstr(ta[left_a[0]])} does not belong."
+    return None
+
+
+def diagnose(answer: sp.Basic, reference: sp.Basic, probe: Probe, av: list | None = None) -> tuple[str, str]:
+    """The most specific slip that explains why ``answer`` differs from ``reference``.
+
+    Returns ``(diagnosis, message)``; the message does not reveal the reference.
+    """
+    answer, reference = sp.sympify(answer), sp.sympify(reference)
+    rv = probe.values(reference)
+    av = probe.values(answer) if av is None else av
+
+    # overall sign
+    if all_close([None if a is None else -a for a in av], rv) is True:
+        return "sign", (
+            "Everything is right except the sign. Retrace the sign of each step (a repressing "
+            "term decreases, so its derivative is negative)."
+        )
+    # reciprocal
+    recip = [None if a is None or a == 0 else 1 / a for a in av]
+    if all_close(recip, rv) is True:
+        return "reciprocal", "Your expression is the reciprocal of the expected one: numerator and denominator are swapped."
+    # two symbols interchanged
+    syms = sorted(reference.free_symbols | answer.free_symbols, key=lambda s: s.name)
+    if len(syms) <= 8:
+        for i, s in enumerate(syms):
+            for t in syms[i + 1:]:
+                swapped = answer.xreplace({s: t, t: s})
+                if swapped != answer and _matches(swapped, rv, probe):
+                    return "swapped_symbols", (
+                        f"Your expression would be right with {s} and {t} interchanged: check which "
+                        "variable each term depends on."
+                    )
+    # one wrong exponent
+    power = _exponent_slip(answer, rv, probe)
+    if power is not None:
+        return "wrong_exponent", f"Almost: one exponent is off. Check {_pretty_power(power)} in your answer."
+    # one term of a sum
+    by_term = _termwise(answer, reference, probe)
+    if by_term is not None:
+        return by_term
+    # a missing or extra factor
+    factor = _ratio_factor(av, rv, probe)
+    if factor is not None:
+        kind, f = factor
+        if kind == "symbol":
+            neg = f.could_extract_minus_sign()
+            f = -f if neg else f
+            base, exp = (f.as_independent(*f.free_symbols)[1]).as_base_exp()
+            sign_note = " and the sign is wrong too" if neg else ""
+            if exp.is_positive:
+                return "missing_factor", (
+                    f"Your expression is missing a factor {sp.sstr(f)}{sign_note}. "
+                    f"Check where {base} enters — the chain rule, or a prefactor dropped on the way."
+                )
+            return "missing_factor", (
+                f"Your expression has an extra factor {sp.sstr(1 / f)}{sign_note}. "
+                f"Check where {base} enters, or whether an exponent is off by one."
+            )
+        if f != 1:
+            return "constant_factor", (
+                f"Your expression is off by a constant factor {sp.sstr(f)} (the expected one is "
+                f"{sp.sstr(f)} times yours). Check numerical prefactors."
+            )
+    # which symbols it depends on
+    missing = sorted((s.name for s in reference.free_symbols - answer.free_symbols))
+    extra = sorted((s.name for s in answer.free_symbols - reference.free_symbols))
+    if extra:
+        return "extra_dependence", (
+            f"Your expression depends on {', '.join(extra)}, but the expected one does not. "
+            "Eliminate it using the relations given in the exercise."
+        )
+    if missing:
+        return "missing_dependence", f"The expected expression depends on {', '.join(missing)}, but yours does not."
+    return "not_equivalent", (
+        f"Your expression is not equivalent to the expected one on the domain ({probe.describe()}). "
+        "Go through the derivation again step by step."
+    )

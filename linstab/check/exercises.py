@@ -1,0 +1,335 @@
+"""The book's exercises: references, domains and typical wrong answers, shared by chapters and tests.
+
+Each :class:`Exercise` knows its reference answer and the assumptions under which answers are
+compared; ``Exercise.check(answer)`` returns a :class:`~linstab.check.Feedback`. ``wrong`` lists
+typical slips with the diagnosis each must receive; ``accepted`` lists other correct forms. The
+tests run all of them; the chapters show the feedback on one slip and, in the hidden solution,
+derive the reference with linstab and check it.
+
+Examples
+--------
+>>> from linstab.check.exercises import exercise
+>>> ex = exercise("ch2-hill-repression-slope")
+>>> ex.check("-n*x0^(n-1)/(1 + x0^n)^2").correct
+True
+>>> ex.check("n*x0^(n-1)/(1 + x0^n)^2").diagnosis
+'sign'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from linstab.check._api import check
+from linstab.check._feedback import Feedback
+
+__all__ = ["Exercise", "EXERCISES", "exercise", "by_chapter", "SYMBOLS"]
+
+# The symbols of the exercises. Parameters are positive, as in the models' files; concentrations
+# are positive too (fixed points at zero are listed explicitly where they matter).
+beta, gamma, n, a = sp.symbols("beta gamma n a", positive=True)
+x, y, x0, m, p = sp.symbols("x y x0 m p", positive=True)
+x1, x2, x3 = sp.symbols("x1 x2 x3", positive=True)
+tau, Delta = sp.symbols("tau Delta", real=True)
+lamda = sp.Symbol("lamda")
+
+#: Every symbol used by an exercise, by name.
+SYMBOLS: dict[str, sp.Symbol] = {
+    s.name: s for s in (beta, gamma, n, a, x, y, x0, m, p, x1, x2, x3, tau, Delta, lamda)
+}
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise: what is asked, the reference, where to compare, and known slips.
+
+    Attributes
+    ----------
+    key
+        A stable identifier, ``ch<N>-<name>``.
+    chapter
+        The chapter it belongs to.
+    title
+        A short title.
+    kind
+        The kind of answer (see :data:`linstab.check.KINDS`).
+    reference
+        The expected answer (SymPy).
+    options
+        Keyword arguments for :func:`linstab.check.check` (``ranges``, ``where``, ``variable``...).
+    wrong
+        Pairs ``(answer, diagnosis)``: typical slips and the diagnosis each must receive.
+    accepted
+        Other correct forms, all of which must be accepted.
+    """
+
+    key: str
+    chapter: int
+    title: str
+    kind: str
+    reference: object
+    options: Mapping[str, object] = field(default_factory=dict)
+    wrong: tuple[tuple[str, str], ...] = ()
+    accepted: tuple[str, ...] = ()
+
+    def check(self, answer: object) -> Feedback:
+        """Check ``answer`` against the reference under this exercise's assumptions."""
+        return check(answer, self.reference, kind=self.kind, **self.options)
+
+    @property
+    def symbols(self) -> list[str]:
+        """Names the answer may use."""
+        ref = self.reference
+        free: set[sp.Symbol] = set()
+        for item in ref if isinstance(ref, (list, tuple)) else [ref]:
+            free |= set(item.free_symbols)
+        if self.options.get("variable") is not None:
+            free.add(self.options["variable"])
+        return sorted(s.name for s in free)
+
+
+def _hill_slope(u: sp.Symbol) -> sp.Expr:
+    """d/du of u**n/(1 + u**n)."""
+    return n * u ** (n - 1) / (1 + u**n) ** 2
+
+
+_EXERCISES = [
+    # ---------------------------------------------------------------- chapter 1
+    Exercise(
+        "ch1-fixed-point-linear", 1, "Fixed point of constitutive expression", "expression",
+        beta / gamma,
+        wrong=(("gamma/beta", "reciprocal"), ("-beta/gamma", "sign"), ("beta", "missing_factor")),
+        accepted=("beta*gamma^(-1)", "(2*beta)/(2*gamma)", "beta/gamma + 0*gamma"),
+    ),
+    Exercise(
+        "ch1-autoactivation-slope", 1, "Slope of the autoactivation right-hand side", "expression",
+        beta * _hill_slope(x) - 1,
+        wrong=(
+            ("beta*x^(n-1)/(1 + x^n)^2 - 1", "missing_factor"),
+            ("beta*n*x^n/(1 + x^n)^2 - 1", "wrong_exponent"),
+            ("beta*n*x^(n-1)/(1 + x^n) - 1", "wrong_exponent"),
+            ("beta*n*x^(n-1)/(1 + x^n)^2", "missing_term"),
+            ("-beta*n*x^(n-1)/(1 + x^n)^2 - 1", "sign"),
+        ),
+        accepted=(
+            "beta*n*x^(n-1)/(1 + x^n)^2 - 1",
+            "(beta*n*x^n/x - (1 + x^n)^2)/(1 + x^n)^2",
+            "beta*n*x^(n-1)*(1 + x^n)^(-2) - 1",
+            "β*n*x**(n-1)/(1+x**n)**2 - 1",
+        ),
+    ),
+    Exercise(
+        "ch1-bistability-condition", 1, "When autoactivation with n = 2 is bistable", "condition",
+        beta > 2,
+        wrong=(("beta < 2", "reversed"), ("beta > 1", "too_weak"), ("beta > 4", "too_strong")),
+        accepted=("beta^2 > 4", "beta - 2 > 0", "2 < beta", "4 < beta**2"),
+    ),
+    Exercise(
+        "ch1-autoactivation-fixed-points", 1, "Fixed points of autoactivation with n = 2", "set",
+        [sp.Integer(0), (beta - sp.sqrt(beta**2 - 4)) / 2, (beta + sp.sqrt(beta**2 - 4)) / 2],
+        options={"ranges": {"beta": (2.0, 10.0)}},
+        wrong=(
+            ("[(beta - sqrt(beta^2 - 4))/2, (beta + sqrt(beta^2 - 4))/2]", "count"),
+            ("[0, beta - sqrt(beta^2 - 4), beta + sqrt(beta^2 - 4)]", "elements"),
+        ),
+        accepted=(
+            "[0, beta/2 + sqrt(beta^2/4 - 1), beta/2 - sqrt(beta^2/4 - 1)]",
+            "{(beta + sqrt(beta^2 - 4))/2, 0, 2/(beta + sqrt(beta^2 - 4))}",
+        ),
+    ),
+    # ---------------------------------------------------------------- chapter 2
+    Exercise(
+        "ch2-hill-repression-slope", 2, "Taylor coefficient of the repressing Hill function", "expression",
+        -_hill_slope(x0),
+        wrong=(
+            ("n*x0^(n-1)/(1 + x0^n)^2", "sign"),
+            ("-x0^(n-1)/(1 + x0^n)^2", "missing_factor"),
+            ("-n*x0^n/(1 + x0^n)^2", "wrong_exponent"),
+            ("-n*x0^(n-1)/(1 + x0^n)", "wrong_exponent"),
+        ),
+        accepted=("-n*x0^(n-1)*(1 + x0^n)^(-2)", "-n*x0^n/(x0*(1 + x0^n)^2)", "-n/(x0^(1-n)*(1+x0^n)^2)"),
+    ),
+    Exercise(
+        "ch2-autorepression-jacobian", 2, "Jacobian of the mRNA–protein autorepression circuit", "matrix",
+        sp.Matrix([[-1, -beta * _hill_slope(p)], [gamma, -gamma]]),
+        wrong=(
+            ("[[-1, gamma], [-beta*n*p^(n-1)/(1 + p^n)^2, -gamma]]", "transposed"),
+            ("[[-1, beta*n*p^(n-1)/(1 + p^n)^2], [gamma, -gamma]]", "entries"),
+            ("[[1, beta*n*p^(n-1)/(1 + p^n)^2], [-gamma, gamma]]", "sign"),
+            ("[[-1, -beta*n*p^(n-1)/(1 + p^n)^2], [gamma, -1]]", "entries"),
+            ("[[-1, -beta*n*p^(n-1)/(1 + p^n)^2, 0], [gamma, -gamma, 0]]", "shape"),
+        ),
+        accepted=(
+            "[[-1, -beta*n*p^n/(p*(1 + p^n)^2)], [gamma, -gamma]]",
+            "Matrix([[-1, -n*beta*p**(n - 1)*(p**n + 1)**(-2)], [gamma, -gamma]])",
+        ),
+    ),
+    Exercise(
+        "ch2-repressilator-jacobian", 2, "Jacobian of the repressilator at any point", "matrix",
+        sp.Matrix([
+            [-1, 0, -beta * _hill_slope(x3)],
+            [-beta * _hill_slope(x1), -1, 0],
+            [0, -beta * _hill_slope(x2), -1],
+        ]),
+        wrong=(
+            (
+                "[[-1, -beta*n*x3^(n-1)/(1+x3^n)^2, 0], [-beta*n*x1^(n-1)/(1+x1^n)^2, -1, 0],"
+                " [0, -beta*n*x2^(n-1)/(1+x2^n)^2, -1]]",
+                "misplaced_entries",
+            ),
+            (
+                "[[-1, -beta*n*x1^(n-1)/(1+x1^n)^2, 0], [0, -1, -beta*n*x2^(n-1)/(1+x2^n)^2],"
+                " [-beta*n*x3^(n-1)/(1+x3^n)^2, 0, -1]]",
+                "transposed",
+            ),
+            (
+                "[[-1, 0, -beta*x3^(n-1)/(1+x3^n)^2], [-beta*x1^(n-1)/(1+x1^n)^2, -1, 0],"
+                " [0, -beta*x2^(n-1)/(1+x2^n)^2, -1]]",
+                "entries",
+            ),
+        ),
+        accepted=(
+            "[[-1, 0, -beta*n*x3^n/(x3*(1+x3^n)^2)], [-n*beta*x1^(n-1)*(1+x1^n)^(-2), -1, 0],"
+            " [0, -beta*n*x2^(n-1)/(1+2*x2^n+x2^(2*n)), -1]]",
+        ),
+    ),
+    Exercise(
+        "ch2-repressilator-a", 2, "The repressilator's coupling a in terms of n and x0", "expression",
+        n * x0**n / (1 + x0**n),
+        options={"symbols": (beta,)},
+        wrong=(
+            ("beta*n*x0^(n-1)/(1 + x0^n)^2", "extra_dependence"),
+            ("x0^n/(1 + x0^n)", "missing_factor"),
+            ("n*x0^(n-1)/(1 + x0^n)", "wrong_exponent"),
+        ),
+        accepted=("n - n/(1 + x0^n)", "n*x0^n*(1 + x0^n)^(-1)", "n/(1 + x0^(-n))"),
+    ),
+    # ---------------------------------------------------------------- chapter 3
+    Exercise(
+        "ch3-eigenvalues-trace-det", 3, "Eigenvalues from trace and determinant", "set",
+        [tau / 2 + sp.sqrt(tau**2 - 4 * Delta) / 2, tau / 2 - sp.sqrt(tau**2 - 4 * Delta) / 2],
+        wrong=(
+            ("[tau + sqrt(tau^2 - 4*Delta), tau - sqrt(tau^2 - 4*Delta)]", "elements"),
+            ("[tau/2 + sqrt(tau^2 - 4*Delta)/2]", "count"),
+        ),
+        accepted=(
+            "[(tau - sqrt(tau^2 - 4*Delta))/2, (tau + sqrt(tau^2 - 4*Delta))/2]",
+            "[tau/2 + sqrt(tau^2/4 - Delta), tau/2 - sqrt(tau^2/4 - Delta)]",
+        ),
+    ),
+    Exercise(
+        "ch3-toggle-jacobian", 3, "Jacobian of the toggle switch", "matrix",
+        sp.Matrix([[-1, -beta * _hill_slope(y)], [-beta * _hill_slope(x), -1]]),
+        wrong=(
+            ("[[-1, -beta*n*x^(n-1)/(1+x^n)^2], [-beta*n*y^(n-1)/(1+y^n)^2, -1]]", "transposed"),
+            ("[[-1, beta*n*y^(n-1)/(1+y^n)^2], [beta*n*x^(n-1)/(1+x^n)^2, -1]]", "entries"),
+            ("[[-1, -beta*n*y^n/(1+y^n)^2], [-beta*n*x^(n-1)/(1+x^n)^2, -1]]", "entries"),
+        ),
+        accepted=("[[-1, -n*beta*y^(n-1)*(1+y^n)^(-2)], [-beta*n*x^n/(x*(1+x^n)^2), -1]]",),
+    ),
+    Exercise(
+        "ch3-toggle-symmetric-stability", 3, "When the toggle's symmetric fixed point is stable", "condition",
+        a < 1,
+        wrong=(("a > 1", "reversed"), ("a < 2", "too_weak"), ("a < 1/2", "too_strong")),
+        accepted=("a^2 < 1", "1 - a^2 > 0 and -2 < 0", "-1 + a < 0", "[1 - a^2 > 0, -2 < 0]"),
+    ),
+    Exercise(
+        "ch3-stable-spiral-region", 3, "The stable spirals in the trace–determinant plane", "condition",
+        sp.And(tau < 0, tau**2 < 4 * Delta),
+        wrong=(
+            ("tau^2 < 4*Delta", "partial_domain"),
+            ("tau < 0 and Delta > 0", "too_weak"),
+            ("tau < 0 and tau^2 < 4*Delta and Delta > 1", "too_strong"),
+            ("tau > 0 and tau^2 < 4*Delta", "not_equivalent"),
+        ),
+        accepted=("tau < 0 and 4*Delta - tau^2 > 0", "[tau < 0, tau^2/4 < Delta]"),
+    ),
+    # ---------------------------------------------------------------- chapter 4
+    Exercise(
+        "ch4-repressilator-charpoly", 4, "Characteristic polynomial of the linearized repressilator", "polynomial",
+        (1 + lamda) ** 3 + a**3,
+        options={"variable": lamda},
+        wrong=(
+            ("(1 + lambda)^3 - a^3", "coefficients"),
+            ("(1 + lambda)^2 + a^3", "degree"),
+            ("(1 + lambda)^3 + 3*a^3", "coefficients"),
+        ),
+        accepted=(
+            "lambda^3 + 3*lambda^2 + 3*lambda + 1 + a^3",
+            "-(1 + lambda)^3 - a^3",
+            "(lambda + 1 + a)*((lambda + 1)^2 - a*(lambda + 1) + a^2)",
+        ),
+    ),
+    Exercise(
+        "ch4-repressilator-eigenvalues", 4, "Eigenvalues of the linearized repressilator", "set",
+        [-1 - a, -1 + a / 2 * (1 + sp.I * sp.sqrt(3)), -1 + a / 2 * (1 - sp.I * sp.sqrt(3))],
+        wrong=(
+            ("[-1 - a, -1 + a*(1 + I*sqrt(3)), -1 + a*(1 - I*sqrt(3))]", "elements"),
+            ("[-1 - a]", "count"),
+        ),
+        accepted=(
+            "[-1 + a/2 - I*sqrt(3)*a/2, -(1 + a), -1 + a/2 + I*sqrt(3)*a/2]",
+            "[-1 - a, -1 + a*exp(I*pi/3), -1 + a*exp(-I*pi/3)]",
+        ),
+    ),
+    Exercise(
+        "ch4-repressilator-instability", 4, "When the repressilator's fixed point is unstable", "condition",
+        a > 2,
+        wrong=(("a < 2", "reversed"), ("a > 1", "too_weak"), ("a > 3", "too_strong")),
+        accepted=("-1 + a/2 > 0", "a/2 - 1 > 0", "a^3 > 8"),
+    ),
+    Exercise(
+        "ch4-repressilator-fixed-point", 4, "The repressilator's fixed point, solved for beta", "equation",
+        sp.Eq(beta, x0 * (1 + x0**n)),
+        options={"solve_for": beta},
+        wrong=(("beta == x0*(1 + x0^(n-1))", "wrong_exponent"), ("beta == -x0*(1 + x0^n)", "not_equivalent")),
+        accepted=("x0 == beta/(1 + x0^n)", "beta - x0 - x0^(n+1) == 0", "x0*(1 + x0^n) == beta"),
+    ),
+    Exercise(
+        "ch4-repressilator-hopf-line", 4, "The repressilator's bifurcation line beta(n)", "expression",
+        n / 2 * (n / 2 - 1) ** (-(n + 1) / n),
+        options={"ranges": {"n": (2.05, 6.0)}},
+        wrong=(
+            ("(n/2 - 1)^(-(n+1)/n)", "missing_factor"),
+            ("n/2*(n/2 - 1)^((n+1)/n)", "wrong_exponent"),
+            ("-n/2*(n/2 - 1)^(-(n+1)/n)", "sign"),
+        ),
+        accepted=("n/2/(n/2 - 1)^(1 + 1/n)", "n*(n/2 - 1)**(-(n + 1)/n)/2", "(n/2)*((n - 2)/2)^(-1 - 1/n)"),
+    ),
+]
+
+#: All exercises, by key.
+EXERCISES: dict[str, Exercise] = {ex.key: ex for ex in _EXERCISES}
+
+
+def exercise(key: str) -> Exercise:
+    """The exercise called ``key``.
+
+    Examples
+    --------
+    >>> exercise("ch1-bistability-condition").kind
+    'condition'
+    """
+    try:
+        return EXERCISES[key]
+    except KeyError:
+        import difflib
+
+        close = difflib.get_close_matches(key, list(EXERCISES), n=3)
+        hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+        msg = f"`key` must name an exercise, got {key!r}{hint} (known: {len(EXERCISES)} exercises, see EXERCISES)."
+        raise KeyError(msg) from None
+
+
+def by_chapter(chapter: int) -> list[Exercise]:
+    """The exercises of one chapter, in book order.
+
+    Examples
+    --------
+    >>> [ex.key for ex in by_chapter(3)][:2]
+    ['ch3-eigenvalues-trace-det', 'ch3-toggle-jacobian']
+    """
+    return [ex for ex in _EXERCISES if ex.chapter == chapter]
