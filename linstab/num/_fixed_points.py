@@ -1,0 +1,407 @@
+"""Numeric fixed points: every fixed point in the model's domain, each once, polished.
+
+Three searches feed one list:
+
+1. *exact root isolation on lines*: for a one-variable model, and on the invariant line of a
+   model with a permutation symmetry (the repressilator's ``x1 = x2 = x3``), the right-hand side
+   is scanned on a dense linear-plus-logarithmic grid; every sign change is bracketed and
+   bisected to machine precision;
+2. *multi-start Levenberg–Marquardt/Newton*, vectorized over all starts (uniform and
+   log-uniform in the domain, plus the origin) with the compiled kernels;
+3. *deflation* (Farrell, Birkisson & Funke 2015): Newton on ``M(x) f(x)`` with
+   ``M = Π (1/|x − r|² + 1)`` over the roots found so far, repeated until a pass finds nothing new.
+
+Every root is then polished with Newton steps in double precision, and duplicates merged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from linstab._errors import DimensionError
+
+__all__ = ["NumericFixedPoint", "find_fixed_points"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class NumericFixedPoint:
+    """A fixed point at numeric parameter values, with its linearization.
+
+    Attributes
+    ----------
+    state
+        The state vector, in the order of the model's variables.
+    variables
+        The variables' names.
+    eigenvalues
+        Eigenvalues of the Jacobian, sorted by real part (descending), then imaginary part.
+    jacobian
+        The Jacobian at the point.
+    classification
+        One of :data:`linstab.sym.CLASSIFICATIONS`.
+    stable
+        ``True`` iff every eigenvalue's real part is below ``-tol``.
+    residual
+        ``max |f(state)|`` after polishing.
+    """
+
+    state: np.ndarray
+    variables: tuple[str, ...]
+    eigenvalues: np.ndarray
+    jacobian: np.ndarray
+    classification: str
+    stable: bool
+    residual: float
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready mapping: state by name, eigenvalues as ``[re, im]`` pairs.
+
+        Examples
+        --------
+        >>> fp = find_fixed_points("autorepression")[0]
+        >>> sorted(fp.as_dict())
+        ['classification', 'eigenvalues', 'stable', 'state']
+        """
+        return {
+            "state": {k: float(v) for k, v in zip(self.variables, self.state)},
+            "eigenvalues": [[float(e.real), float(e.imag)] for e in self.eigenvalues],
+            "classification": self.classification,
+            "stable": bool(self.stable),
+        }
+
+    def __repr__(self) -> str:
+        state = ", ".join(f"{k}={v:.6g}" for k, v in zip(self.variables, self.state))
+        return f"NumericFixedPoint({state}; {self.classification})"
+
+
+# --------------------------------------------------------------------- helpers
+class _System:
+    """The compiled right-hand side and Jacobian at fixed parameters, with the domain."""
+
+    def __init__(self, model: Any, p: np.ndarray, lo: np.ndarray, hi: np.ndarray, lower: np.ndarray):
+        self.F = model.kernel("rhs")
+        self.J = model.kernel("jacobian")
+        self.p = p
+        self.n = model.n_vars
+        self.lo, self.hi = lo, hi
+        self.lower = lower  # hard lower bound of the domain (0 or -inf)
+
+    def f(self, x: np.ndarray) -> np.ndarray:
+        return self.F(x, self.p)
+
+    def jac(self, x: np.ndarray) -> np.ndarray:
+        # a 1x1 Jacobian compiles as a vector (a column matrix); restore the square shape
+        out = self.J(x, self.p)
+        return out.reshape(out.shape[:-1] + (self.n, self.n)) if self.n == 1 else out
+
+    def project(self, x: np.ndarray) -> np.ndarray:
+        return np.maximum(x, self.lower)
+
+
+def _norm(f: np.ndarray) -> np.ndarray:
+    with np.errstate(all="ignore"):
+        out = np.sqrt(np.sum(f * f, axis=-1))
+    return np.where(np.isfinite(out), out, np.inf)
+
+
+def _solve(A: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Batched solve; singular or non-finite systems give a zero step."""
+    good = np.all(np.isfinite(A), axis=(-1, -2)) & np.all(np.isfinite(b), axis=-1)
+    out = np.zeros_like(b)
+    if not np.any(good):
+        return out
+    try:
+        out[good] = np.linalg.solve(A[good], b[good][..., None])[..., 0]
+    except np.linalg.LinAlgError:
+        for i in np.flatnonzero(good):
+            try:
+                out[i] = np.linalg.solve(A[i], b[i])
+            except np.linalg.LinAlgError:
+                out[i] = np.linalg.lstsq(A[i], b[i], rcond=None)[0]
+    return out
+
+
+def _deflation_grad(x: np.ndarray, roots: np.ndarray) -> np.ndarray:
+    """∇ log M(x) for M = Π_r (|x − r|⁻² + 1)."""
+    if roots.size == 0:
+        return np.zeros_like(x)
+    d = x[:, None, :] - roots[None, :, :]             # (S, R, n)
+    r2 = np.maximum(np.sum(d * d, axis=-1), 1e-300)   # (S, R)
+    w = (-2.0 / r2**2) / (1.0 / r2 + 1.0)             # d/d(x) of log(1/r2 + 1) = w * d
+    return np.sum(w[..., None] * d, axis=1)
+
+
+def _newton(sys: _System, x: np.ndarray, *, roots: np.ndarray | None = None, maxit: int = 80,
+            tol: float = 1e-10) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorized Levenberg–Marquardt with (optional) deflation; returns points and residuals."""
+    S, n = x.shape
+    mu = np.full(S, 1e-6)
+    f = sys.f(x)
+    nf = _norm(f)
+    active = nf > tol
+    eye = np.eye(n)
+    for _ in range(maxit):
+        if not np.any(active):
+            break
+        idx = np.flatnonzero(active)
+        xa, fa = x[idx], f[idx]
+        Ja = sys.jac(xa)
+        JT = np.swapaxes(Ja, -1, -2)
+        A = JT @ Ja + mu[idx, None, None] * eye
+        g = (JT @ fa[..., None])[..., 0]
+        step = -_solve(A, g)
+        if roots is not None and roots.size:
+            v = _deflation_grad(xa, roots)
+            denom = 1.0 - np.sum(v * step, axis=-1)
+            denom = np.where(np.abs(denom) < 1e-12, 1e-12, denom)
+            step = step / denom[:, None]
+        xn = sys.project(xa + step)
+        fn = sys.f(xn)
+        nn = _norm(fn)
+        better = nn < nf[idx]
+        if roots is not None and roots.size:
+            better |= np.isfinite(nn)  # deflated steps may climb |f|; keep them moving
+        x[idx] = np.where(better[:, None], xn, xa)
+        f[idx] = np.where(better[:, None], fn, fa)
+        nf[idx] = np.where(better, nn, nf[idx])
+        mu[idx] = np.where(better, np.maximum(mu[idx] / 10, 1e-15), np.minimum(mu[idx] * 10, 1e12))
+        stalled = (~better) & (mu[idx] >= 1e12)
+        active[idx] = (nf[idx] > tol) & ~stalled & np.all(np.isfinite(x[idx]), axis=-1)
+        active[idx] &= np.all(np.abs(x[idx]) < 1e12, axis=-1)
+    return x, nf
+
+
+def _polish(sys: _System, x: np.ndarray, steps: int = 8) -> tuple[np.ndarray, float]:
+    x = x.copy()
+    best, best_r = x.copy(), float(np.max(np.abs(sys.f(x[None])[0])))
+    for _ in range(steps):
+        J = sys.jac(x[None])[0]
+        fx = sys.f(x[None])[0]
+        try:
+            dx = np.linalg.solve(J, -fx)
+        except np.linalg.LinAlgError:
+            dx = np.linalg.lstsq(J, -fx, rcond=None)[0]
+        if not np.all(np.isfinite(dx)):
+            break
+        x = sys.project(x + dx)
+        r = float(np.max(np.abs(sys.f(x[None])[0])))
+        if r <= best_r:
+            best, best_r = x.copy(), r
+        if np.max(np.abs(dx)) <= 4 * np.finfo(float).eps * (1 + np.max(np.abs(x))):
+            break
+    return best, best_r
+
+
+def _bisect_line(sys: _System, E: np.ndarray, rep: int, lo: float, hi: float) -> list[np.ndarray]:
+    """Roots of g(u) = f(E u)[rep] on [lo, hi] by a dense scan and bisection."""
+    lin = np.linspace(lo, hi, 4001)
+    if lo >= 0:
+        top = max(hi, 1e-300)
+        logs = np.geomspace(max(top * 1e-9, 1e-12), top, 2001)
+        grid = np.unique(np.concatenate([lin, logs, [0.0] if lo == 0 else []]))
+    else:
+        mag = np.geomspace(1e-9 * max(abs(lo), abs(hi)), max(abs(lo), abs(hi)), 1001)
+        grid = np.unique(np.concatenate([lin, mag, -mag, [0.0]]))
+        grid = grid[(grid >= lo) & (grid <= hi)]
+
+    def g(u: np.ndarray) -> np.ndarray:
+        return sys.f(u[:, None] * E[None, :])[:, rep]
+
+    vals = g(grid)
+    out = [grid[i] for i in np.flatnonzero(vals == 0)]
+    s = np.sign(vals)
+    ok = np.isfinite(vals[:-1]) & np.isfinite(vals[1:])
+    idx = np.flatnonzero(ok & (s[:-1] * s[1:] < 0))
+    if idx.size:
+        a, b = grid[idx].copy(), grid[idx + 1].copy()
+        ga = vals[idx]
+        for _ in range(200):
+            m = 0.5 * (a + b)
+            if np.all((m == a) | (m == b)):
+                break
+            gm = g(m)
+            left = np.sign(gm) == np.sign(ga)
+            a = np.where(left, m, a)
+            ga = np.where(left, gm, ga)
+            b = np.where(left, b, m)
+        out.extend(0.5 * (a + b))
+    # touching roots (no sign change): local minima of |g| near zero, refined later by Newton
+    absg = np.abs(vals)
+    mins = np.flatnonzero((absg[1:-1] <= absg[:-2]) & (absg[1:-1] <= absg[2:]) & (absg[1:-1] < 1e-6))
+    out.extend(grid[mins + 1])
+    return [u * E for u in out]
+
+
+def _domain_bounds(model: Any, p: np.ndarray, bounds: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    n = model.n_vars
+    dom = model.domain
+    lower = np.array([0.0 if dom[v] in ("nonnegative", "positive") else -np.inf for v in model.variable_names])
+    if bounds is None:
+        scale = 10.0 * max(1.0, float(np.max(np.abs(p))) if p.size else 1.0)
+        lo = np.where(np.isfinite(lower), lower, -scale)
+        hi = np.full(n, scale)
+        return lo, hi, lower
+    arr = np.asarray(bounds, dtype=float)
+    if arr.shape == (2,):
+        arr = np.tile(arr, (n, 1))
+    if arr.shape != (n, 2):
+        raise DimensionError(f"find_fixed_points: `bounds` had shape {arr.shape} while it should have been (2,) "
+                             f"or ({n}, 2) (one (low, high) pair per variable)")
+    if np.any(arr[:, 0] >= arr[:, 1]) or not np.all(np.isfinite(arr)):
+        raise ValueError(f"find_fixed_points: `bounds` must be finite (low, high) pairs with low < high, got "
+                         f"{arr.tolist()}")
+    return np.maximum(arr[:, 0], lower), arr[:, 1], lower
+
+
+def _starts(rng: np.random.Generator, lo: np.ndarray, hi: np.ndarray, count: int) -> np.ndarray:
+    n = lo.size
+    half = count // 2
+    uni = lo + (hi - lo) * rng.random((half, n))
+    # log-uniform magnitudes reach the small concentrations of switch-like circuits
+    top = np.maximum(np.abs(lo), np.abs(hi))
+    mag = np.exp(np.log(1e-4 * top) + np.log(1e4) * rng.random((count - half, n)))
+    sign = np.where(lo < 0, rng.choice([-1.0, 1.0], size=(count - half, n)), 1.0)
+    logs = np.clip(sign * mag, lo, hi)
+    special = np.vstack([np.clip(np.zeros(n), lo, hi), np.clip(np.ones(n), lo, hi)])
+    return np.vstack([special, uni, logs])
+
+
+class _Roots:
+    def __init__(self, sys: _System, tol: float):
+        self.sys, self.tol, self.items = sys, tol, []
+
+    def add(self, x: np.ndarray) -> bool:
+        if not np.all(np.isfinite(x)):
+            return False
+        x, r = _polish(self.sys, x)
+        fscale = 1.0 + float(np.max(np.abs(self.sys.p))) if self.sys.p.size else 1.0
+        if not r <= self.tol * fscale * (1 + float(np.max(np.abs(x)))):
+            return False
+        for y in self.items:
+            if np.max(np.abs(x - y)) <= 1e-7 * (1 + float(np.max(np.abs(y)))):
+                return False
+        self.items.append(x)
+        return True
+
+    @property
+    def array(self) -> np.ndarray:
+        return np.array(self.items).reshape(-1, self.sys.n)
+
+
+def find_fixed_points(model: Any, values: Mapping[str, float] | None = None, *,
+                      bounds: Sequence[float] | np.ndarray | None = None, n_starts: int | None = None,
+                      seed: int = 0, tol: float = 1e-9) -> list[NumericFixedPoint]:
+    """All fixed points in the model's domain at numeric parameter values, each once.
+
+    Parameters
+    ----------
+    model
+        A :class:`~linstab.Model` or anything :func:`~linstab.load_model` accepts.
+    values
+        Parameter values overriding the model's own.
+    bounds
+        ``(low, high)`` for every variable, or one pair per variable: where the starts are drawn
+        (roots found outside are kept). Default: ``[0 or −B, B]`` with
+        ``B = 10 max(1, max |p|)``, respecting nonnegative and positive domains.
+    n_starts
+        Number of multi-start points (default ``100 (n + 1)``).
+    seed
+        Seed of the random starts (the result is deterministic for a given seed).
+    tol
+        Tolerance of the classification and the stability verdict (see
+        :func:`linstab.sym.classify`); the residual must be below ``1e-9`` relative.
+
+    Returns
+    -------
+    list of NumericFixedPoint
+        Sorted by state (lexicographically).
+
+    Notes
+    -----
+    A point where the Jacobian is not finite (e.g. ``x**(n-1)`` at ``x = 0`` with ``n < 1``) is
+    left out, since it cannot be linearized.
+
+    References
+    ----------
+    Farrell, P. E., Birkisson, Á. & Funke, S. W., Deflation techniques for finding distinct
+    solutions of nonlinear partial differential equations, *SIAM J. Sci. Comput.* 37 (2015).
+    Strogatz, S. H., *Nonlinear Dynamics and Chaos*, 2nd ed., CRC Press, 2015, sec. 6.3.
+
+    Examples
+    --------
+    >>> fps = find_fixed_points("toggle_switch")
+    >>> [fp.classification for fp in fps]
+    ['stable node', 'saddle', 'stable node']
+    >>> round(find_fixed_points("repressilator")[0].state[0], 6)
+    1.697472
+    """
+    from linstab.model import load_model
+    from linstab.sym._classify import classify, is_stable
+
+    model = load_model(model)
+    p = np.asarray(model.parameter_vector(values), dtype=float)
+    lo, hi, lower = _domain_bounds(model, p, bounds)
+    sys = _System(model, p, lo, hi, lower)
+    n = model.n_vars
+    roots = _Roots(sys, 1e-9)
+    rng = np.random.default_rng(seed)
+
+    # 1. exact isolation on lines: one-variable models and symmetric invariant lines
+    lines = []
+    if n == 1:
+        lines.append((np.ones(1), 0))
+    else:
+        from linstab.sym._fixed_points import _orbits, _perm_symmetries
+
+        perms = _perm_symmetries(model)
+        if perms:
+            orbits = _orbits(n, perms)
+            if len(orbits) == 1:
+                lines.append((np.ones(n), 0))
+    for E, rep in lines:
+        for x in _bisect_line(sys, E, rep, float(np.max(lo[E > 0])), float(np.min(hi[E > 0]))):
+            roots.add(x)
+
+    # 2. multi-start
+    count = int(n_starts) if n_starts is not None else 100 * (n + 1)
+    if count < 1:
+        raise ValueError(f"find_fixed_points: `n_starts` must be a positive integer, got {n_starts!r}")
+    x, res = _newton(sys, _starts(rng, lo, hi, count))
+    order = np.argsort(res)
+    for i in order[res[order] < 1e-6 * (1 + np.max(np.abs(p)) if p.size else 1e-6)]:
+        roots.add(x[i])
+
+    # 3. deflation passes until nothing new appears
+    for _ in range(4):
+        if not roots.items:
+            break
+        x, res = _newton(sys, _starts(rng, lo, hi, max(count // 4, 16)), roots=roots.array)
+        new = False
+        for i in np.flatnonzero(np.isfinite(res)):
+            if res[i] < 1e-6 * (1 + float(np.max(np.abs(p))) if p.size else 1e-6):
+                new |= roots.add(x[i])
+        if not new:
+            break
+
+    out = []
+    for x in sorted(roots.items, key=lambda v: tuple(np.round(v, 12))):
+        dom_ok = all(x[i] > 0 if model.domain[v] == "positive" else True for i, v in enumerate(model.variable_names))
+        if not dom_ok:
+            continue
+        Jx = np.asarray(sys.jac(x[None])[0], dtype=float)
+        if not np.all(np.isfinite(Jx)):
+            continue
+        ev = np.linalg.eigvals(Jx)
+        ev = ev[np.lexsort((-ev.imag, -ev.real))]
+        out.append(NumericFixedPoint(
+            state=x, variables=model.variable_names, eigenvalues=ev, jacobian=Jx,
+            classification=classify(ev, tol=tol), stable=is_stable(ev, tol=tol),
+            residual=float(np.max(np.abs(sys.f(x[None])[0]))),
+        ))
+    return out
+
+
