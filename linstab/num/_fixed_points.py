@@ -336,7 +336,7 @@ def find_fixed_points(model: Any, values: Mapping[str, float] | None = None, *,
     >>> fps = find_fixed_points("toggle_switch")
     >>> [fp.classification for fp in fps]
     ['stable node', 'saddle', 'stable node']
-    >>> round(find_fixed_points("repressilator")[0].state[0], 6)
+    >>> round(float(find_fixed_points("repressilator")[0].state[0]), 6)
     1.697472
     """
     from linstab.model import load_model
