@@ -175,7 +175,7 @@ def check(
         else:
             ans = read_expr(answer, names)
     except AnswerError as exc:
-        return Feedback(False, f"I could not read your answer: {exc}", exc.diagnosis, "none")
+        return Feedback(False, f"I could not read your answer: {exc}", exc.diagnosis, method="none")
 
     exprs = list(ans) if isinstance(ans, (list, sp.MatrixBase)) else [ans]
     refs = list(reference) if isinstance(reference, (list, sp.MatrixBase)) else [reference]
@@ -191,14 +191,14 @@ def check(
         return compare_equation(ans, reference, probe, solve_for=solve_for)
     if _is_condition(ans):
         return Feedback(False, "An expression is expected, not an equation or a condition: give only the "
-                        "expression itself.", "parse_error", "none")
+                        "expression itself.", "parse_error", method="none")
     if kind == "polynomial":
         return compare_polynomial(ans, reference, variable, probe, up_to_factor=up_to_factor)
     ok, method, av = equivalent(ans, reference, probe)
     if ok is True:
-        return Feedback(True, correct_message(method, probe), "correct", method)
+        return Feedback(True, correct_message(method, probe), "correct", method=method)
     if ok is None:
         return Feedback(False, "The expected expression is undefined at too many sample points to decide.",
-                        "undecided", "numeric")
+                        "undecided", method="numeric")
     code, message = diagnose(ans, reference, probe, av)
-    return Feedback(False, message, code, "numeric")
+    return Feedback(False, message, code, method="numeric")

@@ -29,7 +29,7 @@ def compare_matrix(answer: sp.Matrix, reference: sp.Matrix, probe: Probe) -> Fee
             f"{reference.shape[0]}×{reference.shape[1]} matrix is expected (one row per equation, "
             "one column per variable).",
             "shape",
-            "symbolic",
+            method="symbolic",
         )
     rows, cols = reference.shape
     verdicts = {}
@@ -44,7 +44,7 @@ def compare_matrix(answer: sp.Matrix, reference: sp.Matrix, probe: Probe) -> Fee
             ans_vals[i, j] = av
     if all(v is True for v in verdicts.values()):
         method = "symbolic" if methods == {"symbolic"} else "numeric"
-        return Feedback(True, correct_message(method, probe, "matrix"), "correct", method)
+        return Feedback(True, correct_message(method, probe, "matrix"), "correct", method=method)
     wrong = [k for k, v in verdicts.items() if v is not True]
     right = rows * cols - len(wrong)
     for k in wrong:
@@ -58,7 +58,7 @@ def compare_matrix(answer: sp.Matrix, reference: sp.Matrix, probe: Probe) -> Fee
             "Your matrix is the expected one with every sign flipped. Check the overall sign "
             "(e.g. A versus −A, or f versus −f).",
             "sign",
-            "numeric",
+            method="numeric",
         )
     # transposed
     if rows == cols and not reference.is_symmetric():
@@ -69,7 +69,7 @@ def compare_matrix(answer: sp.Matrix, reference: sp.Matrix, probe: Probe) -> Fee
                 "derivatives of the i-th equation and column j the derivatives with respect to the "
                 "j-th variable.",
                 "transposed",
-                "numeric",
+                method="numeric",
             )
     # right entries in the wrong place
     misplaced = []
@@ -87,8 +87,8 @@ def compare_matrix(answer: sp.Matrix, reference: sp.Matrix, probe: Probe) -> Fee
             f"{_of(right, rows * cols, 'entries')} right, and the others hold right expressions in "
             "the wrong place. Check the order of rows (equations) and columns (variables).",
             "misplaced_entries",
-            "numeric",
-            details,
+            method="numeric",
+            details=details,
         )
     details = []
     for k in sorted(wrong):
@@ -99,8 +99,8 @@ def compare_matrix(answer: sp.Matrix, reference: sp.Matrix, probe: Probe) -> Fee
         f"{_of(right, rows * cols, 'entries')} right; "
         f"{'this one is' if len(wrong) == 1 else 'these are'} not:",
         "entries",
-        "numeric",
-        tuple(details),
+        method="numeric",
+        details=tuple(details),
     )
 
 
@@ -117,7 +117,7 @@ def compare_polynomial(
             False,
             f"Your answer is not a polynomial in {variable}.",
             "not_equivalent",
-            "symbolic",
+            method="symbolic",
         )
     if pa.degree() != pr.degree():
         return Feedback(
@@ -125,7 +125,7 @@ def compare_polynomial(
             f"Your polynomial has degree {pa.degree()} in {variable}; the expected one has degree "
             f"{pr.degree()} (an n×n matrix has a characteristic polynomial of degree n).",
             "degree",
-            "symbolic",
+            method="symbolic",
         )
     deg = pr.degree()
     ca = [pa.coeff_monomial(variable**k) for k in range(deg + 1)]
@@ -145,7 +145,7 @@ def compare_polynomial(
         methods.add(method)
     if all(v is True for v in verdicts):
         method = "symbolic" if methods == {"symbolic"} else "numeric"
-        return Feedback(True, correct_message(method, probe, "polynomial") + note, "correct", method)
+        return Feedback(True, correct_message(method, probe, "polynomial") + note, "correct", method=method)
     details = []
     for k in range(deg, -1, -1):
         if verdicts[k] is not True:
@@ -157,8 +157,8 @@ def compare_polynomial(
         f"{_of(sum(v is True for v in verdicts), deg + 1, 'coefficients')} right (in powers of {variable}){note}; "
         "the others are not:",
         "coefficients",
-        "numeric",
-        tuple(details),
+        method="numeric",
+        details=tuple(details),
     )
 
 
@@ -170,7 +170,7 @@ def compare_set(answer: list[sp.Basic], reference: list[sp.Basic], probe: Probe,
             f"You gave {len(answer)} {_singular(what) if len(answer) == 1 else what}; {len(reference)} are expected"
             + (" (count each repeated value as often as it occurs)." if len(answer) < len(reference) else "."),
             "count",
-            "symbolic",
+            method="symbolic",
         )
     avs = [probe.values(a) for a in answer]
     rvs = [probe.values(r) for r in reference]
@@ -188,7 +188,7 @@ def compare_set(answer: list[sp.Basic], reference: list[sp.Basic], probe: Probe,
             unmatched_a.append(i)
     if not unmatched_a:
         method = "symbolic" if methods == {"symbolic"} else "numeric"
-        return Feedback(True, correct_message(method, probe, f"set of {what}"), "correct", method)
+        return Feedback(True, correct_message(method, probe, f"set of {what}"), "correct", method=method)
     details = []
     for i in unmatched_a:
         # diagnose against the unmatched reference element it is closest to
@@ -200,8 +200,8 @@ def compare_set(answer: list[sp.Basic], reference: list[sp.Basic], probe: Probe,
         False,
         f"{_of(right, len(reference), what)} right; {'this one is' if len(unmatched_a) == 1 else 'these are'} not:",
         "elements",
-        "numeric",
-        tuple(details),
+        method="numeric",
+        details=tuple(details),
     )
 
 

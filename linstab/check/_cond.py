@@ -54,7 +54,7 @@ def compare_condition(answer: sp.Basic, reference: sp.Basic, probe: Probe, *, se
     """Whether two conditions hold at the same points of the domain, and if not, how they differ."""
     if _symbolic_same(answer, reference, probe):
         return Feedback(True, "Your condition is equivalent to the expected one on the domain (shown symbolically).",
-                        "correct", "symbolic")
+                        "correct", method="symbolic")
     points = probe.domain.sample(_N_CONDITION_POINTS, seed=seed + 1)
     pairs = []
     for p in points:
@@ -64,21 +64,21 @@ def compare_condition(answer: sp.Basic, reference: sp.Basic, probe: Probe, *, se
         pairs.append((a, r, p))
     if len(pairs) < 10:
         return Feedback(False, "Your condition could not be evaluated at enough points of the domain to decide.",
-                        "undecided", "numeric")
+                        "undecided", method="numeric")
     if all(a == r for a, r, _ in pairs):
         return Feedback(
             True,
             f"Your condition agrees with the expected one at {len(pairs)} random points of the domain "
             f"({probe.describe()}).",
             "correct",
-            "numeric",
+            method="numeric",
         )
     if any(a is None for a, _, _ in pairs):
         return Feedback(False, "Your condition cannot be evaluated everywhere on the domain (does it compare "
-                        "complex numbers or divide by zero?).", "not_equivalent", "numeric")
+                        "complex numbers or divide by zero?).", "not_equivalent", method="numeric")
     if all(a != r for a, r, _ in pairs):
         return Feedback(False, "Your condition holds exactly where the expected one fails: the inequality "
-                        "points the wrong way.", "reversed", "numeric")
+                        "points the wrong way.", "reversed", method="numeric")
     # right on one sign of a symbol that changes sign on the domain
     for s in probe.domain.symbols:
         lo, hi, _ = probe.domain.interval(s)
@@ -95,18 +95,18 @@ def compare_condition(answer: sp.Basic, reference: sp.Basic, probe: Probe, *, se
                     "the domain. Did you multiply, divide or square by a quantity whose sign can change, "
                     "or leave out a condition?",
                     "partial_domain",
-                    "numeric",
+                    method="numeric",
                 )
     a_implies_r = all(r or not a for a, r, _ in pairs)
     r_implies_a = all(a or not r for a, r, _ in pairs)
     if a_implies_r:
         return Feedback(False, "Your condition is sufficient but not necessary: wherever it holds the expected "
-                        "one holds too, but it leaves out part of the region.", "too_strong", "numeric")
+                        "one holds too, but it leaves out part of the region.", "too_strong", method="numeric")
     if r_implies_a:
         return Feedback(False, "Your condition is necessary but not sufficient: it also holds at points where "
-                        "the expected one fails. Is a condition missing, or a bound too loose?", "too_weak", "numeric")
+                        "the expected one fails. Is a condition missing, or a bound too loose?", "too_weak", method="numeric")
     return Feedback(False, f"Your condition is not equivalent to the expected one on the domain ({probe.describe()}).",
-                    "not_equivalent", "numeric")
+                    "not_equivalent", method="numeric")
 
 
 def _residual(eq: sp.Basic) -> sp.Basic:
@@ -127,10 +127,10 @@ def compare_equation(answer: sp.Basic, reference: sp.Basic, probe: Probe, *, sol
     """Equations with the same solutions on the domain (e.g. ``x = b/(1 + x**n)`` and ``b = x*(1 + x**n)``)."""
     if answer is sp.false:
         return Feedback(False, "Your equation can never hold on the domain (check signs: the variables and "
-                        "parameters are positive).", "not_equivalent", "symbolic")
+                        "parameters are positive).", "not_equivalent", method="symbolic")
     if not isinstance(answer, sp.Equality):
         return Feedback(False, "An equation is expected (write it with `==`, e.g. `beta == x*(1 + x^n)`).",
-                        "parse_error", "none")
+                        "parse_error", method="none")
     rr, ra = _residual(reference), _residual(answer)
     candidates = [solve_for] if solve_for is not None else sorted(rr.free_symbols, key=lambda s: s.name)
     for s in candidates:
@@ -142,13 +142,13 @@ def compare_equation(answer: sp.Basic, reference: sp.Basic, probe: Probe, *, sol
             fb = compare_set(ans_sols, ref_sols, _reprobe(probe, s), what=f"solutions for {s}")
             if fb.correct:
                 return Feedback(True, "Your equation is equivalent to the expected one on the domain.",
-                                "correct", fb.method)
+                                "correct", method=fb.method)
             if len(ans_sols) == len(ref_sols) == 1:
                 code, message = diagnose(ans_sols[0], ref_sols[0], _reprobe(probe, s))
                 return Feedback(False, f"Your equation is not equivalent to the expected one. Solved for {s}: "
-                                + message, code, "numeric")
+                                + message, code, method="numeric")
             return Feedback(False, "Your equation is not equivalent to the expected one: " + fb.message,
-                            fb.diagnosis, "numeric", fb.details)
+                            fb.diagnosis, method="numeric", details=fb.details)
         # the answer could not be solved: check it holds on the reference's solutions
         sub = _reprobe(probe, s)
         hits = 0
@@ -161,15 +161,15 @@ def compare_equation(answer: sp.Basic, reference: sp.Basic, probe: Probe, *, sol
                 lhs, rhs = evaluate(answer.lhs, q), evaluate(answer.rhs, q)
                 if not close(lhs, rhs, rtol=1e-8):
                     return Feedback(False, "Your equation does not hold at the points where the expected one "
-                                    "holds.", "not_equivalent", "numeric")
+                                    "holds.", "not_equivalent", method="numeric")
                 hits += 1
         trivial = all(close(evaluate(answer.lhs, p), evaluate(answer.rhs, p)) for p in probe.points)
         if hits >= 3 and not trivial:
             return Feedback(True, "Your equation holds wherever the expected one does (checked numerically).",
-                            "correct", "numeric")
+                            "correct", method="numeric")
         break
     return Feedback(False, "Your equation is not equivalent to the expected one on the domain.",
-                    "not_equivalent", "numeric")
+                    "not_equivalent", method="numeric")
 
 
 def _reprobe(probe: Probe, s: sp.Symbol) -> Probe:

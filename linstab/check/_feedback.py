@@ -62,7 +62,7 @@ class Feedback:
 
     Examples
     --------
-    >>> fb = Feedback(True, "Correct.", "correct", "symbolic")
+    >>> fb = Feedback(True, "Correct.", "correct", method="symbolic")
     >>> fb.correct, bool(fb)
     (True, True)
     >>> print(fb)
@@ -72,8 +72,8 @@ class Feedback:
     correct: bool
     message: str
     diagnosis: str
-    method: str = "numeric"
-    details: tuple[str, ...] = field(default=())
+    method: str = field(default="numeric", kw_only=True)
+    details: tuple[str, ...] = field(default=(), kw_only=True)
 
     def __post_init__(self) -> None:
         if self.diagnosis not in DIAGNOSES:
