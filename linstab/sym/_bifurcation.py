@@ -1,0 +1,735 @@
+"""Fold and Hopf bifurcation curves in closed form.
+
+The route is the one of the course appendix (Elowitz & Bois, technical appendix 9b):
+
+1. parametrize the fixed-point branch — solve the fixed-point equations for the bifurcation
+   parameter ``P`` and the other variables in terms of one branch variable ``s`` (after reducing
+   the system along a permutation symmetry, or an ansatz such as ``x1=x2=x3``), or solve them
+   outright when the fixed point is explicit;
+2. substitute the branch into the Jacobian and abstract the entries that vary along it into
+   fresh symbols (the appendix's ``a``);
+3. impose the bifurcation condition — ``det J = 0`` (fold) or the Hurwitz minor
+   ``Δₙ₋₁ = 0`` (Hopf; ``tr J = 0`` in two dimensions) — factor it, solve for the abstracted
+   entries, then for ``s``;
+4. substitute back to get ``P`` explicitly as a function of ``Q`` (and the fixed parameters), with
+   the domain of validity (``s`` real and in its domain, ``P`` in its domain).
+
+Each distinct real root gives one :class:`BifurcationCurve`. The curves are sampled numerically
+and every sample point is checked against the eigenvalues of the Jacobian there: for a Hopf point
+a complex pair must sit on the imaginary axis with every other eigenvalue in the left half-plane
+(the remaining Routh–Hurwitz conditions); for a fold point one eigenvalue must vanish.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from linstab._errors import AnalysisError, ParameterError
+from linstab.model import Model, load_model
+
+__all__ = ["BifurcationCurve", "bifurcation_curves", "KINDS"]
+
+#: Bifurcation kinds: ``fold`` (a real eigenvalue crosses zero) and ``hopf`` (a complex pair
+#: crosses the imaginary axis).
+KINDS = ("fold", "hopf")
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class BifurcationCurve:
+    """A fold or Hopf curve in the plane of two parameters.
+
+    Attributes
+    ----------
+    kind
+        ``"fold"`` or ``"hopf"``.
+    param
+        Name of the parameter ``P`` on the vertical axis (the one solved for).
+    against
+        Name of the parameter ``Q`` on the horizontal axis.
+    expression
+        ``P`` as an explicit SymPy expression of ``Q`` and the fixed parameters, or ``None`` when
+        the curve is known only numerically (continuation).
+    condition
+        Where ``expression`` is valid (e.g. ``n > 2``), or ``None`` for a numeric curve.
+    points
+        Array of shape ``(N, 2)``, columns ``[against, param]``: sampled points of the curve where
+        the eigenvalue check passed.
+    lyapunov
+        ``"supercritical"``, ``"subcritical"``, ``"degenerate"`` for Hopf curves (sign of the first
+        Lyapunov coefficient at a sample point), ``None`` for folds or when it was not computed.
+    fixed
+        Values of the other parameters used for the sampled points.
+    branch
+        Fixed point along the curve: variable name -> SymPy expression of ``Q`` and the fixed
+        parameters (``{}`` for numeric curves).
+    states
+        Array ``(N, n_vars)`` of the fixed point at each sample point.
+    derivation
+        Steps of the derivation, ``(text, object)`` pairs, for printing (see :meth:`explain`).
+
+    Examples
+    --------
+    >>> c = bifurcation_curves("repressilator", "hopf", "beta", "n", q_range=(2.5, 3.0), n_points=2)[0]
+    >>> c.expression, c.condition
+    (n/(2*(n/2 - 1)**((n + 1)/n)), n > 2)
+    >>> c.points.round(4)
+    array([[2.5   , 8.7055],
+           [3.    , 3.7798]])
+    """
+
+    kind: str
+    param: str
+    against: str
+    expression: sp.Expr | None
+    condition: sp.Boolean | None
+    points: np.ndarray
+    lyapunov: str | None
+    fixed: dict[str, float]
+    branch: dict[str, sp.Expr] = field(default_factory=dict)
+    states: np.ndarray | None = None
+    derivation: tuple[tuple[str, Any], ...] = ()
+
+    def evaluate(self, q: Any) -> np.ndarray:
+        """``P`` on the curve at the values ``q`` of the horizontal parameter (closed forms only).
+
+        Examples
+        --------
+        >>> c = bifurcation_curves("brusselator", "hopf", "b", "a", n_points=3)[0]
+        >>> c.evaluate([1.0, 2.0])
+        array([2., 5.])
+        """
+        if self.expression is None:
+            raise AnalysisError(f"{self.kind} curve of {self.param} against {self.against} has no closed "
+                                "form; use `points` instead")
+        from linstab.num._kernels import compile_kernel
+
+        syms = sorted(self.expression.free_symbols, key=lambda s: s.name)
+        q_sym = [s for s in syms if s.name == self.against]
+        rest = [s for s in syms if s.name != self.against]
+        kern = compile_kernel(self.expression, [q_sym or [sp.Dummy()], rest])
+        qa = np.asarray(q, dtype=float)
+        vals = np.array([self.fixed[s.name] for s in rest], dtype=float)
+        return np.real_if_close(kern(qa[..., None], vals, dtype=complex)).real * 1.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready record of the curve (as printed by ``linstab bifurcation --json``)."""
+        pts = [[float(f"{a:.7g}"), float(f"{b:.7g}")] for a, b in np.asarray(self.points)]
+        return {
+            "expression": None if self.expression is None else str(self.expression),
+            "condition": None if self.condition is None else str(self.condition),
+            "points": pts,
+            "lyapunov": self.lyapunov,
+        }
+
+    def explain(self) -> str:
+        """The derivation, step by step, as plain text."""
+        lines = []
+        for text, obj in self.derivation:
+            lines.append(text)
+            if obj is not None:
+                for item in (obj if isinstance(obj, (list, tuple)) else [obj]):
+                    body = sp.pretty(item, use_unicode=True) if isinstance(item, sp.Basic) else str(item)
+                    lines.extend("    " + ln for ln in body.splitlines())
+        return "\n".join(lines)
+
+
+# ===================================================================== branch parametrization
+# Private stand-ins for the issue-2 API (sym.symmetries / sym.parametric_fixed_point): minimal
+# versions that only the bifurcation code uses. Replace with the public ones once they land.
+@dataclass(frozen=True, kw_only=True)
+class _Branch:
+    subs: dict[sp.Symbol, sp.Expr]  # model variable -> expression of s and parameters
+    p_expr: sp.Expr | None  # P along the branch (function of s), None for an explicit branch
+    s: sp.Symbol | None
+    label: str
+    steps: tuple[tuple[str, Any], ...] = ()
+
+
+def _symmetry_orbits(model: Model) -> list[list[sp.Symbol]]:
+    """Orbits of the variables under the permutations that leave the equations invariant."""
+    vs = list(model.variables)
+    n = len(vs)
+    if n > 6 or n < 2:
+        return [[v] for v in vs]
+    rhs = list(model.rhs)
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for perm in itertools.permutations(range(n)):
+        if list(perm) == list(range(n)):
+            continue
+        if any(model.domain[vs[i].name] != model.domain[vs[perm[i]].name] for i in range(n)):
+            continue
+        mapping = {vs[i]: vs[perm[i]] for i in range(n)}
+        if all(sp.expand(rhs[i].xreplace(mapping) - rhs[perm[i]]) == 0 for i in range(n)):
+            for i in range(n):
+                parent[find(i)] = find(perm[i])
+    groups: dict[int, list[sp.Symbol]] = {}
+    for i, v in enumerate(vs):
+        groups.setdefault(find(i), []).append(v)
+    return list(groups.values())
+
+
+def _parse_ansatz(model: Model, ansatz: str | Sequence[Sequence[str]]) -> list[list[sp.Symbol]]:
+    if isinstance(ansatz, str):
+        parts = [p for p in re.split(r"[;,]", ansatz) if p.strip()]
+        groups_n = [[t.strip() for t in p.split("=")] for p in parts]
+    else:
+        groups_n = [list(g) for g in ansatz]
+    seen: set[str] = set()
+    groups = []
+    for g in groups_n:
+        for name in g:
+            if name not in model.variable_names:
+                raise ParameterError(f"ansatz: {name!r} is not a state variable of model {model.name!r}; "
+                                     f"variables: {', '.join(model.variable_names)}")
+        seen.update(g)
+        groups.append([model.symbols[name] for name in g])
+    groups += [[v] for v in model.variables if v.name not in seen]
+    return groups
+
+
+def _branch_symbol(rep: sp.Symbol, group: list[sp.Symbol], model: Model) -> sp.Symbol:
+    assume = {"positive": True} if model.domain[rep.name] in ("positive", "nonnegative") else {"real": True}
+    if len(group) == 1:
+        return sp.Symbol(rep.name, **assume)
+    stem = rep.name.rstrip("0123456789")
+    name = f"{stem}0" if stem and f"{stem}0" not in model.symbols else f"{rep.name}_0"
+    return sp.Symbol(name, **assume)
+
+
+def _is_polynomial(eqs: Sequence[sp.Expr], gens: Sequence[sp.Symbol]) -> bool:
+    try:
+        return all(sp.Poly(sp.numer(sp.together(e)), *gens) is not None for e in eqs)
+    except sp.PolynomialError:
+        return False
+
+
+def _branches(model: Model, P: sp.Symbol, ansatz: Any) -> list[_Branch]:
+    """Parametrizations of the fixed-point branches (see the module docstring)."""
+    steps: list[tuple[str, Any]] = []
+    if ansatz is not None:
+        groups = _parse_ansatz(model, ansatz)
+        how = "the ansatz"
+    else:
+        groups = _symmetry_orbits(model)
+        how = "symmetry"
+    reduced_groups = [g for g in groups if len(g) > 1]
+    # representative symbols
+    reps = {g[0]: _branch_symbol(g[0], g, model) for g in groups}
+    subs0 = {v: reps[g[0]] for g in groups for v in g}
+    if reduced_groups:
+        desc = "; ".join(" = ".join(v.name for v in g) + f" ≡ {reps[g[0]].name}" for g in reduced_groups)
+        if ansatz is None:
+            steps.append(("The equations are invariant under permuting the variables, so we look for the "
+                          f"symmetric fixed-point branch {desc}.", None))
+        else:
+            steps.append((f"By {how}: {desc}.", None))
+    eqs: list[sp.Expr] = []
+    for e in model.rhs:
+        r = sp.together(e.xreplace(subs0))
+        if not any(sp.simplify(r - q) == 0 for q in eqs):
+            eqs.append(r)
+    rvars = list(dict.fromkeys(subs0.values()))
+    if len(eqs) != len(rvars):
+        raise AnalysisError(f"{how} leaves {len(eqs)} distinct equations for {len(rvars)} unknowns; "
+                            "give a consistent --ansatz (e.g. 'x1=x2=x3') or none")
+    branches: list[_Branch] = []
+    # (a) explicit fixed points: polynomial systems that SymPy solves outright
+    if _is_polynomial(eqs, rvars):
+        try:
+            sols = sp.solve(eqs, rvars, dict=True)
+        except NotImplementedError:
+            sols = []
+        for k, sol in enumerate(sols):
+            if len(sol) != len(rvars) or any(sol[v].has(*rvars) for v in rvars):
+                continue
+            if any(sp.simplify(sol[v]).is_negative for v in rvars if v.is_positive):
+                continue
+            subs = {v: sp.simplify(sol[subs0[v]]) for v in model.variables}
+            st = tuple(steps) + (("Fixed point:", [sp.Eq(v, subs[v]) for v in model.variables]),)
+            branches.append(_Branch(subs=subs, p_expr=None, s=None, label=f"fixed point {k + 1}", steps=st))
+        if branches:
+            return branches
+    # (b) one branch variable s: solve for P and the other variables in terms of s
+    for s in reversed(rvars):
+        unknowns = [v for v in rvars if v != s] + [P]
+        try:
+            sols = sp.solve(eqs, unknowns, dict=True)
+        except NotImplementedError:
+            continue
+        good = [sol for sol in sols if all(u in sol for u in unknowns)]
+        if not good:
+            continue
+        for k, sol in enumerate(good):
+            p_expr = sp.factor(sp.simplify(sol[P]))
+            subs = {v: (s if subs0[v] == s else sp.simplify(sol[subs0[v]])) for v in model.variables}
+            st = list(steps)
+            shown = [sp.Eq(v, subs[v]) for v in model.variables if subs[v] != v]
+            st.append((f"Fixed points, solved for {P.name} along the branch variable {s.name}:",
+                       shown + [sp.Eq(P, p_expr)]))
+            branches.append(_Branch(subs=subs, p_expr=p_expr, s=s, label=f"branch {k + 1}", steps=tuple(st)))
+        return branches
+    return branches
+
+
+# ===================================================================== conditions
+def _hurwitz_minor(coeffs: Sequence[sp.Expr], k: int) -> sp.Expr:
+    """Leading principal minor Δ_k of the Hurwitz matrix of ``[1, c1, ..., cn]``.
+
+    Private stand-in for ``sym.hurwitz_matrix`` (issue 2)."""
+    a = list(coeffs)
+    n = len(a) - 1
+
+    def coef(i: int) -> sp.Expr:
+        return a[i] if 0 <= i <= n else sp.Integer(0)
+
+    H = sp.Matrix(k, k, lambda i, j: coef(2 * (j + 1) - (i + 1)))
+    return H.det(method="berkowitz")
+
+
+def _condition_expr(J: sp.Matrix, kind: str) -> tuple[sp.Expr, str, list[sp.Expr]]:
+    n = J.shape[0]
+    lam = sp.Symbol("lambda")
+    if kind == "fold":
+        return sp.factor(J.det(method="berkowitz")), "det J = 0", []
+    if n < 2:
+        raise AnalysisError("kind='hopf' needs at least two state variables (a complex pair of eigenvalues); "
+                            "this model has one; use kind='fold'")
+    cp = J.charpoly(lam)
+    coeffs = [sp.expand(c) for c in cp.all_coeffs()]
+    if n == 2:
+        return sp.factor(-coeffs[1]), "tr J = 0 (with det J > 0)", coeffs
+    return sp.factor(_hurwitz_minor(coeffs, n - 1)), f"Δ{n - 1} = 0 (Hurwitz minor; the other Routh–Hurwitz " \
+                                                     "conditions hold)", coeffs
+
+
+_ABSTRACT_NAMES = ("a", "c", "d", "g", "h", "k", "q", "r", "w")
+
+
+def _abstract(J: sp.Matrix, s: sp.Symbol, model: Model) -> tuple[sp.Matrix, dict[sp.Symbol, sp.Expr]]:
+    """Replace the Jacobian entries that vary along the branch by fresh symbols (up to sign)."""
+    names = [nm for nm in _ABSTRACT_NAMES if nm not in model.symbols and nm != s.name]
+    table: dict[sp.Expr, sp.Symbol] = {}
+    defs: dict[sp.Symbol, sp.Expr] = {}
+    out = sp.zeros(*J.shape)
+    for idx in range(len(J)):
+        e = J[idx]
+        if not e.has(s):
+            out[idx] = e
+            continue
+        sign = -1 if e.could_extract_minus_sign() else 1
+        key = sp.simplify(sign * e)
+        for k0, sym in table.items():
+            if sp.simplify(k0 - key) == 0:
+                out[idx] = sign * sym
+                break
+        else:
+            if not names:
+                return J, {}
+            sym = sp.Symbol(names.pop(0), real=True)
+            table[key] = sym
+            defs[sym] = key
+            out[idx] = sign * sym
+    return out, defs
+
+
+def _solve_for_branch_var(eq: sp.Expr, s: sp.Symbol) -> list[tuple[sp.Expr, sp.Expr | None, sp.Expr]]:
+    """Solutions ``s*`` of ``eq(s) = 0``, as ``(s*, W, k)`` with ``s* = W**(1/k)`` where ``eq``
+    depends on ``s`` only through ``s**k`` (``W`` is then ``None`` otherwise)."""
+    eq = sp.powsimp(sp.expand_power_base(eq, force=True), force=True)
+    pows = {p.exp for p in eq.atoms(sp.Pow) if p.base == s}
+    bare = eq.subs({s ** e: sp.Dummy() for e in pows}).has(s)
+    out = []
+    if len(pows) == 1 and not bare:
+        (k,) = pows
+        if not (k.is_Number and k == 1):
+            w = sp.Dummy("w", positive=True)
+            eqw = sp.simplify(eq.subs(s ** k, w))
+            if not eqw.has(s):
+                for W in sp.solve(eqw, w):
+                    out.append((W ** (1 / k), W, k))
+                return out
+    for sol in sp.solve(eq, s):
+        out.append((sol, None, sp.Integer(1)))
+    return out
+
+
+def _fix_exponents(e: sp.Expr) -> sp.Expr:
+    def f(z: sp.Pow) -> sp.Expr:
+        return sp.Pow(z.base, sp.factor(z.exp))
+
+    return e.replace(lambda z: z.is_Pow and not z.exp.is_Number, f)
+
+
+def _textbook(p_expr: sp.Expr, s: sp.Symbol, W: sp.Expr | None, k: sp.Expr, s_star: sp.Expr) -> sp.Expr:
+    """``p_expr`` at ``s = s*``, simplified towards the form a textbook prints."""
+    cands = []
+    direct = p_expr.subs(s, s_star)
+    cands.append(sp.simplify(direct))
+    if W is not None:
+        w = sp.Dummy("w", positive=True)
+        u = sp.Dummy("u", positive=True)
+        pw = sp.powsimp(sp.expand_power_base(p_expr.subs(s, w ** (1 / k)), force=True), force=True)
+        for base, sub in ((sp.expand(1 / W), 1 / u), (sp.expand(W), u)):
+            if not base.is_Number:
+                r = _fix_exponents(sp.powsimp(sp.factor(pw.subs(w, sub)), force=True))
+                cands.append(r.subs(u, base))
+    best = min(cands, key=lambda c: (sp.count_ops(c), len(str(c))))
+    return best
+
+
+def _may_have_real_root(f: sp.Expr, a: sp.Symbol, model: Model, Q: sp.Symbol, fixed: Mapping[str, float],
+                        q_range: tuple[float, float] | None) -> bool:
+    """Cheap numeric screen of a high-degree factor before asking SymPy for its roots."""
+    deg = sp.degree(f, a)
+    others = f.free_symbols - {a}
+    if deg <= 2 or not others:
+        return True
+    q0 = model.parameter_values.get(Q.name)
+    qs = list(np.linspace(*q_range, 7)) if q_range else ([q0 * t for t in (0.5, 0.75, 1.0, 1.5, 2.0)] if q0 else [1.0])
+    for qv in qs:
+        vals = {s: fixed[s.name] for s in others if s.name in fixed}
+        vals.update({s: qv for s in others if s == Q})
+        if set(vals) != others:
+            return True
+        coeffs = [complex(c) for c in sp.Poly(f.subs(vals), a).all_coeffs()]
+        roots = np.roots(coeffs)
+        if np.any(np.abs(roots.imag) <= 1e-9 * (1 + np.abs(roots.real))):
+            return True
+    return False
+
+
+def _reduce_condition(reqs: list[sp.Basic], Q: sp.Symbol, fixed: Mapping[str, float] | None = None) -> sp.Boolean:
+    free0 = set().union(*(r.free_symbols for r in reqs)) if reqs else set()
+    if fixed and free0 - {Q}:  # evaluate at the fixed parameter values so that it reduces in Q
+        reqs = [r.subs({s: fixed[s.name] for s in free0 if s.name in fixed}) for r in reqs]
+    reqs = [r for r in reqs if r is not sp.true]
+    if any(r is sp.false for r in reqs):
+        return sp.false
+    if not reqs:
+        return sp.true
+    free = set().union(*(r.free_symbols for r in reqs))
+    if free <= {Q}:
+        try:
+            dom = sp.Interval.open(0, sp.oo) if Q.is_positive else (
+                sp.Interval(0, sp.oo) if Q.is_nonnegative else sp.Reals)
+            sset = dom
+            for r in reqs:
+                sset = sset.intersect(sp.solve_univariate_inequality(r, Q, relational=False, domain=dom))
+            sset = sp.simplify(sset)
+            if sset == sp.EmptySet:
+                return sp.false
+            if sset == dom:
+                return sp.true
+            if isinstance(sset, sp.Interval):
+                parts = []
+                if sset.start != dom.start or sset.left_open != dom.left_open:
+                    parts.append(Q > sset.start if sset.left_open else Q >= sset.start)
+                if sset.end != sp.oo:
+                    parts.append(Q < sset.end if sset.right_open else Q <= sset.end)
+                return sp.And(*parts)
+            return sset.as_relational(Q)
+        except (NotImplementedError, ValueError, TypeError):
+            pass
+    return sp.And(*reqs)
+
+
+def _domain_requirements(expr: sp.Expr, positive: bool) -> list[sp.Basic]:
+    reqs: list[sp.Basic] = []
+    for p in expr.atoms(sp.Pow):
+        if not (p.exp.is_Integer) and not p.base.is_positive and p.base.free_symbols:
+            reqs.append(p.base > 0 if not p.exp.is_Rational or p.exp.q % 2 == 0 or True else p.base >= 0)
+    if positive and not expr.is_positive:
+        reqs.append(expr > 0)
+    return reqs
+
+
+# ===================================================================== main entry
+def bifurcation_curves(
+    model: Model | str,
+    kind: str,
+    param: str,
+    against: str,
+    *,
+    ansatz: str | Sequence[Sequence[str]] | None = None,
+    values: Mapping[str, float] | None = None,
+    q_range: tuple[float, float] | None = None,
+    n_points: int = 50,
+    lyapunov: bool = True,
+) -> list[BifurcationCurve]:
+    """Fold or Hopf curves ``param = P(against)`` in closed form.
+
+    Parameters
+    ----------
+    model
+        A :class:`~linstab.Model` or anything :func:`~linstab.load_model` accepts.
+    kind
+        ``"fold"`` (``det J = 0``) or ``"hopf"`` (``Δₙ₋₁ = 0``; ``tr J = 0`` in 2-D).
+    param
+        The parameter ``P`` to solve for (vertical axis).
+    against
+        The parameter ``Q`` it is expressed in (horizontal axis).
+    ansatz
+        Equalities between variables such as ``"x1=x2=x3"``; by default the permutation
+        symmetries of the equations are found and used.
+    values
+        Values of the remaining (fixed) parameters, overriding the model's.
+    q_range
+        Range of ``against`` to sample the curve on; by default half to twice its model value,
+        within the domain of validity.
+    n_points
+        Number of sample points.
+    lyapunov
+        Compute the first Lyapunov coefficient at a sample point of each Hopf curve.
+
+    Returns
+    -------
+    list of BifurcationCurve
+        One per real branch of the solution, each with at least one verified sample point.
+
+    Raises
+    ------
+    ParameterError
+        ``param`` or ``against`` is not a parameter of the model (or they coincide).
+    AnalysisError
+        No closed form was found, no fixed point lies in the domain, or no crossing of the requested
+        kind lies in the range. :func:`linstab.num.continue_curve` handles the numeric case.
+
+    References
+    ----------
+    Elowitz & Bois, *Biological Circuit Design*, technical appendix 9b; Strogatz (2015), ch. 8;
+    Kuznetsov, *Elements of Applied Bifurcation Theory*, 3rd ed. (2004), ch. 3.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> (c,) = bifurcation_curves("repressilator", "hopf", "beta", "n")
+    >>> n = sp.Symbol("n", positive=True)
+    >>> sp.simplify(c.expression - n / 2 * (n / 2 - 1) ** (-(n + 1) / n))
+    0
+    >>> c.condition, c.lyapunov
+    (n > 2, 'supercritical')
+    """
+    model = load_model(model)
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
+    P, Q = model.parameter(param), model.parameter(against)
+    if P == Q:
+        raise ParameterError(f"param and against must differ; both are {param!r}")
+    if values:
+        model = model.with_values(values)
+    fixed = {k: v for k, v in model.parameter_values.items() if k not in (param, against) and v is not None}
+    branches = _branches(model, P, ansatz)
+    if not branches:
+        raise AnalysisError(f"no closed-form parametrization of the fixed points of {model.name!r} in {param}; "
+                            "try an --ansatz, or numeric continuation (linstab.num.continue_curve)")
+    J_full = model.jacobian()
+    curves: list[BifurcationCurve] = []
+    any_candidate = any_valid = False
+    for br in branches:
+        steps = list(br.steps)
+        Jb = J_full.xreplace(br.subs) if br.s is not None else J_full.subs(br.subs)
+        if br.p_expr is not None:
+            Jb = Jb.subs(P, br.p_expr)
+        Jb = Jb.applyfunc(lambda e: sp.factor(sp.powsimp(sp.simplify(e), force=True)))
+        if br.s is not None:
+            Ja, defs = _abstract(Jb, br.s, model)
+        else:
+            Ja, defs = Jb, {}
+        if defs:
+            steps.append(("Jacobian on the branch:", Ja))
+            steps.append(("with", [sp.Eq(k, v) for k, v in defs.items()]))
+        else:
+            steps.append(("Jacobian at the fixed point:", Ja))
+        cond, cond_text, coeffs = _condition_expr(Ja, kind)
+        if coeffs:
+            lam = sp.Symbol("lambda")
+            steps.append(("Characteristic polynomial:", sp.factor(sum(c * lam ** (len(coeffs) - 1 - i)
+                                                                     for i, c in enumerate(coeffs)))))
+        steps.append((f"{kind.capitalize()} condition {cond_text}:", sp.Eq(cond, 0)))
+        # --- solve the condition
+        solutions: list[tuple[sp.Expr, list[sp.Basic], list[tuple[str, Any]], dict]] = []
+        factors = [f for f, _ in sp.factor_list(sp.numer(sp.together(cond)))[1]]
+        if br.s is None:
+            for f in factors:
+                if not f.has(P):
+                    continue
+                for root in sp.solve(f, P):
+                    root = sp.simplify(root)
+                    if root.is_real is False:
+                        continue
+                    state = {v: sp.simplify(e.subs(P, root)) for v, e in br.subs.items()}
+                    solutions.append((root, _domain_requirements(root, bool(P.is_positive)), [], state))
+        else:
+            s = br.s
+            targets: list[tuple[sp.Expr, list[tuple[str, Any]], sp.Symbol | None, sp.Expr | None]] = []
+            if len(defs) == 1:
+                (a_sym, a_def), = defs.items()
+                for f in factors:
+                    if not f.has(a_sym):
+                        continue
+                    if not _may_have_real_root(f, a_sym, model, Q, fixed, q_range):
+                        steps.append((f"(the factor of degree {sp.degree(f, a_sym)} in {a_sym} has no real root at "
+                                      "the given parameter values)", None))
+                        continue
+                    for root in sp.solve(f, a_sym):
+                        if root.is_real is False:
+                            continue
+                        r_sym = sp.Dummy("r", real=True)  # the critical value, substituted at the end
+                        targets.append((a_def - r_sym, [(f"so {a_sym} = {root}:", sp.Eq(a_def, root))], r_sym, root))
+            else:
+                for f in factors:
+                    if f.free_symbols & set(defs):
+                        targets.append((sp.together(f.subs(defs)), [], None, None))
+            for eq, st, r_sym, root in targets:
+                back = {r_sym: root} if r_sym is not None else {}
+                for s_star0, W0, k in _solve_for_branch_var(sp.numer(sp.together(eq)), s):
+                    s_star = s_star0.subs(back)
+                    W = None if W0 is None else W0.subs(back)
+                    if s_star.is_real is False or (s.is_positive and s_star.is_nonpositive):
+                        continue
+                    sub_steps = list(st)
+                    if W is not None and k != 1:
+                        sub_steps.append(("at the bifurcation", sp.Eq(s ** k, W)))
+                    else:
+                        sub_steps.append(("at the bifurcation", sp.Eq(s, s_star)))
+                    p_star = _textbook(br.p_expr, s, W0, k, s_star0).subs(back)
+                    reqs = [W > 0] if (W is not None and s.is_positive and not W.is_positive) else \
+                        _domain_requirements(s_star, bool(s.is_positive))
+                    reqs += _domain_requirements(p_star, bool(P.is_positive)) if not reqs else []
+                    state = {v: sp.simplify(e.subs(s, s_star)) for v, e in br.subs.items()}
+                    solutions.append((p_star, reqs, sub_steps, state))
+        for p_star, reqs, sub_steps, state in solutions:
+            any_candidate = True
+            condition = _reduce_condition(reqs, Q, fixed)
+            if condition is sp.false:
+                continue
+            any_valid = True
+            curve = _sample_curve(model, kind, P, Q, p_star, condition, state, fixed, q_range, n_points,
+                                  lyapunov)
+            if curve is None:
+                continue
+            pts, states, lyap = curve
+            cstep = [] if condition is sp.true else [("valid for", condition)]
+            dsteps = tuple(steps + sub_steps + [(f"Bifurcation curve ({br.label}):", sp.Eq(P, p_star))] + cstep)
+            if lyap is not None:
+                dsteps += ((f"First Lyapunov coefficient at {Q.name} = {pts[len(pts) // 2, 0]:.4g}: "
+                            f"{lyap} Hopf bifurcation.", None),)
+            curves.append(BifurcationCurve(
+                kind=kind, param=param, against=against, expression=p_star, condition=condition,
+                points=pts, lyapunov=lyap, fixed=dict(fixed),
+                branch={v.name: e for v, e in state.items()}, states=states, derivation=dsteps,
+            ))
+    if not curves:
+        where = f" for {against} in [{q_range[0]}, {q_range[1]}]" if q_range else ""
+        if not any_candidate:
+            raise AnalysisError(f"model {model.name!r} has no {kind} bifurcation in {param} "
+                                f"(the condition has no real solution on the fixed-point branch)")
+        if not any_valid:
+            raise AnalysisError(f"model {model.name!r} has no {kind} bifurcation in {param} with the fixed point "
+                                f"in its domain, for any {against}")
+        raise AnalysisError(f"model {model.name!r}: no {kind} crossing in {param}{where} with the fixed point in "
+                            f"its domain; widen q_range (--range) or check the kind")
+    return curves
+
+
+def _default_range(model: Model, Q: sp.Symbol, condition: sp.Boolean) -> tuple[float, float]:
+    q0 = model.parameter_values.get(Q.name)
+    lo, hi = (q0 / 2, q0 * 2) if q0 and q0 > 0 else ((-2 * abs(q0), 2 * abs(q0)) if q0 else (0.1, 10.0))
+    try:
+        iv = condition.as_set() if condition is not sp.true else sp.Reals
+        if isinstance(iv, sp.Interval):
+            a = float(iv.start) if iv.start.is_finite else -np.inf
+            b = float(iv.end) if iv.end.is_finite else np.inf
+            if lo < a or hi > b:
+                lo2, hi2 = max(lo, a), min(hi, b)
+                if lo2 >= hi2:  # the default window misses the valid interval: start at its edge
+                    width = (hi - lo) if np.isfinite(a) else 1.0
+                    lo2, hi2 = (a, a + width) if np.isfinite(a) else (b - width, b)
+                lo, hi = lo2, hi2
+    except (NotImplementedError, TypeError, ValueError, AttributeError):
+        pass
+    return float(lo), float(hi)
+
+
+def _sample_curve(model, kind, P, Q, p_star, condition, state, fixed, q_range, n_points, lyapunov):
+    from linstab.num._kernels import compile_kernel
+
+    lo, hi = q_range if q_range is not None else _default_range(model, Q, condition)
+    q = np.linspace(lo, hi, n_points)
+    if q_range is None:  # stay off an open end of the domain (singular there)
+        q = np.linspace(lo, hi, n_points + 1)[1:] if not (condition is sp.true) else q
+    others = [p for p in model.parameters if p not in (P, Q)]
+    missing = [p.name for p in others if p.name not in fixed]
+    if missing:
+        raise ParameterError(f"model {model.name!r}: no value for fixed parameter(s) {', '.join(missing)}; "
+                             f"pass values={{'{missing[0]}': ...}} or --set {missing[0]}=VALUE")
+    pv = np.array([fixed[p.name] for p in others], dtype=float)
+    exprs = [p_star] + [state[v] for v in model.variables]
+    kern = compile_kernel(exprs, [[Q], others])
+    with np.errstate(all="ignore"):
+        out = kern(q[:, None], pv, dtype=complex)
+    ok = np.all(np.isfinite(out), axis=1) & np.all(np.abs(out.imag) <= 1e-9 * (1 + np.abs(out.real)), axis=1)
+    out = out.real
+    p_vals, states = out[:, 0], out[:, 1:]
+    if P.is_positive:
+        ok &= p_vals > 0
+    for i, v in enumerate(model.variables):
+        if model.domain[v.name] == "positive":
+            ok &= states[:, i] > 0
+        elif model.domain[v.name] == "nonnegative":
+            ok &= states[:, i] >= 0
+    if not ok.any():
+        return None
+    # eigenvalue check at every point
+    order = {p.name: i for i, p in enumerate(model.parameters)}
+    pars = np.empty((len(q), len(model.parameters)))
+    for p in others:
+        pars[:, order[p.name]] = fixed[p.name]
+    pars[:, order[Q.name]] = q
+    pars[:, order[P.name]] = np.where(ok, p_vals, 1.0)
+    x = np.where(ok[:, None], states, 1.0)
+    J = model.kernel("jacobian")(x, pars)
+    ok &= np.all(np.isfinite(J), axis=(1, 2))
+    J = np.where(ok[:, None, None], J, 0.0)
+    ev = np.linalg.eigvals(J)
+    scale = 1.0 + np.abs(ev).max(axis=1)
+    ok &= _crossing_ok(ev, kind, scale)
+    if not ok.any():
+        return None
+    pts = np.column_stack([q[ok], p_vals[ok]])
+    lyap = None
+    if kind == "hopf" and lyapunov:
+        from linstab.num._lyapunov import hopf_criticality
+
+        mid = np.flatnonzero(ok)[ok.sum() // 2]
+        vals = dict(zip([p.name for p in model.parameters], pars[mid]))
+        lyap = hopf_criticality(model, x[mid], vals)
+    return pts, states[ok], lyap
+
+
+def _crossing_ok(ev: np.ndarray, kind: str, scale: np.ndarray, tol: float = 1e-6) -> np.ndarray:
+    """For each row of eigenvalues: a fold or Hopf crossing with every other eigenvalue stable?"""
+    re, im = ev.real, ev.imag
+    if kind == "fold":
+        on_axis = (np.abs(ev) <= tol * scale[:, None])
+    else:
+        on_axis = (np.abs(re) <= tol * scale[:, None]) & (np.abs(im) > tol * scale[:, None])
+    n_axis = on_axis.sum(axis=1)
+    if kind == "fold":  # a zero eigenvalue; the others may have either sign
+        return n_axis >= 1
+    # the remaining Routh–Hurwitz conditions: every other eigenvalue in the left half-plane
+    others_stable = np.all(on_axis | (re < -tol * scale[:, None]), axis=1)
+    return (n_axis == 2) & others_stable
