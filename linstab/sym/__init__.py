@@ -11,13 +11,16 @@ from linstab.sym._fixed_points import (
     symmetries,
 )
 from linstab.sym._jacobian import hill_taylor, jacobian, linearize
+from linstab.sym._report import Derivation, Report, report
 from linstab.sym._routh import RouthHurwitz, hurwitz_matrix, routh_hurwitz
 
 __all__ = [
     "CLASSIFICATIONS",
     "CharPoly",
+    "Derivation",
     "FixedPoint",
     "ParametricFixedPoint",
+    "Report",
     "RouthHurwitz",
     "charpoly",
     "classify",
@@ -30,6 +33,7 @@ __all__ = [
     "linearize",
     "parametric_fixed_point",
     "parametric_fixed_points",
+    "report",
     "routh_hurwitz",
     "symmetries",
     "tidy",

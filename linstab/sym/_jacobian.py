@@ -51,10 +51,22 @@ def _point_subs(model: Any, point: Mapping[Any, Any], where: str) -> dict[sp.Sym
     return subs
 
 
+def _combine(expr: sp.Expr) -> sp.Expr:
+    """Constant part plus one fraction with a factored numerator (``-1 + βn xⁿ⁻¹/(1 + xⁿ)²``)."""
+    if not expr.free_symbols:
+        return expr
+    const, rest = expr.as_independent(*expr.free_symbols, as_Add=True)
+    num, den = sp.fraction(sp.together(rest))
+    num = sp.factor(sp.powsimp(sp.expand(num)))
+    return const + num / sp.factor(den)
+
+
 def _simplify_entry(expr: sp.Expr) -> sp.Expr:
     expr = sp.powsimp(sp.powdenest(expr, force=False))
-    simple = sp.simplify(expr) if sp.count_ops(expr) < 60 else expr
-    return simple if sp.count_ops(simple) <= sp.count_ops(expr) else expr
+    candidates = [expr]
+    if sp.count_ops(expr) < 60:
+        candidates += [_combine(expr), sp.simplify(expr)]
+    return min(candidates, key=sp.count_ops)
 
 
 def linearize(model: Any, point: Mapping[Any, Any]) -> sp.Matrix:
