@@ -17,6 +17,13 @@ from linstab._errors import (
     ParseError,
 )
 from linstab.model import Model, builtin_models, load_model
+from linstab.num._fixed_points import NumericFixedPoint, find_fixed_points
+from linstab.sym._charpoly import charpoly, eigenvalues
+from linstab.sym._classify import classify
+from linstab.sym._fixed_points import FixedPoint, fixed_points, parametric_fixed_point
+from linstab.sym._jacobian import jacobian, linearize
+from linstab.sym._report import report
+from linstab.sym._routh import routh_hurwitz
 
 try:
     __version__ = version("linstab")
@@ -26,6 +33,8 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 __all__ = [
     "AnalysisError",
     "DimensionError",
+    "FixedPoint",
+    "NumericFixedPoint",
     "LinstabError",
     "MissingKeyError",
     "Model",
@@ -33,6 +42,16 @@ __all__ = [
     "ParameterError",
     "ParseError",
     "builtin_models",
+    "charpoly",
+    "classify",
+    "eigenvalues",
+    "find_fixed_points",
+    "fixed_points",
+    "jacobian",
+    "linearize",
     "load_model",
+    "parametric_fixed_point",
+    "report",
+    "routh_hurwitz",
     "__version__",
 ]
