@@ -1,0 +1,72 @@
+"""Characteristic polynomials and closed-form eigenvalues against numeric ones."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from linstab import AnalysisError, DimensionError
+from linstab.sym import charpoly, eigenvalues
+
+
+def _close(a, b, tol=1e-7):
+    """Equal as multisets: match each value to its nearest unused partner."""
+    a = [complex(v) for v in a]
+    b = [complex(v) for v in b]
+    if len(a) != len(b):
+        return False
+    for v in a:
+        j = min(range(len(b)), key=lambda k: abs(b[k] - v))
+        if abs(b[j] - v) > tol * (1 + abs(v)):
+            return False
+        b.pop(j)
+    return True
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 4), st.data())
+def test_closed_form_eigenvalues_of_integer_matrices(n, data):
+    entries = data.draw(st.lists(st.integers(-3, 3), min_size=n * n, max_size=n * n))
+    M = sp.Matrix(n, n, entries)
+    ev = eigenvalues(M)
+    assert _close([sp.N(e, 30) for e in ev], np.linalg.eigvals(np.array(entries, float).reshape(n, n)), 1e-6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(2, 6), st.lists(st.integers(-4, 4), min_size=6, max_size=6))
+def test_circulant_in_shuffled_order(k, c):
+    C = sp.Matrix(k, k, lambda i, j: c[(j - i) % k])
+    perm = list(range(k))[::-1]  # any relabelling of a circulant is found
+    P = sp.Matrix(k, k, lambda i, j: 1 if perm[i] == j else 0)
+    M = P * C * P.T
+    ev = eigenvalues(M)
+    assert _close([sp.N(e) for e in ev], np.linalg.eigvals(np.array(M.tolist(), float)))
+
+
+def test_block_triangular_uses_blocks():
+    a, b, c = sp.symbols("a b c")
+    M = sp.Matrix([[a, 1, 0, 0, 0], [0, b, 0, 0, 0], [5, 1, c, 0, 0], [1, 1, 1, -1, 2], [0, 0, 0, -2, -1]])
+    ev = eigenvalues(M)
+    assert {a, b, c} <= set(ev)
+    assert {-1 + 2 * sp.I, -1 - 2 * sp.I} <= {sp.expand(e) for e in ev}
+
+
+def test_numeric_fallback_and_symbolic_refusal():
+    rng = np.random.default_rng(1)
+    M = rng.normal(size=(6, 6))
+    assert _close(eigenvalues(sp.Matrix(M)), np.linalg.eigvals(M))
+    big = sp.Matrix(6, 6, lambda i, j: sp.Symbol(f"m{i}{j}") if i == j or (i + 2 * j) % 5 == 0 else i - j)
+    with pytest.raises(AnalysisError, match="no closed form"):
+        eigenvalues(big)
+
+
+def test_charpoly_coefficients_and_errors():
+    lam = sp.Symbol("s")
+    p = charpoly([[1, 2], [3, 4]], lam)
+    assert p.coeffs == (1, -5, -2) and p.lam == lam and p.degree == 2
+    assert sp.expand(p.expr - (lam**2 - 5 * lam - 2)) == 0
+    with pytest.raises(DimensionError, match="square"):
+        charpoly([[1, 2, 3], [4, 5, 6]])
