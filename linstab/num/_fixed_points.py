@@ -277,6 +277,10 @@ class _Roots:
     def add(self, x: np.ndarray) -> bool:
         if not np.all(np.isfinite(x)):
             return False
+        # most starts converge to a root already found: skip them before the (costly) polish
+        for y in self.items:
+            if np.max(np.abs(x - y)) <= 1e-5 * (1 + float(np.max(np.abs(y)))):
+                return False
         x, r = _polish(self.sys, x)
         fscale = 1.0 + float(np.max(np.abs(self.sys.p))) if self.sys.p.size else 1.0
         if not r <= self.tol * fscale * (1 + float(np.max(np.abs(x)))):
