@@ -36,7 +36,7 @@ def _aliases(name: str) -> list[str]:
     """Other names a student may use for the symbol ``name``."""
     out = _unicode_greek(name)
     if name.lower() in ("lambda", "lamda", "lam", "λ"):
-        out += ["lamda", "lam", "lambda_", "λ"]
+        out += ["lambda", "lamda", "lam", "lambda_", "λ"]
     return [a for a in out if a != name]
 
 

@@ -31,14 +31,14 @@ __all__ = ["Exercise", "EXERCISES", "exercise", "by_chapter", "SYMBOLS"]
 # The symbols of the exercises. Parameters are positive, as in the models' files; concentrations
 # are positive too (fixed points at zero are listed explicitly where they matter).
 beta, gamma, n, a = sp.symbols("beta gamma n a", positive=True)
-x, y, x0, m, p = sp.symbols("x y x0 m p", positive=True)
+x, y, x0, m, p, u, v = sp.symbols("x y x0 m p u v", positive=True)
 x1, x2, x3 = sp.symbols("x1 x2 x3", positive=True)
 tau, Delta = sp.symbols("tau Delta", real=True)
-lamda = sp.Symbol("lamda")
+lamda = sp.Symbol("lambda")  # as linstab.sym.charpoly names it; students may type lambda, lam or λ
 
 #: Every symbol used by an exercise, by name.
 SYMBOLS: dict[str, sp.Symbol] = {
-    s.name: s for s in (beta, gamma, n, a, x, y, x0, m, p, x1, x2, x3, tau, Delta, lamda)
+    s.name: s for s in (beta, gamma, n, a, x, y, x0, m, p, u, v, x1, x2, x3, tau, Delta, lamda)
 }
 
 
@@ -222,13 +222,13 @@ _EXERCISES = [
     ),
     Exercise(
         "ch3-toggle-jacobian", 3, "Jacobian of the toggle switch", "matrix",
-        sp.Matrix([[-1, -beta * _hill_slope(y)], [-beta * _hill_slope(x), -1]]),
+        sp.Matrix([[-1, -beta * _hill_slope(v)], [-beta * _hill_slope(u), -1]]),
         wrong=(
-            ("[[-1, -beta*n*x^(n-1)/(1+x^n)^2], [-beta*n*y^(n-1)/(1+y^n)^2, -1]]", "transposed"),
-            ("[[-1, beta*n*y^(n-1)/(1+y^n)^2], [beta*n*x^(n-1)/(1+x^n)^2, -1]]", "entries"),
-            ("[[-1, -beta*n*y^n/(1+y^n)^2], [-beta*n*x^(n-1)/(1+x^n)^2, -1]]", "entries"),
+            ("[[-1, -beta*n*u^(n-1)/(1+u^n)^2], [-beta*n*v^(n-1)/(1+v^n)^2, -1]]", "transposed"),
+            ("[[-1, beta*n*v^(n-1)/(1+v^n)^2], [beta*n*u^(n-1)/(1+u^n)^2, -1]]", "entries"),
+            ("[[-1, -beta*n*v^n/(1+v^n)^2], [-beta*n*u^(n-1)/(1+u^n)^2, -1]]", "entries"),
         ),
-        accepted=("[[-1, -n*beta*y^(n-1)*(1+y^n)^(-2)], [-beta*n*x^n/(x*(1+x^n)^2), -1]]",),
+        accepted=("[[-1, -n*beta*v^(n-1)*(1+v^n)^(-2)], [-beta*n*u^n/(u*(1+u^n)^2), -1]]",),
     ),
     Exercise(
         "ch3-toggle-symmetric-stability", 3, "When the toggle's symmetric fixed point is stable", "condition",

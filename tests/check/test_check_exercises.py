@@ -61,4 +61,4 @@ def test_unknown_exercise_suggests_close_keys():
 
 
 def test_symbols_lists_the_names_an_answer_may_use():
-    assert exercise("ch4-repressilator-charpoly").symbols == ["a", "lamda"]
+    assert exercise("ch4-repressilator-charpoly").symbols == ["a", "lambda"]
