@@ -5,7 +5,7 @@ VENV    := .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 
-.PHONY: install demo test book bench browser clean
+.PHONY: install demo test book bench browser mathjax clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -17,6 +17,21 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# MathJax 3 for the book, served from the book itself (no CDN): fetched once from npm
+MATHJAX := book/_vendor/mathjax/tex-chtml.js
+$(MATHJAX):
+	@command -v npm >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q npm; }
+	rm -rf build/mathjax book/_vendor/mathjax && mkdir -p build/mathjax book/_vendor/mathjax
+	cd build/mathjax && npm pack --silent mathjax@3.2.2 >/dev/null && tar xzf mathjax-3.2.2.tgz
+	cd build/mathjax/package/es5 && cp -r tex-chtml.js a11y adaptors input output ui ../../../../book/_vendor/mathjax/
+
+mathjax: $(MATHJAX)
+
+# the book, executed and built offline into book/_build/html (Sphinx warnings are errors)
+book: install $(MATHJAX)
+	rm -rf book/_build
+	LINSTAB_BOOK_BUILD=1 $(VENV)/bin/jupyter-book build book --warningiserror --keep-going
+
 browser:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q chromium; }
 
@@ -24,7 +39,7 @@ demo: install
 	$(VENV)/bin/linstab analyze repressilator
 
 # pytest exits 5 when it collected no test: that is a broken suite, not a pass
-test: install browser
+test: install browser $(MATHJAX)
 	$(PY) -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
