@@ -1,7 +1,7 @@
 """First Lyapunov coefficient ℓ₁ at a Hopf point (Kuznetsov's invariant formula).
 
 At an equilibrium ``x0`` with Jacobian ``A`` having eigenvalues ``±iω`` (``ω > 0``), let
-``A q = iω q``, ``Aᵀ p = −iω p`` with ``⟨p, q⟩ = p̄ᵀq = 1`` and let ``B``, ``C`` be the second and
+``A q = iω q``, ``Aᵀ p = −iω p`` with ``⟨p, q⟩ = p̄ᵀq = 1``, ``⟨q, q⟩ = 1`` and let ``B``, ``C`` be the second and
 third multilinear forms of the Taylor expansion of ``f`` at ``x0``. Then (Kuznetsov 2004, eq. 3.20)
 
     ℓ₁ = 1/(2ω) Re[⟨p, C(q, q, q̄)⟩ − 2⟨p, B(q, A⁻¹ B(q, q̄))⟩ + ⟨p, B(q̄, (2iω I − A)⁻¹ B(q, q))⟩].
@@ -88,12 +88,13 @@ def first_lyapunov_coefficient(model: Model | str, state: Any, values: Mapping[s
 
     Examples
     --------
-    Hopf normal form ``ż = (μ + i) z + σ z|z|²`` at ``μ = 0`` has ``ℓ₁ = σ``:
+    The Hopf normal form ``ż = (μ + i) z + σ z|z|²`` at ``μ = 0``; with Kuznetsov's normalization
+    ``q̄ᵀq = 1`` (so ``x = w q + w̄ q̄`` gives ``|x|² = 2|w|²``) the coefficient is ``ℓ₁ = 2σ``:
 
     >>> m = Model.from_dict({"parameters": {"mu": 0.0, "sigma": -1.0},
     ...     "equations": {"x": "mu*x - y + sigma*x*(x^2 + y^2)", "y": "x + mu*y + sigma*y*(x^2 + y^2)"}})
     >>> round(first_lyapunov_coefficient(m, [0.0, 0.0]), 6)
-    -1.0
+    -2.0
     """
     model = load_model(model)
     x0 = np.asarray(state, dtype=float)

@@ -1,0 +1,521 @@
+"""Stability maps: fixed points and their stability on 1-D and 2-D parameter grids.
+
+Every grid point is handled by array operations on whole chunks of the grid (sized to a memory
+budget), never by a Python loop over points. Two ways to find the fixed points:
+
+``"newton"``
+    Damped Newton iterations on the full system from several seeds per grid point at once, then
+    de-duplication of the converged roots within each point. Works for any model.
+``"symmetric"``
+    When the equations are invariant under a permutation of the variables and the fixed points
+    lie on the symmetric branch (``x1 = x2 = x3`` for the repressilator), the fixed-point problem
+    reduces to one scalar equation ``E(s) = 0``. Its roots are bracketed on a logarithmic grid of
+    ``s`` and polished by safeguarded Newton steps, all points at once. ``"auto"`` uses this
+    reduction only after Newton from many seeds on a coarse sub-grid found no fixed point off
+    the symmetric branch.
+
+The eigenvalues come from the characteristic polynomial (closed forms up to degree 3) or from a
+batched eigenvalue routine for larger systems.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from linstab._errors import AnalysisError, ParameterError
+from linstab.model import Model, load_model
+
+__all__ = ["StabilityMap", "stability_map", "METHODS"]
+
+METHODS = ("auto", "symmetric", "newton")
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class StabilityMap:
+    """Fixed points and their stability over a 1-D or 2-D grid of two parameters.
+
+    Arrays have shape ``(len(y), len(x))`` (a 1-D map has ``len(y) == 1``, ``y_name`` ``None``).
+
+    Attributes
+    ----------
+    x_name, y_name
+        Parameters on the horizontal and vertical axes (``y_name`` is ``None`` for a 1-D map).
+    x, y
+        Grid axes (``y`` is ``[nan]`` for a 1-D map).
+    log_x, log_y
+        Whether the axes are logarithmically spaced.
+    max_real
+        Largest real part of the eigenvalues of the Jacobian at the fixed point — of the most stable
+        fixed point where there are several, so ``max_real < 0`` exactly where ``n_stable >= 1``;
+        ``nan`` where no fixed point was found.
+    n_fixed
+        Number of distinct fixed points in the domain.
+    n_stable
+        Number of linearly stable fixed points (``2`` marks bistability).
+    oscillatory
+        Whether the leading eigenvalues (of the fixed point reported in ``max_real``) are a complex
+        pair; with ``max_real > 0`` this is an oscillatory instability.
+    fixed
+        Values of the other parameters.
+    method
+        ``"symmetric"`` or ``"newton"`` (what ``"auto"`` resolved to).
+
+    Examples
+    --------
+    >>> m = stability_map("repressilator", ("n", 1.5, 5, 8), ("beta", 1, 1000, 6), log_y=True)
+    >>> m.max_real.shape, bool(m.oscillatory[-1, -1]), int(m.n_stable[0, 0])
+    ((6, 8), True, 1)
+    """
+
+    x_name: str
+    y_name: str | None
+    x: np.ndarray
+    y: np.ndarray
+    log_x: bool
+    log_y: bool
+    max_real: np.ndarray
+    n_fixed: np.ndarray
+    n_stable: np.ndarray
+    oscillatory: np.ndarray
+    fixed: dict[str, float] = field(default_factory=dict)
+    method: str = "newton"
+
+    @property
+    def stable(self) -> np.ndarray:
+        """Boolean array: at least one linearly stable fixed point."""
+        return self.n_stable >= 1
+
+    def to_npz(self, path: Any) -> None:
+        """Write the arrays (named after the quantities) and the axes to an ``.npz`` file."""
+        np.savez(path, x=self.x, y=self.y, max_real=self.max_real, n_fixed=self.n_fixed,
+                 n_stable=self.n_stable, oscillatory=self.oscillatory,
+                 x_name=np.array(self.x_name), y_name=np.array(self.y_name or ""),
+                 log_x=np.array(self.log_x), log_y=np.array(self.log_y))
+
+
+# ===================================================================== eigenvalue summaries
+def _charpoly_coeffs(J: Any, xp: Any) -> list[Any]:
+    """Coefficients ``c1..cn`` of ``λⁿ + c1 λⁿ⁻¹ + … + cn`` (Faddeev–LeVerrier, batched)."""
+    n = J.shape[-1]
+    coeffs = []
+    M = J
+    for k in range(1, n + 1):
+        c = -_trace(M, xp) / k
+        coeffs.append(c)
+        if k < n:
+            M = J @ (M + c[..., None, None] * _eye(n, J, xp))
+    return coeffs
+
+
+def _trace(M: Any, xp: Any) -> Any:
+    return M.diagonal(0, -2, -1).sum(-1) if xp is not np else np.trace(M, axis1=-2, axis2=-1)
+
+
+def _eye(n: int, ref: Any, xp: Any) -> Any:
+    if xp is np:
+        return np.eye(n)
+    return xp.eye(n, dtype=ref.dtype, device=ref.device)
+
+
+def _roots(J: Any, xp: Any) -> Any:
+    """Eigenvalues ``(..., n)`` of a batch of Jacobians ``(..., n, n)`` (complex)."""
+    n = J.shape[-1]
+    if n == 1:
+        return J[..., 0, :] + 0j
+    if n > 3:
+        return np.linalg.eigvals(J) if xp is np else xp.linalg.eigvals(J)
+    return _poly_roots(_charpoly_coeffs(J, xp), xp)
+
+
+def _poly_roots(c: list[Any], xp: Any) -> Any:
+    """Roots of ``λⁿ + c[0] λⁿ⁻¹ + … + c[n-1]`` for ``n <= 3`` (closed forms, batched)."""
+    n = len(c)
+    if n == 1:
+        return (-c[0] + 0j)[..., None] if xp is np else (-c[0]).to(xp.complex128)[..., None]
+    cplx = (lambda a: a.astype(complex)) if xp is np else (lambda a: a.to(xp.complex128))
+    if n == 2:
+        a, b = cplx(c[0]), cplx(c[1])
+        d = (a * a - 4 * b) ** 0.5
+        return xp.stack([(-a + d) / 2, (-a - d) / 2], -1)
+    a, b, cc = cplx(c[0]), cplx(c[1]), cplx(c[2])
+    p = b - a * a / 3
+    q = 2 * a ** 3 / 27 - a * b / 3 + cc
+    disc = (q * q / 4 + p ** 3 / 27) ** 0.5
+    u1 = -q / 2 + disc
+    u2 = -q / 2 - disc
+    u_in = xp.where(abs(u1) >= abs(u2), u1, u2)
+    u = u_in ** (1.0 / 3.0)
+    small = abs(u) < 1e-300
+    safe_u = xp.where(small, xp.ones_like(u), u)
+    v = xp.where(small, xp.zeros_like(u), -p / (3 * safe_u))
+    w = complex(-0.5, math.sqrt(3) / 2)
+    out = [u + v, u * w + v * w.conjugate(), u * w.conjugate() + v * w]
+    return xp.stack([r - a / 3 for r in out], -1)
+
+
+def _summaries(ev: Any, xp: Any, tol: float = 1e-9) -> tuple[Any, Any]:
+    re = ev.real
+    lead = xp.argmax(re, -1) if xp is np else re.argmax(-1)
+    take = (lambda a, i: np.take_along_axis(a, i[..., None], -1)[..., 0]) if xp is np else \
+        (lambda a, i: a.gather(-1, i[..., None])[..., 0])
+    maxre = take(re, lead)
+    osc = abs(take(ev.imag, lead)) > tol * (1 + abs(maxre))
+    return maxre, osc
+
+
+# ===================================================================== grids and parameters
+def _axis(spec: Sequence[Any], log: bool, model: Model, where: str) -> tuple[str, np.ndarray]:
+    if not (isinstance(spec, (tuple, list)) and len(spec) == 4):
+        raise TypeError(f"{where} must be (name, min, max, n), got {spec!r}")
+    name, lo, hi, num = spec
+    model.parameter(name)
+    lo, hi, num = float(lo), float(hi), int(num)
+    if num < 1:
+        raise ValueError(f"{where}: number of points must be >= 1, got {num}")
+    if log:
+        if lo <= 0 or hi <= 0:
+            raise ValueError(f"{where}: a log axis needs min > 0 and max > 0, got {lo}, {hi}")
+        return name, np.geomspace(lo, hi, num)
+    return name, np.linspace(lo, hi, num)
+
+
+# ===================================================================== symmetric reduction
+def _reduction(model: Model):
+    """``(s, E, subs)``: the scalar fixed-point equation on the symmetric branch, or ``None``."""
+    key = "_maps_reduction"
+    cache = model._cache
+    if key in cache:
+        return cache[key]
+    from linstab.sym._bifurcation import _branch_symbol, _symmetry_orbits
+
+    groups = _symmetry_orbits(model)
+    out = None
+    if len(groups) == 1 and model.n_vars > 1:
+        g = groups[0]
+        s = _branch_symbol(g[0], g, model)
+        E = sp.together(model.rhs[0].xreplace({v: s for v in g}))
+        out = (s, E, {v: s for v in g})
+    elif model.n_vars == 1:
+        s = model.variables[0]
+        out = (s, model.rhs[0], {s: s})
+    cache[key] = out
+    return out
+
+
+def _solve_scalar(kE: Any, kdE: Any, p: Any, xp: Any, *, lo: float = 1e-6, hi: float = 1e6,
+                  n_grid: int = 25, max_roots: int = 3, iters: int = 40) -> tuple[Any, Any]:
+    """Roots of ``E(s; p) = 0`` for ``s > 0``, per row of ``p`` (``(N, n_params)``).
+
+    Returns ``(roots (N, max_roots), valid (N, max_roots))``."""
+    N = p.shape[0]
+    grid = np.geomspace(lo, hi, n_grid)
+    sg = xp.asarray(grid) if xp is np else xp.as_tensor(grid, dtype=p.dtype, device=p.device)
+    ev = kE(sg[None, :, None], p[:, None, :])  # (N, n_grid)
+    sgn = ev > 0
+    change = sgn[:, 1:] != sgn[:, :-1]
+    # keep the first max_roots brackets per row
+    order = xp.cumsum(change.astype(np.int64) if xp is np else change.long(), -1)
+    found = int(order[:, -1].max()) if N else 0
+    roots, valid = [], []
+    for r in range(max(1, min(max_roots, found))):
+        sel = change & (order == r + 1)
+        has = sel.any(-1)
+        idx = (sel.argmax(-1) if xp is np else sel.int().argmax(-1))
+        a = xp.log(sg[idx])
+        b = xp.log(sg[idx + 1])
+        fa = _gather(ev, idx, xp)
+        x = (a + b) / 2
+        for it in range(iters):  # safeguarded Newton in u = log s
+            s = xp.exp(x)
+            f = kE(s[:, None], p)
+            df = kdE(s[:, None], p) * s
+            left = (f > 0) == (fa > 0)
+            a = xp.where(left, x, a)
+            fa = xp.where(left, f, fa)
+            b = xp.where(left, b, x)
+            step = x - f / df
+            ok = (step >= a) & (step <= b) & (df != 0)
+            x_new = xp.where(ok, step, (a + b) / 2)
+            done = bool(((abs(x_new - x) <= 1e-13 * (1 + abs(x))) | ~has).all())
+            x = x_new
+            if done:
+                break
+        roots.append(xp.exp(x))
+        valid.append(has)
+    return xp.stack(roots, -1), xp.stack(valid, -1)
+
+
+def _gather(a: Any, idx: Any, xp: Any) -> Any:
+    if xp is np:
+        return np.take_along_axis(a, idx[:, None], -1)[:, 0]
+    return a.gather(-1, idx[:, None])[:, 0]
+
+
+# ===================================================================== Newton from seeds
+def _seeds(model: Model, n_seeds: int) -> np.ndarray:
+    rng = np.random.default_rng(0)
+    n = model.n_vars
+    out = np.empty((n_seeds, n))
+    for i, v in enumerate(model.variables):
+        if model.domain[v.name] in ("positive", "nonnegative"):
+            out[:, i] = 10.0 ** rng.uniform(-2, 3, n_seeds)
+        else:
+            out[:, i] = rng.uniform(-10, 10, n_seeds)
+    return out
+
+
+def _norm(F: Any, xp: Any) -> Any:
+    r = abs(F).max(-1) if xp is np else F.abs().amax(-1)
+    return xp.where(xp.isfinite(r), r, xp.full_like(r, float("inf")))
+
+
+def _newton_fixed_points(model: Model, p: Any, xp: Any, backend: str, *, n_seeds: int, iters: int = 60,
+                         tol: float = 1e-9) -> tuple[Any, Any]:
+    """Fixed points per row of ``p``: ``(x (N, S, n), valid (N, S))`` after de-duplication."""
+    f = model.kernel("rhs", backend=backend)
+    jac = model.kernel("jacobian", backend=backend)
+    seeds = _seeds(model, n_seeds)
+    N, n = p.shape[0], model.n_vars
+    x = np.broadcast_to(seeds, (N, n_seeds, n)).copy() if xp is np else \
+        xp.as_tensor(seeds, dtype=p.dtype, device=p.device).expand(N, n_seeds, n).clone()
+    pp = p[:, None, :]
+    pos = np.array([model.domain[v.name] in ("positive", "nonnegative") for v in model.variables])
+    posx = pos if xp is np else xp.as_tensor(pos, device=p.device)
+    for _ in range(iters):
+        F = f(x, pp)
+        Jm = jac(x, pp)
+        bad = ~xp.isfinite(Jm).all(-1).all(-1) if xp is not np else ~np.isfinite(Jm).all((-1, -2))
+        eye = _eye(n, Jm, xp)
+        Jm = xp.where(bad[..., None, None], eye, Jm)
+        F = xp.where(xp.isfinite(F), F, xp.zeros_like(F))
+        try:
+            dx = xp.linalg.solve(Jm, -F[..., None])[..., 0]
+        except Exception:  # singular matrices in the batch: regularize slightly
+            dx = xp.linalg.solve(Jm + 1e-12 * eye, -F[..., None])[..., 0]
+        dx = xp.where(xp.isfinite(dx), dx, xp.zeros_like(dx))
+        norm0 = _norm(F, xp)
+        accepted = xp.zeros_like(norm0, dtype=bool) if xp is np else xp.zeros_like(norm0, dtype=xp.bool)
+        new = x
+        for k in range(5):  # backtracking: halve the step while the residual grows
+            cand = x + dx
+            # keep positive variables positive (halve towards zero instead of crossing it)
+            cand = xp.where(posx & (cand <= 0), x / 2, cand)
+            nn = _norm(f(cand, pp), xp)
+            acc = ~accepted & ((nn <= norm0) | (k == 4))
+            new = xp.where(acc[..., None], cand, new)
+            accepted = accepted | acc
+            if bool(accepted.all()):
+                break
+            dx = dx / 2
+        new = xp.where(xp.isfinite(new), new, x)
+        moved = _norm(new - x, xp) / (1 + _norm(x, xp))
+        x = new
+        if bool((moved <= 1e-12).all()):
+            break
+    F = f(x, pp)
+    res = abs(F).max(-1) if xp is np else F.abs().amax(-1)
+    scale = 1 + (abs(x).max(-1) if xp is np else x.abs().amax(-1))
+    valid = res <= 1e-7 * scale
+    nonneg = np.array([model.domain[v.name] == "nonnegative" for v in model.variables])
+    strict = np.array([model.domain[v.name] == "positive" for v in model.variables])
+    if nonneg.any() or strict.any():
+        lo_ok = (x >= -1e-9 * scale[..., None]) | ~(posx)
+        valid = valid & lo_ok.all(-1)
+    # de-duplicate within each grid point: keep the first of any cluster
+    d = x[:, :, None, :] - x[:, None, :, :]
+    dist = (abs(d).max(-1) if xp is np else d.abs().amax(-1))
+    close = dist <= 1e-6 * scale[:, :, None]
+    S = n_seeds
+    earlier = np.tril(np.ones((S, S), dtype=bool), -1)
+    earlier = earlier if xp is np else xp.as_tensor(earlier, device=p.device)
+    dup = (close & earlier[None] & valid[:, None, :]).any(-1)
+    return x, valid & ~dup
+
+
+# ===================================================================== main entry
+def stability_map(
+    model: Model | str,
+    x: Sequence[Any],
+    y: Sequence[Any] | None = None,
+    *,
+    log_x: bool = False,
+    log_y: bool = False,
+    values: Mapping[str, float] | None = None,
+    backend: str = "numpy",
+    method: str = "auto",
+    memory_mb: float = 256.0,
+    n_seeds: int = 12,
+    device: Any = None,
+) -> StabilityMap:
+    """Fixed points, max Re λ, number of stable fixed points and oscillatory flag on a grid.
+
+    Parameters
+    ----------
+    model
+        A :class:`~linstab.Model` or anything :func:`~linstab.load_model` accepts.
+    x
+        Horizontal axis ``(name, min, max, n)``.
+    y
+        Vertical axis ``(name, min, max, n)``, or ``None`` for a 1-D map.
+    log_x, log_y
+        Logarithmic spacing of the axes.
+    values
+        Values of the other parameters (override the model's).
+    backend
+        ``"numpy"`` or ``"torch"``.
+    method
+        ``"auto"``, ``"symmetric"`` or ``"newton"`` (see the module docstring).
+    memory_mb
+        Memory budget for one chunk of grid points.
+    n_seeds
+        Newton seeds per grid point (method ``"newton"``).
+    device
+        Torch device (``"cpu"``, ``"cuda"``); ignored for numpy.
+
+    Returns
+    -------
+    StabilityMap
+
+    Examples
+    --------
+    Bistability of the toggle switch past its pitchfork at ``beta = 2`` (``n = 2``):
+
+    >>> m = stability_map("toggle_switch", ("beta", 1.0, 5.0, 4), method="newton")
+    >>> m.n_fixed.tolist(), m.n_stable.tolist()
+    ([[1, 3, 3, 3]], [[1, 2, 2, 2]])
+    """
+    model = load_model(model)
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
+    if backend not in ("numpy", "torch"):
+        raise ValueError(f"backend must be 'numpy' or 'torch'; got {backend!r}")
+    if values:
+        model = model.with_values(values)
+    x_name, xs = _axis(x, log_x, model, "x")
+    if y is not None:
+        y_name, ys = _axis(y, log_y, model, "y")
+        if y_name == x_name:
+            raise ParameterError(f"x and y must be different parameters; both are {x_name!r}")
+    else:
+        y_name, ys = None, np.array([np.nan])
+    others = {k: v for k, v in model.parameter_values.items() if k not in (x_name, y_name)}
+    missing = [k for k, v in others.items() if v is None]
+    if missing:
+        raise ParameterError(f"model {model.name!r}: no value for parameter(s) {', '.join(missing)}; "
+                             f"pass values={{'{missing[0]}': ...}} or --set {missing[0]}=VALUE")
+    names = list(model.parameter_names)
+    X, Y = np.meshgrid(xs, ys)
+    P = np.empty(X.shape + (len(names),))
+    for k, v in others.items():
+        P[..., names.index(k)] = v
+    P[..., names.index(x_name)] = X
+    if y_name is not None:
+        P[..., names.index(y_name)] = Y
+    flat = P.reshape(-1, len(names))
+
+    if backend == "torch":
+        from linstab._optional import require
+
+        xp = require("torch")
+        flat_t = xp.as_tensor(flat, dtype=xp.float64, device=device or "cpu")
+    else:
+        xp, flat_t = np, flat
+    red = _reduction(model) if method in ("auto", "symmetric") else None
+    if method == "symmetric" and red is None:
+        raise AnalysisError(f"method='symmetric': model {model.name!r} has no symmetric branch reducing it to one "
+                            "equation; use method='newton'")
+    if method == "auto":
+        method = "symmetric" if red is not None and _all_symmetric(model, flat, n_seeds) else "newton"
+    n = model.n_vars
+    per_point = (n * n * 16 * 6 + 64 * 8) if method == "symmetric" else (n_seeds * (n * n * 8 * 8 + n_seeds * n * 8))
+    chunk = max(1, int(memory_mb * 2 ** 20 // per_point))
+    outs = []
+    for start in range(0, flat.shape[0], chunk):
+        pc = flat_t[start:start + chunk]
+        if method == "symmetric":
+            outs.append(_chunk_symmetric(model, red, pc, xp, backend))
+        else:
+            outs.append(_chunk_newton(model, pc, xp, backend, n_seeds))
+    cat = (lambda k: np.concatenate([o[k] for o in outs])) if xp is np else \
+        (lambda k: xp.cat([o[k] for o in outs]).cpu().numpy())
+    shape = X.shape
+    return StabilityMap(
+        x_name=x_name, y_name=y_name, x=xs, y=ys, log_x=bool(log_x), log_y=bool(log_y),
+        max_real=cat(0).reshape(shape), n_fixed=cat(1).reshape(shape).astype(np.int64),
+        n_stable=cat(2).reshape(shape).astype(np.int64), oscillatory=cat(3).reshape(shape).astype(bool),
+        fixed={k: float(v) for k, v in others.items()}, method=method,
+    )
+
+
+def _all_symmetric(model: Model, flat: np.ndarray, n_seeds: int) -> bool:
+    """Newton from many seeds on a coarse sub-grid finds only symmetric fixed points?"""
+    idx = np.unique(np.linspace(0, flat.shape[0] - 1, min(64, flat.shape[0])).astype(int))
+    x, valid = _newton_fixed_points(model, flat[idx], np, "numpy", n_seeds=max(n_seeds, 16))
+    if not valid.any():
+        return True
+    pts = x[valid]
+    spread = pts.max(-1) - pts.min(-1)
+    return bool(np.all(spread <= 1e-6 * (1 + np.abs(pts).max(-1))))
+
+
+def _reduce_points(maxre: Any, osc: Any, valid: Any, xp: Any) -> tuple[Any, Any, Any, Any]:
+    """Per grid point: most stable fixed point's max Re λ, counts, oscillatory flag."""
+    inf = float("inf")
+    m = xp.where(valid, maxre, xp.full_like(maxre, inf))
+    best = m.argmin(-1)
+    best_re = _gather(m, best, xp)
+    best_osc = _gather(osc, best, xp)
+    nan = xp.full_like(best_re, float("nan"))
+    best_re = xp.where(xp.isinf(best_re), nan, best_re)
+    n_fixed = valid.sum(-1)
+    n_stable = (valid & (maxre < 0)).sum(-1)
+    return best_re, n_fixed, n_stable, best_osc & ~xp.isnan(best_re)
+
+
+def _chunk_symmetric(model: Model, red: Any, p: Any, xp: Any, backend: str) -> tuple[Any, ...]:
+    from linstab.num._kernels import compile_kernel
+
+    s, E, subs = red
+    key = ("_maps_scalar", backend)
+    if key not in model._cache:
+        model._cache[key] = (compile_kernel(E, [[s], model.parameters], backend=backend),
+                             compile_kernel(sp.diff(E, s), [[s], model.parameters], backend=backend))
+    kE, kdE = model._cache[key]
+    roots, valid = _solve_scalar(kE, kdE, p, xp)  # (N, R)
+    n = model.n_vars
+    ckey = ("_maps_charpoly", backend)
+    if ckey not in model._cache:
+        # characteristic-polynomial coefficients along the branch, compiled once (degree <= 3),
+        # or the Jacobian along the branch for larger systems
+        Jb = model.jacobian().xreplace(subs)
+        if n <= 3:
+            lam = sp.Dummy("lambda")
+            coeffs = Jb.charpoly(lam).all_coeffs()[1:]
+            model._cache[ckey] = ("coeffs", compile_kernel(coeffs, [[s], model.parameters], backend=backend))
+        else:
+            model._cache[ckey] = ("jacobian", compile_kernel(Jb, [[s], model.parameters], backend=backend))
+    what, kern = model._cache[ckey]
+    out = kern(roots[..., None], p[:, None, :])
+    if what == "coeffs":
+        ev = _poly_roots([out[..., i] for i in range(n)], xp)
+    else:
+        ev = _roots(out, xp)
+    maxre, osc = _summaries(ev, xp)
+    valid = valid & xp.isfinite(maxre)
+    return _reduce_points(maxre, osc, valid, xp)
+
+
+def _chunk_newton(model: Model, p: Any, xp: Any, backend: str, n_seeds: int) -> tuple[Any, ...]:
+    x, valid = _newton_fixed_points(model, p, xp, backend, n_seeds=n_seeds)
+    J = model.kernel("jacobian", backend=backend)(x, p[:, None, :])
+    finite = xp.isfinite(J).all(-1).all(-1)
+    J = xp.where(finite[..., None, None], J, xp.zeros_like(J))
+    ev = _roots(J, xp)
+    maxre, osc = _summaries(ev, xp)
+    return _reduce_points(maxre, osc, valid & finite, xp)
