@@ -101,7 +101,9 @@ def first_lyapunov_coefficient(model: Model | str, state: Any, values: Mapping[s
     if x0.shape != (model.n_vars,):
         raise DimensionError(f"state had shape {x0.shape} while it should have had ({model.n_vars},)")
     p = np.asarray(model.parameter_vector(values), dtype=float)
-    A = model.kernel("jacobian")(x0, p)
+    from linstab.num._maps import jacobian_kernel
+
+    A = jacobian_kernel(model)(x0, p)
     ev, vecs = np.linalg.eig(A)
     scale = 1.0 + np.abs(ev).max()
     cand = [i for i in range(len(ev)) if ev[i].imag > 1e-9 * scale]

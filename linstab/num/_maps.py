@@ -99,6 +99,32 @@ class StabilityMap:
                  log_x=np.array(self.log_x), log_y=np.array(self.log_y))
 
 
+# ===================================================================== helpers
+def jacobian_kernel(model: Model, backend: str = "numpy"):
+    """``model.kernel("jacobian")`` with the result always shaped ``(..., n, n)``.
+
+    (A one-variable model's 1 × 1 Jacobian compiles as a column, shape ``(..., 1)``.)
+    """
+    kern = model.kernel("jacobian", backend=backend)
+    n = model.n_vars
+    if n > 1:
+        return kern
+
+    def call(*args: Any, **kw: Any) -> Any:
+        out = kern(*args, **kw)
+        return out.reshape(tuple(out.shape[:-1]) + (1, 1))
+
+    return call
+
+
+def _solve(A: Any, b: Any, xp: Any) -> Any:
+    """Batched ``A x = b`` (``b`` a batch of vectors); singular matrices fall back to least squares."""
+    try:
+        return xp.linalg.solve(A, b[..., None])[..., 0]
+    except Exception:  # a singular matrix somewhere in the batch
+        return (xp.linalg.pinv(A) @ b[..., None])[..., 0]
+
+
 # ===================================================================== eigenvalue summaries
 def _charpoly_coeffs(J: Any, xp: Any) -> list[Any]:
     """Coefficients ``c1..cn`` of ``λⁿ + c1 λⁿ⁻¹ + … + cn`` (Faddeev–LeVerrier, batched)."""
@@ -279,7 +305,7 @@ def _newton_fixed_points(model: Model, p: Any, xp: Any, backend: str, *, n_seeds
                          tol: float = 1e-9) -> tuple[Any, Any]:
     """Fixed points per row of ``p``: ``(x (N, S, n), valid (N, S))`` after de-duplication."""
     f = model.kernel("rhs", backend=backend)
-    jac = model.kernel("jacobian", backend=backend)
+    jac = jacobian_kernel(model, backend)
     seeds = _seeds(model, n_seeds)
     N, n = p.shape[0], model.n_vars
     x = np.broadcast_to(seeds, (N, n_seeds, n)).copy() if xp is np else \
@@ -294,10 +320,7 @@ def _newton_fixed_points(model: Model, p: Any, xp: Any, backend: str, *, n_seeds
         eye = _eye(n, Jm, xp)
         Jm = xp.where(bad[..., None, None], eye, Jm)
         F = xp.where(xp.isfinite(F), F, xp.zeros_like(F))
-        try:
-            dx = xp.linalg.solve(Jm, -F[..., None])[..., 0]
-        except Exception:  # singular matrices in the batch: regularize slightly
-            dx = xp.linalg.solve(Jm + 1e-12 * eye, -F[..., None])[..., 0]
+        dx = _solve(Jm, -F, xp)
         dx = xp.where(xp.isfinite(dx), dx, xp.zeros_like(dx))
         norm0 = _norm(F, xp)
         accepted = xp.zeros_like(norm0, dtype=bool) if xp is np else xp.zeros_like(norm0, dtype=xp.bool)
@@ -513,7 +536,7 @@ def _chunk_symmetric(model: Model, red: Any, p: Any, xp: Any, backend: str) -> t
 
 def _chunk_newton(model: Model, p: Any, xp: Any, backend: str, n_seeds: int) -> tuple[Any, ...]:
     x, valid = _newton_fixed_points(model, p, xp, backend, n_seeds=n_seeds)
-    J = model.kernel("jacobian", backend=backend)(x, p[:, None, :])
+    J = jacobian_kernel(model, backend)(x, p[:, None, :])
     finite = xp.isfinite(J).all(-1).all(-1)
     J = xp.where(finite[..., None, None], J, xp.zeros_like(J))
     ev = _roots(J, xp)

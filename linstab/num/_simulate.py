@@ -109,7 +109,9 @@ def simulate(model: Model | str, t_span: tuple[float, float], x0: Any, values: M
                              f"(one entry per variable: {', '.join(model.variable_names)})")
     p = np.asarray(model.parameter_vector(values), dtype=float)
     rhs = model.kernel("rhs")
-    jac = model.kernel("jacobian")
+    from linstab.num._maps import jacobian_kernel
+
+    jac = jacobian_kernel(model)
     t0, t1 = map(float, t_span)
     if t_eval is None:
         t_eval = np.linspace(t0, t1, n_points)

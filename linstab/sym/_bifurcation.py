@@ -361,9 +361,17 @@ def _solve_for_branch_var(eq: sp.Expr, s: sp.Symbol) -> list[tuple[sp.Expr, sp.E
                 for W in sp.solve(eqw, w):
                     out.append((W ** (1 / k), W, k))
                 return out
-    for sol in sp.solve(eq, s):
+    try:
+        sols = sp.solve(eq, s)
+    except NotImplementedError as exc:
+        raise _NoClosedForm(str(exc)) from None
+    for sol in sols:
         out.append((sol, None, sp.Integer(1)))
     return out
+
+
+class _NoClosedForm(Exception):
+    """SymPy cannot solve an equation of the derivation in closed form."""
 
 
 def _fix_exponents(e: sp.Expr) -> sp.Expr:
@@ -537,7 +545,7 @@ def bifurcation_curves(
                             "try an --ansatz, or numeric continuation (linstab.num.continue_curve)")
     J_full = model.jacobian()
     curves: list[BifurcationCurve] = []
-    any_candidate = any_valid = False
+    any_candidate = any_valid = unsolved = False
     for br in branches:
         steps = list(br.steps)
         Jb = J_full.xreplace(br.subs) if br.s is not None else J_full.subs(br.subs)
@@ -595,7 +603,12 @@ def bifurcation_curves(
                         targets.append((sp.together(f.subs(defs)), [], None, None))
             for eq, st, r_sym, root in targets:
                 back = {r_sym: root} if r_sym is not None else {}
-                for s_star0, W0, k in _solve_for_branch_var(sp.numer(sp.together(eq)), s):
+                try:
+                    branch_solutions = _solve_for_branch_var(sp.numer(sp.together(eq)), s)
+                except _NoClosedForm:
+                    unsolved = True
+                    continue
+                for s_star0, W0, k in branch_solutions:
                     s_star = s_star0.subs(back)
                     W = None if W0 is None else W0.subs(back)
                     if s_star.is_real is False or (s.is_positive and s_star.is_nonpositive):
@@ -632,6 +645,10 @@ def bifurcation_curves(
                 points=pts, lyapunov=lyap, fixed=dict(fixed),
                 branch={v.name: e for v, e in state.items()}, states=states, derivation=dsteps,
             ))
+    if not curves and unsolved:
+        raise AnalysisError(f"no closed form for the {kind} curve of {model.name!r} ({param} against {against}): "
+                            f"the bifurcation condition cannot be solved explicitly; use numeric continuation, "
+                            f"linstab.num.continue_curve (the CLI falls back to it)")
     if not curves:
         where = f" for {against} in [{q_range[0]}, {q_range[1]}]" if q_range else ""
         if not any_candidate:
@@ -701,7 +718,9 @@ def _sample_curve(model, kind, P, Q, p_star, condition, state, fixed, q_range, n
     pars[:, order[Q.name]] = q
     pars[:, order[P.name]] = np.where(ok, p_vals, 1.0)
     x = np.where(ok[:, None], states, 1.0)
-    J = model.kernel("jacobian")(x, pars)
+    from linstab.num._maps import jacobian_kernel
+
+    J = jacobian_kernel(model)(x, pars)
     ok &= np.all(np.isfinite(J), axis=(1, 2))
     J = np.where(ok[:, None, None], J, 0.0)
     ev = np.linalg.eigvals(J)

@@ -1,0 +1,372 @@
+"""Numeric two-parameter continuation of fold and Hopf curves (pseudo-arclength).
+
+A curve of codimension-one bifurcations is the solution set of ``n + 1`` equations in the
+``n + 2`` unknowns ``z = (x, P, Q)``:
+
+    f(x; P, Q) = 0,        g(x; P, Q) = 0,
+
+with the test function ``g = det J`` (fold) or ``g = Δₙ₋₁`` (Hopf: the ``n − 1``-th Hurwitz minor of
+the characteristic polynomial; ``tr J`` in two dimensions). Positive quantities are continued in
+logarithmic coordinates, so that a curve spanning decades (``β`` from 1 to 1000) is traced with
+even steps. Each step predicts along the tangent (the null vector of the ``(n+1) × (n+2)``
+Jacobian) and corrects with Newton's method on the system augmented by the arclength condition.
+Start points at ``Q = Q_min`` come from Newton's method on the ``n + 1`` equations in ``(x, P)``
+from many seeds. Points where the eigenvalues do not show the bifurcation (a neutral saddle
+satisfies ``Δₙ₋₁ = 0`` too) are dropped.
+
+References: Kuznetsov, *Elements of Applied Bifurcation Theory*, 3rd ed. (2004), ch. 10;
+Allgower & Georg, *Introduction to Numerical Continuation Methods* (1990).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from linstab._errors import AnalysisError, ParameterError
+from linstab.model import Model, load_model
+from linstab.num._maps import _solve, jacobian_kernel
+from linstab.sym._bifurcation import KINDS, BifurcationCurve, _crossing_ok
+
+__all__ = ["continue_curve"]
+
+
+class _System:
+    """The augmented system in (log-)coordinates ``u``; batched over leading axes."""
+
+    def __init__(self, model: Model, kind: str, P: str, Q: str, fixed: Mapping[str, float],
+                 groups: list[list[int]] | None = None):
+        self.model, self.kind = model, kind
+        self.N = model.n_vars
+        # continuation inside a symmetric subspace: one unknown and one equation per group of
+        # equal variables (a pitchfork is a regular point there, but singular in the full space)
+        self.groups = groups or [[i] for i in range(self.N)]
+        self.n = len(self.groups)
+        self.E = np.zeros((self.N, self.n))
+        for k, g in enumerate(self.groups):
+            self.E[g, k] = 1.0
+        self.rows = [g[0] for g in self.groups]
+        names = list(model.parameter_names)
+        self.iP, self.iQ = names.index(P), names.index(Q)
+        self.base = np.array([fixed.get(k, np.nan) for k in names], dtype=float)
+        dom = model.domain
+        vn = model.variable_names
+        self.logs = np.array([dom[vn[g[0]]] in ("positive", "nonnegative") for g in self.groups]
+                             + [dom[P] == "positive", dom[Q] == "positive"])
+        self.rhs = model.kernel("rhs")
+        self.jac = jacobian_kernel(model)
+
+    def to_z(self, u: np.ndarray) -> np.ndarray:
+        return np.where(self.logs, np.exp(np.where(self.logs, u, 0.0)), u)
+
+    def to_u(self, z: np.ndarray) -> np.ndarray:
+        with np.errstate(all="ignore"):
+            return np.where(self.logs, np.log(np.where(self.logs, z, 1.0)), z)
+
+    def params(self, z: np.ndarray) -> np.ndarray:
+        p = np.broadcast_to(self.base, z.shape[:-1] + self.base.shape).copy()
+        p[..., self.iP] = z[..., self.n]
+        p[..., self.iQ] = z[..., self.n + 1]
+        return p
+
+    def state(self, z: np.ndarray) -> np.ndarray:
+        return z[..., : self.n] @ self.E.T
+
+    def jacobian(self, z: np.ndarray) -> np.ndarray:
+        return self.jac(self.state(z), self.params(z))
+
+    def G(self, u: np.ndarray) -> np.ndarray:
+        z = self.to_z(u)
+        x, p = self.state(z), self.params(z)
+        F = self.rhs(x, p)[..., self.rows]
+        J = self.jac(x, p)
+        return np.concatenate([F, _test_function(J, self.kind)[..., None]], -1)
+
+    def DG(self, u: np.ndarray) -> np.ndarray:
+        """Forward-difference Jacobian ``(..., n+1, n+2)``, all columns in one batched call."""
+        m = u.shape[-1]
+        h = 1e-7 * (1 + np.abs(u))
+        U = u[..., None, :] + np.eye(m) * h[..., None, :]
+        G0 = self.G(u)
+        G1 = self.G(U)  # (..., m, n+1)
+        return np.swapaxes((G1 - G0[..., None, :]) / h[..., :, None], -1, -2)
+
+
+def _test_function(J: np.ndarray, kind: str) -> np.ndarray:
+    from linstab.num._maps import _charpoly_coeffs
+
+    n = J.shape[-1]
+    if kind == "fold":
+        return np.linalg.det(J)
+    c = _charpoly_coeffs(J, np)  # c1..cn of the monic polynomial
+    if n == 2:
+        return c[0]
+    a = [np.ones_like(c[0])] + c
+    k = n - 1
+    H = np.zeros(J.shape[:-2] + (k, k))
+    for i in range(k):
+        for j in range(k):
+            idx = 2 * (j + 1) - (i + 1)
+            if 0 <= idx <= n:
+                H[..., i, j] = a[idx]
+    return np.linalg.det(H)
+
+
+def _null_vector(A: np.ndarray) -> np.ndarray:
+    _, _, vt = np.linalg.svd(A)
+    return vt[-1]
+
+
+def _starts(sys: _System, q0: float, p_lo: float, p_hi: float, *, n_seeds: int) -> list[np.ndarray]:
+    """Points of the curve at ``Q = q0``: batched Newton on (x, P) from many seeds."""
+    from linstab.num._maps import _newton_fixed_points
+
+    n = sys.n
+    logP = sys.logs[n]
+    pg = np.geomspace(p_lo, p_hi, 24) if logP and p_lo > 0 else np.linspace(p_lo, p_hi, 24)
+    par = np.broadcast_to(sys.base, (len(pg), len(sys.base))).copy()
+    par[:, sys.iP] = pg
+    par[:, sys.iQ] = q0
+    x, valid = _newton_fixed_points(sys.model, par, np, "numpy", n_seeds=n_seeds)
+    seeds = [np.concatenate([x[i, j], [pg[i], q0]]) for i, j in zip(*np.nonzero(valid))]
+    if not seeds:
+        return []
+    Z = np.array(seeds)
+    U = sys.to_u(Z)
+    for _ in range(40):  # Newton on the n+1 equations in (x, P) with Q fixed
+        D = sys.DG(U)[..., : n + 1]
+        G = sys.G(U)
+        ok = np.isfinite(G).all(-1) & np.isfinite(D).all((-1, -2))
+        D = np.where(ok[:, None, None], D, np.eye(n + 1))
+        G = np.where(ok[:, None], G, 0.0)
+        du = _solve(D, -G, np)
+        du = np.clip(np.nan_to_num(du), -1.0, 1.0)
+        U[:, : n + 1] += du
+    G = sys.G(U)
+    res = np.abs(G[:, :n]).max(-1)
+    scale = 1 + np.abs(sys.to_z(U)[:, :n]).max(-1)
+    good = np.isfinite(G).all(-1) & (res < 1e-9 * scale) & (np.abs(G[:, n]) < 1e-7 * (1 + np.abs(sys.DG(U)[:, n]).max((-1))))
+    Z = sys.to_z(U[good])
+    if Z.size == 0:
+        return []
+    J = sys.jacobian(Z)
+    ev = np.linalg.eigvals(J)
+    okc = _crossing_ok(ev, sys.kind, 1 + np.abs(ev).max(-1), tol=1e-5)
+    out: list[np.ndarray] = []
+    for z in Z[okc]:
+        if not all(np.abs(z - o).max() > 1e-6 * (1 + np.abs(z).max()) for o in out):
+            continue
+        out.append(z)
+    return out
+
+
+def _trace(sys: _System, z0: np.ndarray, q_max: float, *, h0: float, h_max: float, max_steps: int) -> np.ndarray:
+    u = sys.to_u(z0)
+    n = sys.n
+    t = _null_vector(sys.DG(u))
+    if t[n + 1] < 0:
+        t = -t
+    pts = [sys.to_z(u)]
+    h = h0
+    q_hi = sys.to_u(np.r_[np.zeros(n + 1), q_max])[n + 1]
+    for _ in range(max_steps):
+        if h < 1e-8:
+            break
+        up = u + h * t
+        v = up.copy()
+        converged = False
+        for it in range(8):
+            G = sys.G(v)
+            A = np.vstack([sys.DG(v), t])
+            r = np.concatenate([G, [t @ (v - up)]])
+            if not np.all(np.isfinite(A)) or not np.all(np.isfinite(r)):
+                break
+            try:
+                dv = np.linalg.solve(A, -r)
+            except np.linalg.LinAlgError:
+                break
+            v = v + dv
+            if np.abs(dv).max() < 1e-10 * (1 + np.abs(v).max()):
+                converged = np.abs(sys.G(v)[:n]).max() < 1e-8 * (1 + np.abs(sys.to_z(v)[:n]).max())
+                break
+        if not converged:
+            h /= 2
+            continue
+        t_new = _null_vector(sys.DG(v))
+        if t_new @ t < 0:
+            t_new = -t_new
+        if v[n + 1] > q_hi:  # overshot the end of the range: land exactly on Q = q_max
+            end = _land(sys, u, v, q_hi)
+            if end is not None:
+                pts.append(sys.to_z(end))
+            break
+        u, t = v, t_new
+        pts.append(sys.to_z(u))
+        if t[n + 1] <= 0 and u[n + 1] < sys.to_u(z0)[n + 1]:
+            break
+        h = min(h * (1.5 if it <= 3 else 1.0), h_max)
+    return np.array(pts)
+
+
+def _land(sys: _System, u0: np.ndarray, u1: np.ndarray, q_hi: float) -> np.ndarray | None:
+    """Newton from the secant between ``u0`` and ``u1`` onto the point with ``Q = q_hi``."""
+    n = sys.n
+    w = (q_hi - u0[n + 1]) / (u1[n + 1] - u0[n + 1])
+    v = u0 + w * (u1 - u0)
+    e = np.zeros(n + 2)
+    e[n + 1] = 1.0
+    for _ in range(10):
+        A = np.vstack([sys.DG(v), e])
+        r = np.concatenate([sys.G(v), [v[n + 1] - q_hi]])
+        try:
+            dv = np.linalg.solve(A, -r)
+        except np.linalg.LinAlgError:
+            return None
+        v = v + dv
+        if np.abs(dv).max() < 1e-12 * (1 + np.abs(v).max()):
+            return v
+    return v if np.abs(sys.G(v)).max() < 1e-8 else None
+
+
+def _symmetric_groups(model: Model, x: np.ndarray) -> list[list[int]] | None:
+    """Groups of the symmetry orbits whose variables are equal at ``x`` (None if none are)."""
+    from linstab.sym._bifurcation import _symmetry_orbits
+
+    idx = {v: i for i, v in enumerate(model.variables)}
+    groups: list[list[int]] = []
+    reduced = False
+    for orbit in _symmetry_orbits(model):
+        ids = [idx[v] for v in orbit]
+        if len(ids) > 1 and np.ptp(x[ids]) <= 1e-7 * (1 + np.abs(x[ids]).max()):
+            groups.append(ids)
+            reduced = True
+        else:
+            groups.extend([i] for i in ids)
+    return sorted(groups) if reduced else None
+
+
+def continue_curve(
+    model: Model | str,
+    kind: str,
+    param: str,
+    against: str,
+    *,
+    q_range: tuple[float, float],
+    p_range: tuple[float, float] | None = None,
+    values: Mapping[str, float] | None = None,
+    step: float = 0.02,
+    max_step: float = 0.1,
+    max_steps: int = 2000,
+    n_seeds: int = 12,
+    lyapunov: bool = True,
+) -> list[BifurcationCurve]:
+    """Fold or Hopf curves in the ``(against, param)`` plane by pseudo-arclength continuation.
+
+    Parameters
+    ----------
+    model
+        A :class:`~linstab.Model` or a name/path.
+    kind
+        ``"fold"`` or ``"hopf"``.
+    param
+        Parameter ``P`` (vertical axis).
+    against
+        Parameter ``Q`` (horizontal axis), continued from ``q_range[0]`` to ``q_range[1]``.
+    q_range
+        Range of ``against``.
+    p_range
+        Where to look for start points in ``param`` (default: 1/100 to 100 times its value).
+    values
+        Values of the other parameters (override the model's).
+    step, max_step
+        Initial and largest arclength step (in log coordinates for positive quantities).
+    max_steps
+        Largest number of continuation steps per curve.
+    n_seeds
+        Newton seeds per trial value of ``param`` when looking for start points.
+    lyapunov
+        Classify Hopf curves by the first Lyapunov coefficient at a middle point.
+
+    Returns
+    -------
+    list of BifurcationCurve
+        With ``expression`` and ``condition`` ``None``; ``points`` columns ``[against, param]``.
+
+    Raises
+    ------
+    AnalysisError
+        No start point (no crossing of the kind at ``q_range[0]`` within ``p_range``).
+
+    Examples
+    --------
+    >>> (c,) = continue_curve("brusselator", "hopf", "b", "a", q_range=(0.5, 2.0))
+    >>> bool(abs(c.points[:, 1] - (1 + c.points[:, 0] ** 2)).max() < 1e-6)
+    True
+    """
+    model = load_model(model)
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
+    model.parameter(param)
+    model.parameter(against)
+    if param == against:
+        raise ParameterError(f"param and against must differ; both are {param!r}")
+    if values:
+        model = model.with_values(values)
+    if kind == "hopf" and model.n_vars < 2:
+        raise AnalysisError("kind='hopf' needs at least two state variables; use kind='fold'")
+    q_lo, q_hi = map(float, q_range)
+    if not q_lo < q_hi:
+        raise ValueError(f"q_range must be (min, max) with min < max, got {q_range}")
+    fixed = {k: v for k, v in model.parameter_values.items() if k not in (param, against)}
+    missing = [k for k, v in fixed.items() if v is None]
+    if missing:
+        raise ParameterError(f"model {model.name!r}: no value for parameter(s) {', '.join(missing)}; "
+                             f"pass values={{'{missing[0]}': ...}}")
+    p0 = model.parameter_values.get(param) or 1.0
+    if p_range is None:
+        p_range = (abs(p0) / 100, abs(p0) * 100) if model.domain[param] == "positive" else (-100 * abs(p0), 100 * abs(p0))
+    sys = _System(model, kind, param, against, fixed)
+    starts = _starts(sys, q_lo, *p_range, n_seeds=n_seeds)
+    if not starts:
+        raise AnalysisError(f"continue_curve: no {kind} point of {model.name!r} at {against} = {q_lo} with {param} in "
+                            f"[{p_range[0]:g}, {p_range[1]:g}]; widen p_range or change q_range")
+    curves: list[BifurcationCurve] = []
+    seen: list[np.ndarray] = []
+    for z0 in starts:
+        if any(np.min(np.abs(pts[:, -2] - z0[-2]) + np.abs(pts[:, -1] - z0[-1])) < 1e-6 * (1 + abs(z0[-2]))
+               for pts in seen):
+            continue
+        groups = _symmetric_groups(model, z0[: sys.n])
+        if groups is not None:  # trace inside the symmetric subspace, then expand back
+            rsys = _System(model, kind, param, against, fixed, groups)
+            zr = np.concatenate([[z0[g[0]] for g in groups], z0[sys.n:]])
+            Zr = _trace(rsys, zr, q_hi, h0=step, h_max=max_step, max_steps=max_steps)
+            Z = np.concatenate([rsys.state(Zr), Zr[:, -2:]], -1)
+        else:
+            Z = _trace(sys, z0, q_hi, h0=step, h_max=max_step, max_steps=max_steps)
+        Z = Z[(Z[:, -1] >= q_lo - 1e-12) & (Z[:, -1] <= q_hi + 1e-9 * (1 + abs(q_hi)))]
+        if len(Z) == 0:
+            continue
+        ev = np.linalg.eigvals(sys.jacobian(Z))
+        ok = _crossing_ok(ev, kind, 1 + np.abs(ev).max(-1), tol=1e-5)
+        Z = Z[ok]
+        if len(Z) < 2:
+            continue
+        seen.append(Z)
+        lyap = None
+        if kind == "hopf" and lyapunov:
+            from linstab.num._lyapunov import hopf_criticality
+
+            zm = Z[len(Z) // 2]
+            vals = dict(zip(model.parameter_names, sys.params(zm)))
+            lyap = hopf_criticality(model, zm[: sys.n], vals)
+        curves.append(BifurcationCurve(
+            kind=kind, param=param, against=against, expression=None, condition=None,
+            points=np.column_stack([Z[:, -1], Z[:, -2]]), lyapunov=lyap, fixed=dict(fixed),
+            states=Z[:, : sys.n],
+        ))
+    if not curves:
+        raise AnalysisError(f"continue_curve: no {kind} curve of {model.name!r} in {against} in [{q_lo}, {q_hi}]")
+    return curves
