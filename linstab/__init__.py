@@ -17,7 +17,11 @@ from linstab._errors import (
     ParseError,
 )
 from linstab.model import Model, builtin_models, load_model
+from linstab.num._continuation import continue_curve
 from linstab.num._fixed_points import NumericFixedPoint, find_fixed_points
+from linstab.num._maps import StabilityMap, stability_map
+from linstab.num._simulate import check_behaviour, simulate
+from linstab.sym._bifurcation import BifurcationCurve, bifurcation_curves
 from linstab.sym._charpoly import charpoly, eigenvalues
 from linstab.sym._classify import classify
 from linstab.sym._fixed_points import FixedPoint, fixed_points, parametric_fixed_point
@@ -31,6 +35,13 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
     __version__ = "0+unknown"
 
 __all__ = [
+    "BifurcationCurve",
+    "StabilityMap",
+    "bifurcation_curves",
+    "check_behaviour",
+    "continue_curve",
+    "simulate",
+    "stability_map",
     "AnalysisError",
     "DimensionError",
     "FixedPoint",

@@ -1,5 +1,6 @@
 """Symbolic layer: Jacobians, fixed points, characteristic polynomials, Routh–Hurwitz, bifurcations."""
 
+from linstab.sym._bifurcation import BifurcationCurve, bifurcation_curves
 from linstab.sym._charpoly import CharPoly, charpoly, eigenvalues, tidy
 from linstab.sym._classify import CLASSIFICATIONS, classify, is_stable
 from linstab.sym._fixed_points import (
@@ -15,6 +16,8 @@ from linstab.sym._report import Derivation, Report, report
 from linstab.sym._routh import RouthHurwitz, hurwitz_matrix, routh_hurwitz
 
 __all__ = [
+    "BifurcationCurve",
+    "bifurcation_curves",
     "CLASSIFICATIONS",
     "CharPoly",
     "Derivation",
