@@ -17,6 +17,8 @@ __all__ = ["main", "build_parser"]
 # subcommand modules under linstab/_cli/, in the order --help lists them
 _COMMANDS = (
     "analyze",
+    "bifurcation",
+    "map",
 )
 
 

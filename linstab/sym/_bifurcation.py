@@ -34,7 +34,7 @@ import sympy as sp
 from linstab._errors import AnalysisError, ParameterError
 from linstab.model import Model, load_model
 
-__all__ = ["BifurcationCurve", "bifurcation_curves", "KINDS"]
+__all__ = ["BifurcationCurve", "bifurcation_curves", "KINDS", "NoClosedFormError"]
 
 #: Bifurcation kinds: ``fold`` (a real eigenvalue crosses zero) and ``hopf`` (a complex pair
 #: crosses the imaginary axis).
@@ -135,9 +135,14 @@ class BifurcationCurve:
             lines.append(text)
             if obj is not None:
                 for item in (obj if isinstance(obj, (list, tuple)) else [obj]):
-                    body = sp.pretty(item, use_unicode=True) if isinstance(item, sp.Basic) else str(item)
+                    pretty = isinstance(item, (sp.Basic, sp.MatrixBase))
+                    body = sp.pretty(item, use_unicode=True) if pretty else str(item)
                     lines.extend("    " + ln for ln in body.splitlines())
         return "\n".join(lines)
+
+
+class NoClosedFormError(AnalysisError):
+    """No closed form of the curve was found (numeric continuation may still trace it)."""
 
 
 # ===================================================================== branch parametrization
@@ -541,7 +546,7 @@ def bifurcation_curves(
     fixed = {k: v for k, v in model.parameter_values.items() if k not in (param, against) and v is not None}
     branches = _branches(model, P, ansatz)
     if not branches:
-        raise AnalysisError(f"no closed-form parametrization of the fixed points of {model.name!r} in {param}; "
+        raise NoClosedFormError(f"no closed-form parametrization of the fixed points of {model.name!r} in {param}; "
                             "try an --ansatz, or numeric continuation (linstab.num.continue_curve)")
     J_full = model.jacobian()
     curves: list[BifurcationCurve] = []
@@ -564,8 +569,13 @@ def bifurcation_curves(
         cond, cond_text, coeffs = _condition_expr(Ja, kind)
         if coeffs:
             lam = sp.Symbol("lambda")
-            steps.append(("Characteristic polynomial:", sp.factor(sum(c * lam ** (len(coeffs) - 1 - i)
-                                                                     for i, c in enumerate(coeffs)))))
+            cp_expr = sum(c * lam ** (len(coeffs) - 1 - i) for i, c in enumerate(coeffs))
+            steps.append(("Characteristic polynomial:", sp.Eq(sp.factor(cp_expr), 0)))
+            if len(coeffs) <= 4 and len(defs) <= 1:
+                eigs = sp.roots(sp.Poly(cp_expr, lam))
+                if sum(eigs.values()) == len(coeffs) - 1:
+                    steps.append(("Eigenvalues:", [sp.Eq(sp.Symbol(f"lambda_{i + 1}"), sp.simplify(e))
+                                                    for i, e in enumerate(eigs)]))
         steps.append((f"{kind.capitalize()} condition {cond_text}:", sp.Eq(cond, 0)))
         # --- solve the condition
         solutions: list[tuple[sp.Expr, list[sp.Basic], list[tuple[str, Any]], dict]] = []
@@ -646,7 +656,7 @@ def bifurcation_curves(
                 branch={v.name: e for v, e in state.items()}, states=states, derivation=dsteps,
             ))
     if not curves and unsolved:
-        raise AnalysisError(f"no closed form for the {kind} curve of {model.name!r} ({param} against {against}): "
+        raise NoClosedFormError(f"no closed form for the {kind} curve of {model.name!r} ({param} against {against}): "
                             f"the bifurcation condition cannot be solved explicitly; use numeric continuation, "
                             f"linstab.num.continue_curve (the CLI falls back to it)")
     if not curves:

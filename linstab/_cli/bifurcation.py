@@ -1,0 +1,101 @@
+"""``linstab bifurcation MODEL --kind {hopf,fold} --param P --against Q``: a bifurcation curve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from linstab._cli._common import add_model_args, model_from_args
+
+__all__ = ["register", "run"]
+
+_HELP = """\
+The fold or Hopf bifurcation curve of MODEL: the parameter P (--param) as a function of the
+parameter Q (--against). linstab parametrizes the fixed-point branch (using the symmetries of the
+equations, or --ansatz), imposes det J = 0 (fold) or the Hurwitz condition Δₙ₋₁ = 0 (Hopf),
+eliminates, and prints the derivation step by step with the curve in closed form, its domain of
+validity, the criticality of a Hopf bifurcation (first Lyapunov coefficient) and sample points.
+Where no closed form exists the curve is traced by numeric continuation over --range.
+
+--json prints exactly one object:
+  {"kind", "param", "against", "curves": [{"expression", "condition", "points", "lyapunov"}]}
+with expression and condition null for numerically continued curves; points are [Q, P] pairs.
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``bifurcation`` subcommand."""
+    parser = subparsers.add_parser(
+        "bifurcation", help="fold or Hopf bifurcation curve, in closed form where one exists",
+        description=_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_model_args(parser)
+    parser.add_argument("--kind", required=True, choices=("hopf", "fold"), help="bifurcation kind")
+    parser.add_argument("--param", required=True, metavar="P", help="parameter to solve for (vertical axis)")
+    parser.add_argument("--against", required=True, metavar="Q", help="parameter it depends on (horizontal axis)")
+    parser.add_argument("--range", nargs=2, type=float, metavar=("QMIN", "QMAX"), dest="q_range",
+                        help="range of Q to sample (default: around its model value, where the curve is valid)")
+    parser.add_argument("--ansatz", default=None, help='equalities between variables, e.g. "x1=x2=x3"')
+    parser.add_argument("--points", type=int, default=20, metavar="N", help="number of sample points (default 20)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    parser.set_defaults(func=run)
+
+
+def _curves(args: argparse.Namespace, model):
+    from linstab.num._continuation import continue_curve
+    from linstab.sym._bifurcation import NoClosedFormError, bifurcation_curves
+
+    if args.points < 2:
+        raise ValueError(f"--points must be at least 2, got {args.points}")
+    if args.q_range is not None and not args.q_range[0] < args.q_range[1]:
+        raise ValueError(f"--range expects QMIN < QMAX, got {args.q_range[0]} {args.q_range[1]}")
+    try:
+        return bifurcation_curves(model, args.kind, args.param, args.against, ansatz=args.ansatz,
+                                  q_range=tuple(args.q_range) if args.q_range else None, n_points=args.points), None
+    except NoClosedFormError as exc:
+        q0 = model.numeric_values()[args.against]
+        q_range = tuple(args.q_range) if args.q_range else (q0 / 2, q0 * 2) if q0 > 0 else (q0 - 1.0, q0 + 1.0)
+        return continue_curve(model, args.kind, args.param, args.against, q_range=q_range), str(exc)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Carry out ``linstab bifurcation``; returns the exit code."""
+    import numpy as np
+    import sympy as sp
+
+    model = model_from_args(args)
+    curves, fallback = _curves(args, model)
+    if args.json:
+        obj = {"kind": args.kind, "param": args.param, "against": args.against,
+               "curves": [c.to_dict() for c in curves]}
+        print(json.dumps(obj))
+        return 0
+    print(f"{args.kind.capitalize()} bifurcation of {model.name!r}: {args.param} as a function of {args.against}")
+    print()
+    print("Model:")
+    for v, e in zip(model.variables, model.rhs):
+        print(f"    d{v}/dt = {e}")
+    print()
+    if fallback:
+        print(f"No closed form: {fallback.split(':', 1)[-1].split(';')[0].strip()}.")
+        print("Numeric pseudo-arclength continuation instead.")
+        print()
+    for i, c in enumerate(curves, 1):
+        if len(curves) > 1:
+            print(f"--- curve {i} of {len(curves)} ---")
+        if c.derivation:
+            print(c.explain())
+        else:
+            print(f"{args.kind} curve traced numerically ({len(c.points)} points)"
+                  + (f"; {c.lyapunov} Hopf bifurcation" if c.lyapunov else ""))
+        if c.expression is not None:
+            print()
+            print(f"    {args.param} = {sp.sstr(c.expression)}" + ("" if c.condition in (None, sp.true)
+                                                               else f"    for {c.condition}"))
+        print()
+        print(f"    {args.against:>12}  {args.param:>14}")
+        idx = np.unique(np.linspace(0, len(c.points) - 1, min(len(c.points), 8)).astype(int))
+        for q, p in c.points[idx]:
+            print(f"    {q:12.6g}  {p:14.7g}")
+        print()
+    return 0
