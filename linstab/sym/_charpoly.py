@@ -122,6 +122,15 @@ class CharPoly:
         return str(self.compact)
 
 
+def _charpoly_coeffs(M: sp.Matrix, lam: sp.Symbol) -> list[sp.Expr]:
+    try:
+        return M.charpoly(lam).all_coeffs()
+    except TypeError:
+        # SymPy 1.14 fails to sort the factors of some matrices with complex algebraic entries
+        det = (lam * sp.eye(M.rows) - M).det(method="berkowitz")
+        return sp.Poly(sp.expand(det), lam).all_coeffs()
+
+
 def charpoly(matrix: Any, lam: sp.Symbol | None = None) -> CharPoly:
     """Characteristic polynomial ``det(λI − A)`` with its coefficients as SymPy expressions.
 
@@ -154,13 +163,13 @@ def charpoly(matrix: Any, lam: sp.Symbol | None = None) -> CharPoly:
     M = _as_square(matrix, "charpoly")
     lam = LAMBDA if lam is None else lam
     n = M.rows
-    coeffs = tuple(sp.factor_terms(sp.expand(c)) for c in M.charpoly(lam).all_coeffs())
+    coeffs = tuple(sp.factor_terms(sp.expand(c)) for c in _charpoly_coeffs(M, lam))
     full = sp.Add(*(c * lam ** (n - k) for k, c in enumerate(coeffs)))
     compact = full
     diag = M[0, 0]
     if n > 1 and diag != 0 and all(_is_zero(M[i, i] - diag) for i in range(n)):
         mu = sp.Dummy("mu")
-        shifted = (M - diag * sp.eye(n)).charpoly(mu).all_coeffs()
+        shifted = _charpoly_coeffs(M - diag * sp.eye(n), mu)
         q = sp.Add(*(sp.factor_terms(sp.expand(c)) * mu ** (n - k) for k, c in enumerate(shifted)))
         candidate = q.subs(mu, lam - diag)
         if sp.count_ops(candidate) < sp.count_ops(full):
@@ -243,7 +252,111 @@ def _numeric_eigenvalues(B: sp.Matrix, where: str) -> list[sp.Expr]:
     return [sp.Float(v.real) + sp.I * sp.Float(v.imag) if abs(v.imag) > 0 else sp.Float(v.real) for v in vals]
 
 
-def _block_eigenvalues(B: sp.Matrix, lam: sp.Symbol) -> list[sp.Expr]:
+def _automorphism(B: sp.Matrix, limit: int = 20000) -> tuple[int, ...] | None:
+    """A permutation ``σ`` with ``B[σi, σj] = B[i, j]`` whose cycles all have one length k ≥ 2.
+
+    Backtracking over partial assignments, checking every assigned pair, so that the search
+    stays small; the permutation with the longest cycles is returned.
+    """
+    n = B.rows
+    if n < 4 or n > 12:
+        return None
+    keys = [sp.srepr(B[i, j]) for i in range(n) for j in range(n)]
+
+    def key(i: int, j: int) -> str:
+        return keys[i * n + j]
+
+    best: list[tuple[int, ...]] = []
+    steps = 0
+    perm: list[int] = []
+    used = [False] * n
+
+    def cycles_ok(p: tuple[int, ...]) -> int:
+        seen, length = set(), None
+        for i in range(n):
+            if i in seen:
+                continue
+            c, j = 0, i
+            while j not in seen:
+                seen.add(j)
+                j = p[j]
+                c += 1
+            if length is None:
+                length = c
+            elif c != length:
+                return 0
+        return length if length and length >= 2 else 0
+
+    def extend() -> bool:
+        nonlocal steps
+        steps += 1
+        if steps > limit:
+            return True
+        i = len(perm)
+        if i == n:
+            k = cycles_ok(tuple(perm))
+            if k and (not best or k > cycles_ok(best[0])):
+                best[:] = [tuple(perm)]
+            return False
+        for t in range(n):
+            if used[t] or key(t, t) != key(i, i):
+                continue
+            if all(key(t, perm[j]) == key(i, j) and key(perm[j], t) == key(j, i) for j in range(i)):
+                perm.append(t)
+                used[t] = True
+                stop = extend()
+                perm.pop()
+                used[t] = False
+                if stop:
+                    return True
+        return False
+
+    extend()
+    return best[0] if best else None
+
+
+def _block_circulant_eigenvalues(B: sp.Matrix, perm: tuple[int, ...], lam: sp.Symbol) -> list[sp.Expr] | None:
+    """Eigenvalues of a matrix invariant under a free cyclic relabelling (a block circulant).
+
+    With the indices grouped in the cycles ``(i, σi, σ²i, …)`` of length k, the matrix is block
+    circulant with blocks ``C_j[o, o'] = B[i_o, σ^j i_o']``; its eigenvalues are those of
+    ``Σ_j C_j ω^{jm}``, ``ω = e^{2πi/k}``, for ``m = 0, …, k − 1``.
+    """
+    n = B.rows
+    if any(not _is_zero(B[perm[i], perm[j]] - B[i, j]) for i in range(n) for j in range(n)):
+        return None
+    cycles, seen = [], set()
+    for i in range(n):
+        if i in seen:
+            continue
+        c, j = [], i
+        while j not in seen:
+            seen.add(j)
+            c.append(j)
+            j = perm[j]
+        cycles.append(c)
+    k, r = len(cycles[0]), len(cycles)
+    if k < 2 or any(len(c) != k for c in cycles) or r > 4:
+        return None
+    C = [sp.Matrix(r, r, lambda o, o2, j=j: B[cycles[o][0], cycles[o2][j]]) for j in range(k)]
+    out: list[sp.Expr] = []
+    for m in range(k):
+        Bm = sp.zeros(r, r)
+        for j in range(k):
+            angle = 2 * sp.pi * sp.Rational(j * m % k, k)
+            Bm += C[j] * (sp.cos(angle) + sp.I * sp.sin(angle))
+        Bm = Bm.applyfunc(lambda e: sp.expand(e))
+        if r == 1:
+            out.append(tidy(Bm[0, 0]))
+            continue
+        roots = sp.roots(sp.Poly(charpoly(Bm, lam).expr, lam), lam)
+        if sum(roots.values()) != r:
+            return None
+        out.extend(r_ for r_, mult in roots.items() for _ in range(mult))
+    return out
+
+
+def _block_eigenvalues(B: sp.Matrix, lam: sp.Symbol, symmetry: tuple[int, ...] | None = None) -> list[sp.Expr]:
     k = B.rows
     if k == 1:
         return [B[0, 0]]
@@ -258,21 +371,31 @@ def _block_eigenvalues(B: sp.Matrix, lam: sp.Symbol) -> list[sp.Expr]:
         roots = sp.roots(poly, lam)
         if sum(roots.values()) == k:
             return [r for r, mult in roots.items() for _ in range(mult)]
+    perm = symmetry if symmetry is not None else _automorphism(B)
+    if perm is not None:
+        found = _block_circulant_eigenvalues(B, perm, lam)
+        if found is not None:
+            return found
     return _numeric_eigenvalues(B, "eigenvalues")
 
 
-def eigenvalues(matrix: Any) -> list[sp.Expr]:
+def eigenvalues(matrix: Any, *, symmetry: Sequence[int] | None = None) -> list[sp.Expr]:
     """Eigenvalues in closed form where one exists, numeric otherwise.
 
     Structure is used first: block-triangular form, then circulant blocks (in any cyclic order
-    of their indices), then the formulae in radicals for blocks of size ≤ 4. A larger block
-    without structure gets numeric eigenvalues (SymPy Floats) if its entries are numbers; with
-    symbolic entries that is an :class:`~linstab.AnalysisError`.
+    of their indices), then the formulae in radicals for blocks of size ≤ 4, then block-circulant
+    structure (a relabelling ``σ`` of the indices, all of whose cycles have one length, that
+    leaves the matrix unchanged — the Jacobian of a symmetric circuit at a symmetric fixed point).
+    A larger block without structure gets numeric eigenvalues (SymPy Floats) if its entries are
+    numbers; with symbolic entries that is an :class:`~linstab.AnalysisError`.
 
     Parameters
     ----------
     matrix
         A square matrix (SymPy, nested list or array).
+    symmetry
+        Optional relabelling ``σ`` (``symmetry[i] = σ(i)``) known to leave the matrix unchanged,
+        e.g. a model's permutation symmetry; otherwise one is searched for.
 
     Returns
     -------
@@ -295,7 +418,13 @@ def eigenvalues(matrix: Any) -> list[sp.Expr]:
     [-2*I, 2*I]
     """
     M = _as_square(matrix, "eigenvalues")
+    comps = _scc(M)
+    if symmetry is not None:
+        symmetry = tuple(int(i) for i in symmetry)
+        if sorted(symmetry) != list(range(M.rows)):
+            raise ValueError(f"eigenvalues: `symmetry` must be a permutation of range({M.rows}), got {symmetry}")
     out: list[sp.Expr] = []
-    for comp in _scc(M):
-        out.extend(_block_eigenvalues(M.extract(comp, comp), LAMBDA))
+    for comp in comps:
+        sym = symmetry if symmetry is not None and len(comps) == 1 else None
+        out.extend(_block_eigenvalues(M.extract(comp, comp), LAMBDA, sym))
     return out

@@ -416,9 +416,15 @@ def _derive(model: Any, fp: Any, timeout: float | None) -> Derivation:
     cp = charpoly(B)
     rh = routh_hurwitz(cp)
     evs: list[sp.Expr] | None = None
+    symmetry = None
+    if fp.ansatz:
+        from linstab.sym._fixed_points import _perm_symmetries
+
+        perms = [p for p in _perm_symmetries(model) if all(i != j for i, j in enumerate(p))]
+        symmetry = perms[0] if perms else None
     try:
         with _time_limit(timeout):
-            evs = eigenvalues(B)
+            evs = eigenvalues(B, symmetry=symmetry)
         if any(sp.count_ops(e) > _MAX_OPS for e in evs):
             evs = None
     except (_Timeout, ValueError, NotImplementedError):

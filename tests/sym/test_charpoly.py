@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -70,3 +72,28 @@ def test_charpoly_coefficients_and_errors():
     assert sp.expand(p.expr - (lam**2 - 5 * lam - 2)) == 0
     with pytest.raises(DimensionError, match="square"):
         charpoly([[1, 2, 3], [4, 5, 6]])
+
+
+def test_block_circulant_mrna_repressilator():
+    a, b = sp.symbols("a b", positive=True)
+    A = sp.Matrix([[-1, 0, 0, 0, 0, -a], [0, -1, 0, -a, 0, 0], [0, 0, -1, 0, -a, 0],
+                   [b, 0, 0, -b, 0, 0], [0, b, 0, 0, -b, 0], [0, 0, b, 0, 0, -b]])
+    ev = eigenvalues(A)
+    assert all(sp.count_ops(e) < 40 for e in ev)
+    for av, bv in ((1.85626, 0.2), (3.0, 1.5), (0.1, 7.0)):
+        num = np.array(A.subs({a: av, b: bv}).tolist(), float)
+        assert _close([sp.N(e.subs({a: av, b: bv})) for e in ev], np.linalg.eigvals(num))
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.lists(st.integers(-3, 3), min_size=12, max_size=12), st.permutations(range(6)))
+def test_block_circulant_found_in_any_order(c, shuffle):
+    # k = 3 cycles of r = 2 orbits: blocks C_j (2x2), B[(o,t),(o',t')] = C_{t'-t}[o, o']
+    C = [sp.Matrix(2, 2, c[4 * j:4 * j + 4]) for j in range(3)]
+    B = sp.zeros(6, 6)
+    for o, t, o2, t2 in itertools.product(range(2), range(3), range(2), range(3)):
+        B[3 * o + t, 3 * o2 + t2] = C[(t2 - t) % 3][o, o2]
+    P = sp.Matrix(6, 6, lambda i, j: 1 if shuffle[i] == j else 0)
+    M = P * B * P.T
+    ev = eigenvalues(M)
+    assert _close([sp.N(e, 30) for e in ev], np.linalg.eigvals(np.array(M.tolist(), float)), 1e-6)
