@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import sympy as sp
 
 from linstab._errors import DimensionError
 
@@ -241,7 +242,9 @@ def _domain_bounds(model: Any, p: np.ndarray, bounds: Any) -> tuple[np.ndarray, 
     dom = model.domain
     lower = np.array([0.0 if dom[v] in ("nonnegative", "positive") else -np.inf for v in model.variable_names])
     if bounds is None:
-        scale = 10.0 * max(1.0, float(np.max(np.abs(p))) if p.size else 1.0)
+        # the state's scale follows the parameters and the numbers written in the equations
+        consts = [abs(float(c)) for e in model.rhs for c in e.atoms(sp.Number) if c.is_finite]
+        scale = 10.0 * max(1.0, *(np.abs(p).tolist()), *consts)
         lo = np.where(np.isfinite(lower), lower, -scale)
         hi = np.full(n, scale)
         return lo, hi, lower
@@ -309,8 +312,9 @@ def find_fixed_points(model: Any, values: Mapping[str, float] | None = None, *,
         Parameter values overriding the model's own.
     bounds
         ``(low, high)`` for every variable, or one pair per variable: where the starts are drawn
-        (roots found outside are kept). Default: ``[0 or −B, B]`` with
-        ``B = 10 max(1, max |p|)``, respecting nonnegative and positive domains.
+        (roots found outside are kept). Default: ``[0 or −B, B]`` with ``B = 10 max(1, |p|,
+        |c|)`` over the parameter values ``p`` and the numbers ``c`` written in the equations,
+        respecting nonnegative and positive domains.
     n_starts
         Number of multi-start points (default ``100 (n + 1)``).
     seed

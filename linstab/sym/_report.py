@@ -248,6 +248,8 @@ def _fp_text(fp: Any) -> str:
         chain = " = ".join(vs)
         parts.append(chain if e in vs else f"{chain} = {e}")
     conds = "; ".join(f"{c.lhs} = {c.rhs}" for c in fp.conditions)
+    if conds and all(v == e for v, e in fp.state.items()):
+        return f"{', '.join(parts)} solving {conds}"
     return ", ".join(parts) + (f", where {conds}" if conds else "")
 
 
@@ -291,7 +293,9 @@ def _derivation_text(d: Derivation, k: int, total: int) -> list[str]:
 def _derivation_markdown(d: Derivation) -> list[str]:
     L = sp.latex
     fp = d.fixed_point
-    out = ["**Fixed point**" + (f" (invariant subspace ${fp.ansatz}$)" if fp.ansatz else "") + ":", ""]
+    ansatz = "; \\ ".join(" = ".join(L(sp.Symbol(nm.strip())) for nm in chain.split("="))
+                          for chain in fp.ansatz.split(";")) if fp.ansatz else ""
+    out = ["**Fixed point**" + (f" (invariant subspace ${ansatz}$)" if ansatz else "") + ":", ""]
     state = ", \\quad ".join(f"{L(v)} = {L(e)}" for v, e in fp.state.items())
     conds = ", \\quad ".join(f"{L(c.lhs)} = {L(c.rhs)}" for c in fp.conditions)
     out += [f"$$ {state}" + (f", \\qquad {conds}" if conds else "") + " $$", ""]
