@@ -257,16 +257,27 @@ def _branches(model: Model, P: sp.Symbol, ansatz: Any) -> list[_Branch]:
             sols = sp.solve(eqs, rvars, dict=True)
         except NotImplementedError:
             sols = []
+        # Cardano-type radicals (cube roots and beyond) make the explicit route unreadable and
+        # unsolvable downstream: parametrize the branch instead (route b)
+        if any(p.exp.is_Rational and p.exp.q > 2 for sol in sols for e in sol.values() for p in e.atoms(sp.Pow)):
+            sols = []
+        outside = 0
         for k, sol in enumerate(sols):
             if len(sol) != len(rvars) or any(sol[v].has(*rvars) for v in rvars):
                 continue
-            if any(sp.simplify(sol[v]).is_negative for v in rvars if v.is_positive):
+            if any(sp.simplify(sol[v]).is_negative or sp.simplify(sol[v]).is_real is False
+                   for v in rvars if v.is_positive or v.is_real):
+                outside += 1
                 continue
             subs = {v: sp.simplify(sol[subs0[v]]) for v in model.variables}
             st = tuple(steps) + (("Fixed point:", [sp.Eq(v, subs[v]) for v in model.variables]),)
             branches.append(_Branch(subs=subs, p_expr=None, s=None, label=f"fixed point {k + 1}", steps=st))
         if branches:
             return branches
+        if sols and outside == len(sols) or (not sols and not any(e.has(P) for e in eqs)):
+            raise AnalysisError(f"model {model.name!r} has no fixed point in its domain "
+                                f"({', '.join(f'{v}: {model.domain[v.name]}' for v in model.variables)}); "
+                                "check the equations and the declared domains")
     # (b) one branch variable s: solve for P and the other variables in terms of s
     for s in reversed(rvars):
         unknowns = [v for v in rvars if v != s] + [P]
@@ -277,6 +288,13 @@ def _branches(model: Model, P: sp.Symbol, ansatz: Any) -> list[_Branch]:
         good = [sol for sol in sols if all(u in sol for u in unknowns)]
         if not good:
             continue
+        inside = [sol for sol in good if not ((P.is_positive and sp.simplify(sol[P]).is_nonpositive)
+                                              or (P.is_nonnegative and sp.simplify(sol[P]).is_negative))]
+        if not inside:
+            raise AnalysisError(f"model {model.name!r} has no fixed point in its domain for {P.name} > 0 "
+                                f"(along the branch, {P.name} = {sp.simplify(good[0][P])}); check the equations "
+                                "and the declared domains")
+        good = inside
         for k, sol in enumerate(good):
             p_expr = sp.factor(sp.simplify(sol[P]))
             subs = {v: (s if subs0[v] == s else sp.simplify(sol[subs0[v]])) for v in model.variables}
@@ -286,6 +304,18 @@ def _branches(model: Model, P: sp.Symbol, ansatz: Any) -> list[_Branch]:
                        shown + [sp.Eq(P, p_expr)]))
             branches.append(_Branch(subs=subs, p_expr=p_expr, s=s, label=f"branch {k + 1}", steps=tuple(st)))
         return branches
+    # nothing found: are there fixed points at all, once the domains are dropped?
+    plain = {sym: sp.Symbol(sym.name) for e in eqs for sym in e.free_symbols}
+    peqs = [e.xreplace(plain) for e in eqs]
+    for s in reversed(rvars):
+        try:
+            psols = sp.solve(peqs, [plain[v] for v in rvars if v != s] + [plain.get(P, P)], dict=True)
+        except NotImplementedError:
+            continue
+        if psols:
+            raise AnalysisError(f"model {model.name!r} has no fixed point in its domain "
+                                f"({', '.join(f'{n}: {d}' for n, d in model.domains)}); along the branch "
+                                f"{', '.join(f'{k} = {v}' for k, v in psols[0].items())}")
     return branches
 
 
@@ -357,7 +387,7 @@ def _solve_for_branch_var(eq: sp.Expr, s: sp.Symbol) -> list[tuple[sp.Expr, sp.E
     pows = {p.exp for p in eq.atoms(sp.Pow) if p.base == s}
     bare = eq.subs({s ** e: sp.Dummy() for e in pows}).has(s)
     out = []
-    if len(pows) == 1 and not bare:
+    if len(pows) == 1 and not bare and (s.is_positive or not next(iter(pows)).is_Integer):
         (k,) = pows
         if not (k.is_Number and k == 1):
             w = sp.Dummy("w", positive=True)
@@ -584,7 +614,12 @@ def bifurcation_curves(
             for f in factors:
                 if not f.has(P):
                     continue
-                for root in sp.solve(f, P):
+                try:
+                    roots = sp.solve(f, P)
+                except NotImplementedError:
+                    unsolved = True
+                    continue
+                for root in roots:
                     root = sp.simplify(root)
                     if root.is_real is False:
                         continue
