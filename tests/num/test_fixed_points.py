@@ -12,6 +12,8 @@ import itertools
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.optimize import root
 
 from linstab import load_model
@@ -226,3 +228,29 @@ def test_result_fields_and_options():
         find_fixed_points("toggle_switch", n_starts=0)
     fps = find_fixed_points(load_model("toggle_switch"), bounds=(0.0, 5.0))
     assert len(fps) == 3
+
+
+# ---------------------------------------------------------------- property: none missed
+_roots = st.lists(st.integers(-40, 40), min_size=1, max_size=4, unique=True).map(lambda v: sorted(r / 8 for r in v))
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(_roots, _roots, st.floats(-0.5, 0.5))
+def test_all_fixed_points_of_triangular_polynomial_systems(rx, ry, coupling):
+    # x' = -Π(x - r), y' = -Π(y - s) + c (x - r0): fixed points are (r_i, s_j + shift) exactly known
+    # when c = 0; with c ≠ 0 the y-roots move, and the reference solves the cubic for each x root.
+    px = "*".join(f"(x - ({r}))" for r in rx)
+    py = "*".join(f"(y - ({r}))" for r in ry)
+    model = {"name": "tri", "equations": {"x": f"-{px}", "y": f"-{py} + ({coupling})*(x - ({rx[0]}))"}}
+    ref = []
+    for r in rx:
+        poly = np.poly(ry)  # Π(y - s)
+        poly[-1] -= coupling * (r - rx[0])
+        ys = np.roots(poly) if len(poly) > 1 else np.array([])
+        ys = ys[np.abs(ys.imag) < 1e-7].real
+        ref += [np.array([r, y]) for y in ys]
+    ref = [x for i, x in enumerate(ref) if all(np.max(np.abs(x - y)) > 1e-6 for y in ref[:i])]
+    fps = find_fixed_points(model)
+    assert len(fps) == len(ref), (fps, ref)
+    for x in ref:
+        assert any(np.allclose(fp.state, x, atol=1e-6) for fp in fps)
