@@ -285,6 +285,12 @@ class _Roots:
             if np.max(np.abs(x - y)) <= 1e-5 * (1 + float(np.max(np.abs(y)))):
                 return False
         x, r = _polish(self.sys, x)
+        tiny = np.abs(x) < 1e-12 * (1 + float(np.max(np.abs(x))))
+        if np.any(tiny & (x != 0)):  # snap round-off around zero (the origin, a boundary) to 0
+            snapped = np.where(tiny, 0.0, x)
+            rs = float(np.max(np.abs(self.sys.f(snapped[None])[0])))
+            if rs <= max(r, 1e-300) * 10:
+                x, r = snapped, rs
         fscale = 1.0 + float(np.max(np.abs(self.sys.p))) if self.sys.p.size else 1.0
         if not r <= self.tol * fscale * (1 + float(np.max(np.abs(x)))):
             return False

@@ -523,11 +523,19 @@ def report(model: Any, values: Mapping[str, float] | None = None, *, symbolic: b
     notes: list[str] = []
     derivations: list[Derivation] = []
     if symbolic:
-        fps = fixed_points(model, timeout=timeout)
+        try:
+            fps = fixed_points(model, timeout=timeout)
+        except (ArithmeticError, NotImplementedError, TypeError, ValueError, RecursionError) as exc:
+            fps = []
+            notes.append(f"the symbolic fixed-point search failed ({type(exc).__name__}: {exc})")
         if not fps:
             notes.append("SymPy found no symbolic fixed point; see the numeric ones")
-        for fp in fps[:max_fixed_points]:
-            derivations.append(_derive(model, fp, timeout))
+        for k, fp in enumerate(fps[:max_fixed_points], 1):
+            try:
+                derivations.append(_derive(model, fp, timeout))
+            except (ArithmeticError, NotImplementedError, TypeError, ValueError, RecursionError) as exc:
+                # SymPy can fail deep inside simplification; the rest of the report still stands
+                notes.append(f"the derivation at symbolic fixed point {k} ({fp}) failed: {type(exc).__name__}: {exc}")
         if len(fps) > max_fixed_points:
             notes.append(f"{len(fps) - max_fixed_points} more symbolic fixed point(s) not derived")
     numeric_fps: list[Any] = []
