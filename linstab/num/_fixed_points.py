@@ -2,10 +2,11 @@
 
 Three searches feed one list:
 
-1. *exact root isolation on lines*: for a one-variable model, and on the invariant line of a
-   model with a permutation symmetry (the repressilator's ``x1 = x2 = x3``), the right-hand side
-   is scanned on a dense linear-plus-logarithmic grid; every sign change is bracketed and
-   bisected to machine precision;
+1. *exact root isolation on curves*: for a one-variable model, on the invariant line of a
+   model with a permutation symmetry (the repressilator's ``x1 = x2 = x3``), and wherever
+   eliminating the variables that appear linearly leaves one equation in one unknown (Lorenz,
+   the toggle switch, Goodwin), that equation is scanned on a dense linear-plus-logarithmic grid;
+   every sign change is bracketed and bisected to machine precision and mapped back to the state;
 2. *multi-start Levenberg–Marquardt/Newton*, vectorized over all starts (uniform and
    log-uniform in the domain, plus the origin) with the compiled kernels;
 3. *deflation* (Farrell, Birkisson & Funke 2015): Newton on ``M(x) f(x)`` with
@@ -199,6 +200,15 @@ def _polish(sys: _System, x: np.ndarray, steps: int = 8) -> tuple[np.ndarray, fl
 
 def _bisect_line(sys: _System, E: np.ndarray, rep: int, lo: float, hi: float) -> list[np.ndarray]:
     """Roots of g(u) = f(E u)[rep] on [lo, hi] by a dense scan and bisection."""
+
+    def g(u: np.ndarray) -> np.ndarray:
+        return sys.f(u[:, None] * E[None, :])[:, rep]
+
+    return [u * E for u in _scan(g, lo, hi)]
+
+
+def _scan(g: Any, lo: float, hi: float) -> list[float]:
+    """Roots of a vectorized scalar function on [lo, hi]: dense scan, then bisection."""
     lin = np.linspace(lo, hi, 4001)
     if lo >= 0:
         top = max(hi, 1e-300)
@@ -209,10 +219,8 @@ def _bisect_line(sys: _System, E: np.ndarray, rep: int, lo: float, hi: float) ->
         grid = np.unique(np.concatenate([lin, mag, -mag, [0.0]]))
         grid = grid[(grid >= lo) & (grid <= hi)]
 
-    def g(u: np.ndarray) -> np.ndarray:
-        return sys.f(u[:, None] * E[None, :])[:, rep]
-
-    vals = g(grid)
+    with np.errstate(all="ignore"):
+        vals = np.asarray(g(grid), dtype=float)
     out = [grid[i] for i in np.flatnonzero(vals == 0)]
     s = np.sign(vals)
     ok = np.isfinite(vals[:-1]) & np.isfinite(vals[1:])
@@ -224,7 +232,8 @@ def _bisect_line(sys: _System, E: np.ndarray, rep: int, lo: float, hi: float) ->
             m = 0.5 * (a + b)
             if np.all((m == a) | (m == b)):
                 break
-            gm = g(m)
+            with np.errstate(all="ignore"):
+                gm = np.asarray(g(m), dtype=float)
             left = np.sign(gm) == np.sign(ga)
             a = np.where(left, m, a)
             ga = np.where(left, gm, ga)
@@ -234,7 +243,50 @@ def _bisect_line(sys: _System, E: np.ndarray, rep: int, lo: float, hi: float) ->
     absg = np.abs(vals)
     mins = np.flatnonzero((absg[1:-1] <= absg[:-2]) & (absg[1:-1] <= absg[2:]) & (absg[1:-1] < 1e-6))
     out.extend(grid[mins + 1])
-    return [u * E for u in out]
+    return [float(u) for u in out]
+
+
+def _eliminated_curve(model: Any, sys: _System, *, symmetric: bool = True) -> list[np.ndarray]:
+    """Candidates from reducing the fixed-point equations to one equation in one unknown.
+
+    Variables that appear linearly are eliminated symbolically (on the symmetric subspace
+    first, if the model has a permutation symmetry, then on the full system); when a single
+    equation in a single unknown remains, its roots are isolated by a scan and bisection and
+    mapped back to the full state.
+    """
+    from linstab.num._kernels import compile_kernel
+    from linstab.sym._fixed_points import (
+        _eliminate,
+        _full_reduction,
+        _symmetric_reduction,
+        _time_limit,
+        _Timeout,
+    )
+
+    out: list[np.ndarray] = []
+    try:
+        with _time_limit(2.0):
+            sym = _symmetric_reduction(model) if symmetric else None
+            reductions = [r for r in (sym, _full_reduction(model)) if r is not None]
+            curves = []
+            for red in reductions:
+                elim = _eliminate(red)
+                if len(elim.unknowns) == 1 and len(elim.equations) == 1:
+                    u = elim.unknowns[0]
+                    if elim.equations[0].free_symbols <= {u, *model.parameters}:
+                        curves.append((u, elim))
+            kernels = [(u, compile_kernel([e.equations[0]], [[u], model.parameters]),
+                        compile_kernel([e.subs[v] for v in model.variables], [[u], model.parameters]))
+                       for u, e in curves]
+    except (_Timeout, NotImplementedError, TypeError, ValueError, ZeroDivisionError):
+        return out
+    top = float(np.max(sys.hi))
+    for u, g, state in kernels:
+        lo = 0.0 if u.is_nonnegative else -top
+        for r in _scan(lambda v: g(v[:, None], sys.p)[:, 0], lo, top):
+            with np.errstate(all="ignore"):
+                out.append(np.asarray(state(np.array([r]), sys.p), dtype=float))
+    return out
 
 
 def _domain_bounds(model: Any, p: np.ndarray, bounds: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -284,6 +336,8 @@ class _Roots:
         for y in self.items:
             if np.max(np.abs(x - y)) <= 1e-5 * (1 + float(np.max(np.abs(y)))):
                 return False
+        if np.any(x < self.sys.lower - 1e-12 * (1 + np.abs(x))):
+            return False
         x, r = _polish(self.sys, x)
         tiny = np.abs(x) < 1e-12 * (1 + float(np.max(np.abs(x))))
         if np.any(tiny & (x != 0)):  # snap round-off around zero (the origin, a boundary) to 0
@@ -364,7 +418,8 @@ def find_fixed_points(model: Any, values: Mapping[str, float] | None = None, *,
     roots = _Roots(sys, 1e-9)
     rng = np.random.default_rng(seed)
 
-    # 1. exact isolation on lines: one-variable models and symmetric invariant lines
+    # 1. exact isolation on lines: one-variable models, symmetric invariant lines, and systems
+    #    that elimination reduces to one equation in one unknown
     lines = []
     if n == 1:
         lines.append((np.ones(1), 0))
@@ -378,6 +433,9 @@ def find_fixed_points(model: Any, values: Mapping[str, float] | None = None, *,
                 lines.append((np.ones(n), 0))
     for E, rep in lines:
         for x in _bisect_line(sys, E, rep, float(np.max(lo[E > 0])), float(np.min(hi[E > 0]))):
+            roots.add(x)
+    if n > 1:
+        for x in _eliminated_curve(model, sys, symmetric=not lines):
             roots.add(x)
 
     # 2. multi-start
