@@ -254,6 +254,22 @@ def _eliminated_curve(model: Any, sys: _System, *, symmetric: bool = True) -> li
     equation in a single unknown remains, its roots are isolated by a scan and bisection and
     mapped back to the full state.
     """
+    out: list[np.ndarray] = []
+    key = ("fixed-point curves", symmetric)
+    kernels = model._cache.get(key)
+    if kernels is None:
+        kernels = _curve_kernels(model, symmetric)
+        model._cache[key] = kernels
+    top = float(np.max(sys.hi))
+    for u, g, state in kernels:
+        lo = 0.0 if u.is_nonnegative else -top
+        for r in _scan(lambda v: g(v[:, None], sys.p)[:, 0], lo, top):
+            with np.errstate(all="ignore"):
+                out.append(np.asarray(state(np.array([r]), sys.p), dtype=float))
+    return out
+
+
+def _curve_kernels(model: Any, symmetric: bool) -> list[tuple[Any, Any, Any]]:
     from linstab.num._kernels import compile_kernel
     from linstab.sym._fixed_points import (
         _eliminate,
@@ -263,7 +279,6 @@ def _eliminated_curve(model: Any, sys: _System, *, symmetric: bool = True) -> li
         _Timeout,
     )
 
-    out: list[np.ndarray] = []
     try:
         with _time_limit(2.0):
             sym = _symmetric_reduction(model) if symmetric else None
@@ -279,14 +294,8 @@ def _eliminated_curve(model: Any, sys: _System, *, symmetric: bool = True) -> li
                         compile_kernel([e.subs[v] for v in model.variables], [[u], model.parameters]))
                        for u, e in curves]
     except (_Timeout, NotImplementedError, TypeError, ValueError, ZeroDivisionError):
-        return out
-    top = float(np.max(sys.hi))
-    for u, g, state in kernels:
-        lo = 0.0 if u.is_nonnegative else -top
-        for r in _scan(lambda v: g(v[:, None], sys.p)[:, 0], lo, top):
-            with np.errstate(all="ignore"):
-                out.append(np.asarray(state(np.array([r]), sys.p), dtype=float))
-    return out
+        return []
+    return kernels
 
 
 def _domain_bounds(model: Any, p: np.ndarray, bounds: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

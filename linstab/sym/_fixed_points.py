@@ -140,6 +140,12 @@ class ParametricFixedPoint:
 
 # --------------------------------------------------------------------- symmetries
 def _perm_symmetries(model: Any) -> list[tuple[int, ...]]:
+    if "permutation symmetries" not in model._cache:
+        model._cache["permutation symmetries"] = _find_perm_symmetries(model)
+    return list(model._cache["permutation symmetries"])
+
+
+def _find_perm_symmetries(model: Any) -> list[tuple[int, ...]]:
     n = model.n_vars
     xs, f = model.variables, model.rhs
     dom = model.domain
