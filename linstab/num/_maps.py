@@ -222,7 +222,9 @@ def _reduction(model: Model):
 
     groups = _symmetry_orbits(model)
     out = None
-    if len(groups) == 1 and model.n_vars > 1:
+    if any(model.domain[v] not in ("positive", "nonnegative") for v in model.variable_names):
+        pass  # the scalar root finder brackets on s > 0 only
+    elif len(groups) == 1 and model.n_vars > 1:
         g = groups[0]
         s = _branch_symbol(g[0], g, model)
         E = sp.together(model.rhs[0].xreplace({v: s for v in g}))
@@ -235,14 +237,33 @@ def _reduction(model: Model):
 
 
 def _solve_scalar(kE: Any, kdE: Any, p: Any, xp: Any, *, lo: float = 1e-6, hi: float = 1e6,
-                  n_grid: int = 25, max_roots: int = 3, iters: int = 40) -> tuple[Any, Any]:
-    """Roots of ``E(s; p) = 0`` for ``s > 0``, per row of ``p`` (``(N, n_params)``).
+                  n_grid: int = 25, max_roots: int = 3, iters: int = 40, refine: int = 8) -> tuple[Any, Any]:
+    """Roots of ``E(s; p) = 0`` for ``1e-6 < s < 1e6``, per row of ``p`` (``(N, n_params)``).
 
-    Returns ``(roots (N, max_roots), valid (N, max_roots))``."""
+    Sign changes of ``E`` on a logarithmic grid bracket the roots; rows where ``E`` is not monotone
+    on the grid (where two roots could share a cell) are redone on a ``refine`` times finer grid.
+    Two roots closer than one fine cell (a factor ``10**(12 / (refine * (n_grid - 1)))``, 1.15 by
+    default) — i.e. right at a fold — can still be missed.
+
+    Returns ``(roots (N, R), valid (N, R))`` with ``R <= max_roots``."""
     N = p.shape[0]
     grid = np.geomspace(lo, hi, n_grid)
     sg = xp.asarray(grid) if xp is np else xp.as_tensor(grid, dtype=p.dtype, device=p.device)
     ev = kE(sg[None, :, None], p[:, None, :])  # (N, n_grid)
+    if refine > 1 and N:
+        d = ev[:, 1:] - ev[:, :-1]
+        turn = ((d[:, 1:] > 0) != (d[:, :-1] > 0)).any(-1)
+        if bool(turn.any()):
+            rows = xp.nonzero(turn)[0] if xp is np else turn.nonzero()[:, 0]
+            r1, v1 = _solve_scalar(kE, kdE, p, xp, lo=lo, hi=hi, n_grid=n_grid, max_roots=max_roots,
+                                   iters=iters, refine=1)
+            r2, v2 = _solve_scalar(kE, kdE, p[rows], xp, lo=lo, hi=hi, n_grid=(n_grid - 1) * refine + 1,
+                                   max_roots=max_roots, iters=iters, refine=1)
+            R = max(r1.shape[1], r2.shape[1])
+            r1, v1 = _pad(r1, R, xp), _pad(v1, R, xp)
+            r1[rows] = _pad(r2, R, xp)
+            v1[rows] = _pad(v2, R, xp)
+            return r1, v1
     sgn = ev > 0
     change = sgn[:, 1:] != sgn[:, :-1]
     # keep the first max_roots brackets per row
@@ -277,6 +298,14 @@ def _solve_scalar(kE: Any, kdE: Any, p: Any, xp: Any, *, lo: float = 1e-6, hi: f
     return xp.stack(roots, -1), xp.stack(valid, -1)
 
 
+def _pad(a: Any, R: int, xp: Any) -> Any:
+    if a.shape[1] == R:
+        return a
+    fill = xp.zeros((a.shape[0], R - a.shape[1]), dtype=a.dtype) if xp is np else \
+        xp.zeros((a.shape[0], R - a.shape[1]), dtype=a.dtype, device=a.device)
+    return xp.concatenate([a, fill], 1) if xp is np else xp.cat([a, fill], 1)
+
+
 def _gather(a: Any, idx: Any, xp: Any) -> Any:
     if xp is np:
         return np.take_along_axis(a, idx[:, None], -1)[:, 0]
@@ -285,14 +314,19 @@ def _gather(a: Any, idx: Any, xp: Any) -> Any:
 
 # ===================================================================== Newton from seeds
 def _seeds(model: Model, n_seeds: int) -> np.ndarray:
+    """Deterministic seeds: half on the diagonal (all variables equal, evenly spaced, which finds the
+    symmetric fixed points of symmetric circuits), half scattered at random (a fixed generator)."""
     rng = np.random.default_rng(0)
     n = model.n_vars
+    n_diag = n_seeds if n == 1 else (n_seeds + 1) // 2
     out = np.empty((n_seeds, n))
     for i, v in enumerate(model.variables):
         if model.domain[v.name] in ("positive", "nonnegative"):
-            out[:, i] = 10.0 ** rng.uniform(-2, 3, n_seeds)
+            out[:n_diag, i] = np.geomspace(1e-2, 1e3, n_diag)
+            out[n_diag:, i] = 10.0 ** rng.uniform(-2, 3, n_seeds - n_diag)
         else:
-            out[:, i] = rng.uniform(-10, 10, n_seeds)
+            out[:n_diag, i] = np.linspace(-10, 10, n_diag)
+            out[n_diag:, i] = rng.uniform(-10, 10, n_seeds - n_diag)
     return out
 
 

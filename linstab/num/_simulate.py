@@ -115,8 +115,9 @@ def simulate(model: Model | str, t_span: tuple[float, float], x0: Any, values: M
     t0, t1 = map(float, t_span)
     if t_eval is None:
         t_eval = np.linspace(t0, t1, n_points)
+    extra = {"jac": lambda t, x: jac(x, p)} if method in ("LSODA", "Radau", "BDF") else {}
     sol = solve_ivp(lambda t, x: rhs(x, p), (t0, t1), x0a, method=method, t_eval=t_eval, rtol=rtol, atol=atol,
-                    jac=(lambda t, x: jac(x, p)) if method in ("LSODA", "Radau", "BDF") else None)
+                    **extra)
     if not sol.success:
         raise AnalysisError(f"simulate: the integrator failed ({sol.message}); try method='Radau' or a "
                             "shorter t_span")
