@@ -279,7 +279,15 @@ def _derivation_text(d: Derivation, k: int, total: int) -> list[str]:
     lines.append("Step 5. Stability (Routh–Hurwitz: all roots have Re < 0 iff every Hurwitz minor is positive):")
     for i, m in enumerate(d.routh.minors, 1):
         text = str(m) if sp.count_ops(m) <= _MAX_OPS // 2 else f"(a polynomial of {sp.count_ops(m)} operations; see --json)"
-        lines.append(f"    Δ{i} = {text} > 0")
+        rel = sp.StrictGreaterThan(m, 0)
+        mark = "" if rel not in (sp.true, sp.false) else ("  (holds)" if rel is sp.true else "  (fails)")
+        lines.append(f"    Δ{i} = {text} > 0{mark}")
+    verdict = d.routh.is_stable()
+    if verdict is True:
+        lines.append("  All hold: the fixed point is linearly stable for every admissible value of the symbols.")
+    elif verdict is False:
+        lines.append("  Some fail: the fixed point is not asymptotically stable "
+                     "(an eigenvalue has a non-negative real part).")
     if d.stable_if is not None:
         lines.append(f"  so the fixed point is stable iff {d.stable_if}.")
     if d.unstable_if is not None:
