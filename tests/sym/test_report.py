@@ -1,0 +1,50 @@
+"""The derivation report on models beyond the appendix: every built-in model and edge cases."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import sympy as sp
+
+from linstab import builtin_models, load_model
+from linstab.sym import report
+
+
+@pytest.mark.parametrize("name", builtin_models())
+def test_every_builtin_model_reports(name):
+    r = report(name)
+    assert r.derivations, r.notes
+    data = json.loads(r.to_json())
+    assert data["model"] == name and len(data["fixed_points"]) >= 1
+    assert "Step 5" in r.text and "$$" in r.markdown
+    # each derivation's matrix, written back with its abbreviations, is the Jacobian at the point
+    m = load_model(name)
+    for d in r.derivations:
+        A = d.matrix.xreplace(d.abbreviations)
+        J = m.jacobian().xreplace(d.fixed_point.state)
+        assert (A - J).applyfunc(lambda e: sp.simplify(e)) == sp.zeros(*A.shape)
+
+
+def test_goodwin_secant_condition():
+    d = report("goodwin", numeric=False).derivations[0]
+    (b,) = d.abbreviations
+    assert d.charpoly.compact == b + (d.charpoly.lam + 1) ** 3
+    assert d.stable_if == (b < 8) and d.unstable_if == (b > 8)  # the secant condition for 3 stages
+
+
+def test_toggle_switch_symmetric_point_condition():
+    d = report("toggle_switch", numeric=False).derivations[0]
+    (a,) = d.abbreviations
+    assert d.stable_if == (a < 1) and d.unstable_if == (a > 1)
+
+
+def test_edge_cases():
+    r = report({"name": "const", "equations": {"x": "1"}})
+    assert not r.derivations and not r.fixed_points and "no symbolic fixed point" in r.text
+    r = report({"name": "unset", "parameters": {"k": {"domain": "positive"}}, "equations": {"x": "k - x**2"}})
+    assert len(r.derivations) == 2 and "skipped" in r.text
+    verdicts = [d.routh.is_stable() for d in r.derivations]
+    assert sorted(verdicts) == [False, True]
+    r = report({"name": "center", "equations": {"x": "y", "y": "-x"}})
+    assert r.fixed_points[0].classification == "center" and "(fails)" in r.text
