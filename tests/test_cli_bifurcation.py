@@ -1,0 +1,75 @@
+"""``linstab bifurcation``: the appendix's derivation as text, one JSON object, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+import sympy as sp
+
+from linstab.cli import main
+
+
+def test_repressilator_prints_the_derivation(capsys):
+    assert main(["bifurcation", "repressilator", "--kind", "hopf", "--param", "beta", "--against", "n"]) == 0
+    out = capsys.readouterr().out
+    for piece in ["symmetric fixed-point branch x1 = x2 = x3 ≡ x0", "Jacobian on the branch", "a =",
+                  "Characteristic polynomial", "Eigenvalues", "Δ2 = 0", "so a = 2", "at the bifurcation",
+                  "beta = n/(2*(n/2 - 1)**((n + 1)/n))    for n > 2", "supercritical Hopf bifurcation"]:
+        assert piece in out, piece
+
+
+def test_json_is_exactly_one_object(capsys):
+    argv = ["bifurcation", "repressilator", "--kind", "hopf", "--param", "beta", "--against", "n",
+            "--range", "2.5", "3", "--points", "2", "--json"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    obj = json.loads(out)  # raises if there is anything but one JSON document
+    assert out.count("\n") == 1
+    assert set(obj) == {"kind", "param", "against", "curves"}
+    assert (obj["kind"], obj["param"], obj["against"]) == ("hopf", "beta", "n")
+    (curve,) = obj["curves"]
+    assert set(curve) == {"expression", "condition", "points", "lyapunov"}
+    assert curve["condition"] == "n > 2" and curve["lyapunov"] == "supercritical"
+    assert curve["points"] == [[2.5, 8.705506], [3.0, 3.779763]]
+    n = sp.Symbol("n", positive=True)
+    expr = sp.sympify(curve["expression"], locals={"n": n})
+    assert sp.simplify(expr - n / 2 * (n / 2 - 1) ** (-(n + 1) / n)) == 0
+
+
+def test_numeric_fallback_has_null_expression(capsys):
+    argv = ["bifurcation", "autoactivation", "--kind", "fold", "--param", "beta", "--against", "alpha",
+            "--range", "0.01", "0.1", "--json"]
+    assert main(argv) == 0
+    obj = json.loads(capsys.readouterr().out)
+    assert len(obj["curves"]) == 2
+    assert all(c["expression"] is None and c["condition"] is None and c["lyapunov"] is None for c in obj["curves"])
+    assert all(len(c["points"]) >= 2 for c in obj["curves"])
+
+
+def test_set_and_ansatz(capsys):
+    argv = ["bifurcation", "repressilator_mrna", "--kind", "hopf", "--param", "alpha", "--against", "n",
+            "--set", "b=1", "--ansatz", "m1=m2=m3; p1=p2=p3", "--range", "2", "3", "--points", "3", "--json"]
+    assert main(argv) == 0
+    (curve,) = json.loads(capsys.readouterr().out)["curves"]
+    assert curve["lyapunov"] == "supercritical" and len(curve["points"]) == 3
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--param", "gamma", "--against", "n", "--kind", "hopf"], "unknown parameter 'gamma'"),
+    (["--param", "beta", "--against", "n", "--kind", "hopf", "--range", "1", "1.9"], "no hopf crossing"),
+    (["--param", "beta", "--against", "n", "--kind", "hopf", "--range", "3", "2"], "--range expects QMIN < QMAX"),
+    (["--param", "beta", "--against", "n", "--kind", "hopf", "--set", "beta"], "--set expects NAME=VALUE"),
+])
+def test_errors_are_one_line(capsys, argv, message):
+    assert main(["bifurcation", "repressilator", *argv]) == 1
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_console_script_runs():
+    out = subprocess.run([sys.executable, "-m", "linstab.cli", "bifurcation", "brusselator", "--kind", "hopf",
+                          "--param", "b", "--against", "a", "--json"], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout)["curves"][0]["expression"] == "a**2 + 1"
