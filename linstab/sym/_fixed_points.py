@@ -28,7 +28,7 @@ from typing import Any
 
 import sympy as sp
 
-from linstab._errors import AnalysisError, ParameterError
+from linstab._errors import AnalysisError
 
 __all__ = [
     "FixedPoint",
