@@ -97,7 +97,7 @@ class FixedPoint:
         return not self.conditions
 
     def __str__(self) -> str:
-        state = ", ".join(f"{k} = {v}" for k, v in self.state.items())
+        state = ", ".join(str(k) if k == v else f"{k} = {v}" for k, v in self.state.items())
         conds = "; ".join(f"{c.lhs} = {c.rhs}" for c in self.conditions)
         return state + (f"  where {conds}" if conds else "")
 

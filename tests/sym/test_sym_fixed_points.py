@@ -124,3 +124,16 @@ def test_linearize_numeric_point_and_errors():
     assert A == sp.Matrix([[-1, -beta * n / 4], [-beta * n / 4, -1]])
     with pytest.raises(ValueError, match="not a variable or parameter"):
         linearize("toggle_switch", {"w": 1})
+
+
+def test_timeout_falls_back_to_implicit_conditions():
+    import time
+
+    hard = {"name": "hard", "parameters": {"a": 1.0, "b": 2.0},
+            "equations": {"x": "a*x**5 - y**3*z + b*x*y - 1", "y": "y**4 - x**2*z**3 + a",
+                          "z": "z**5 + x*y*z**2 - b*x**3 + y"}}
+    t0 = time.perf_counter()
+    (fp,) = fixed_points(hard, timeout=0.5)
+    assert time.perf_counter() - t0 < 20  # without the budget sympy.solve runs for over a minute
+    assert not fp.explicit and len(fp.conditions) == 3
+    assert str(fp).startswith("x, y, z  where")
