@@ -139,7 +139,15 @@ class Report:
         return out
 
     def to_json(self, *, indent: int | None = None) -> str:
-        """The report as one JSON object (see :meth:`as_dict`)."""
+        """The report as one JSON object (see :meth:`as_dict`).
+
+        Examples
+        --------
+        >>> import json
+        >>> data = json.loads(report("toggle_switch", symbolic=False).to_json())
+        >>> [fp["classification"] for fp in data["fixed_points"]]
+        ['stable node', 'saddle', 'stable node']
+        """
         return json.dumps(self.as_dict(), indent=indent, allow_nan=False)
 
     # ----------------------------------------------------------------- text
