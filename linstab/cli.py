@@ -53,6 +53,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         print(f"linstab {args.command}: error: {msg}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into `head` and the like: not an error
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:  # pragma: no cover - interactive
         print("linstab: interrupted", file=sys.stderr)
         return 130

@@ -234,7 +234,11 @@ class Model:
         current = dict(self.values)
         for name, value in new.items():
             self.parameter(name)  # raises with a hint if unknown
-            current[name] = _as_float(value, f"model {self.name!r}: value of parameter {name!r}")
+            where = f"model {self.name!r}: value of parameter {name!r}"
+            current[name] = _as_float(value, where)
+            domain = self.domain[name]
+            if (domain == "positive" and current[name] <= 0) or (domain == "nonnegative" and current[name] < 0):
+                raise ParameterError(f"{where} must be {domain} (its declared domain), got {current[name]}")
         return replace(self, values=tuple(current.items()))
 
     def numeric_values(self, overrides: Mapping[str, float] | None = None) -> dict[str, float]:

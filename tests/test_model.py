@@ -131,3 +131,8 @@ def test_missing_value_is_reported():
 def test_to_dict_round_trip(repressilator):
     again = Model.from_dict(repressilator.to_dict())
     assert again.rhs == repressilator.rhs and again.values == repressilator.values
+
+
+def test_with_values_respects_domain(repressilator):
+    with pytest.raises(ParameterError, match=r"'beta' must be positive .*got -1.0"):
+        repressilator.with_values(beta=-1)
