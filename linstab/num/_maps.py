@@ -347,29 +347,37 @@ def _newton_fixed_points(model: Model, p: Any, xp: Any, backend: str, *, n_seeds
     pp = p[:, None, :]
     pos = np.array([model.domain[v.name] in ("positive", "nonnegative") for v in model.variables])
     posx = pos if xp is np else xp.as_tensor(pos, device=p.device)
-    for _ in range(iters):
+    best, stall = -1, 0
+    for it in range(iters):
         F = f(x, pp)
         Jm = jac(x, pp)
         bad = ~xp.isfinite(Jm).all(-1).all(-1) if xp is not np else ~np.isfinite(Jm).all((-1, -2))
         eye = _eye(n, Jm, xp)
         Jm = xp.where(bad[..., None, None], eye, Jm)
         F = xp.where(xp.isfinite(F), F, xp.zeros_like(F))
-        dx = _solve(Jm, -F, xp)
-        dx = xp.where(xp.isfinite(dx), dx, xp.zeros_like(dx))
+        dz = _solve(Jm, -F, xp)
+        dz = xp.where(xp.isfinite(dz), dz, xp.zeros_like(dz))
         norm0 = _norm(F, xp)
-        accepted = xp.zeros_like(norm0, dtype=bool) if xp is np else xp.zeros_like(norm0, dtype=xp.bool)
+        # stop once every seed has converged, or none has for a while
+        conv = norm0 <= 1e-11 * (1 + _norm(x, xp))
+        n_conv = int(conv.sum())
+        best, stall = (n_conv, 0) if n_conv > best else (best, stall + 1)
+        total = conv.numel() if xp is not np else conv.size
+        if n_conv == total or (it >= 20 and stall >= 10):
+            break
+        accepted = conv
         new = x
-        for k in range(5):  # backtracking: halve the step while the residual grows
-            cand = x + dx
+        for k in range(4):  # backtracking: halve the step while the residual grows
+            cand = x + dz
             # keep positive variables positive (halve towards zero instead of crossing it)
             cand = xp.where(posx & (cand <= 0), x / 2, cand)
             nn = _norm(f(cand, pp), xp)
-            acc = ~accepted & ((nn <= norm0) | (k == 4))
+            acc = ~accepted & ((nn <= norm0) | (k == 3))
             new = xp.where(acc[..., None], cand, new)
             accepted = accepted | acc
             if bool(accepted.all()):
                 break
-            dx = dx / 2
+            dz = dz / 2
         new = xp.where(xp.isfinite(new), new, x)
         moved = _norm(new - x, xp) / (1 + _norm(x, xp))
         x = new
