@@ -22,7 +22,6 @@ a complex pair must sit on the imaginary axis with every other eigenvalue in the
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -158,31 +157,24 @@ class _Branch:
 
 
 def _symmetry_orbits(model: Model) -> list[list[sp.Symbol]]:
-    """Orbits of the variables under the permutations that leave the equations invariant."""
+    """Orbits of the variables under the permutation symmetries of the equations
+    (:func:`linstab.sym.symmetries`)."""
+    from linstab.sym._fixed_points import symmetries
+
     vs = list(model.variables)
-    n = len(vs)
-    if n > 6 or n < 2:
-        return [[v] for v in vs]
-    rhs = list(model.rhs)
-    parent = list(range(n))
+    parent = {v: v for v in vs}
 
-    def find(i: int) -> int:
-        while parent[i] != i:
-            i = parent[i]
-        return i
+    def find(v: sp.Symbol) -> sp.Symbol:
+        while parent[v] != v:
+            v = parent[v]
+        return v
 
-    for perm in itertools.permutations(range(n)):
-        if list(perm) == list(range(n)):
-            continue
-        if any(model.domain[vs[i].name] != model.domain[vs[perm[i]].name] for i in range(n)):
-            continue
-        mapping = {vs[i]: vs[perm[i]] for i in range(n)}
-        if all(sp.expand(rhs[i].xreplace(mapping) - rhs[perm[i]]) == 0 for i in range(n)):
-            for i in range(n):
-                parent[find(i)] = find(perm[i])
-    groups: dict[int, list[sp.Symbol]] = {}
-    for i, v in enumerate(vs):
-        groups.setdefault(find(i), []).append(v)
+    for perm in symmetries(model):
+        for v, w in perm.items():
+            parent[find(v)] = find(w)
+    groups: dict[sp.Symbol, list[sp.Symbol]] = {}
+    for v in vs:
+        groups.setdefault(find(v), []).append(v)
     return list(groups.values())
 
 
