@@ -206,6 +206,33 @@ def _branch_symbol(rep: sp.Symbol, group: list[sp.Symbol], model: Model) -> sp.S
     return sp.Symbol(name, **assume)
 
 
+def _branches_from_sym(model: Model, P: sp.Symbol, ansatz: Any, steps: list) -> list[_Branch]:
+    from linstab.sym._fixed_points import parametric_fixed_points
+
+    if ansatz is not None and not (isinstance(ansatz, str) and ";" not in ansatz and "," not in ansatz):
+        return []  # several groups: solved below
+    try:
+        found = parametric_fixed_points(model, P, ansatz=ansatz)
+    except (AnalysisError, NotImplementedError, ValueError):
+        return []
+    out = []
+    for k, b in enumerate(found):
+        c = b.coordinate
+        doms = {model.domain[v.name] for v, e in b.state.items() if e == c}
+        assume = {"positive": True} if doms and doms <= {"positive", "nonnegative"} else {"real": True}
+        s = sp.Symbol(c.name, **assume)
+        subs = {v: sp.simplify(b.state[v].subs(c, s)) for v in model.variables}
+        p_expr = sp.factor(sp.simplify(b.value.subs(c, s)))
+        if (P.is_positive and p_expr.is_nonpositive) or any(e.has(*model.variables) for e in subs.values()
+                                                            if e != s):
+            continue
+        st = list(steps)
+        shown = [sp.Eq(v, subs[v]) for v in model.variables if subs[v] != v]
+        st.append((f"Fixed points, solved for {P.name} along the branch variable {s.name}:", shown + [sp.Eq(P, p_expr)]))
+        out.append(_Branch(subs=subs, p_expr=p_expr, s=s, label=f"branch {k + 1}", steps=tuple(st)))
+    return out
+
+
 def _is_polynomial(eqs: Sequence[sp.Expr], gens: Sequence[sp.Symbol]) -> bool:
     try:
         return all(sp.Poly(sp.numer(sp.together(e)), *gens) is not None for e in eqs)
@@ -270,7 +297,11 @@ def _branches(model: Model, P: sp.Symbol, ansatz: Any) -> list[_Branch]:
             raise AnalysisError(f"model {model.name!r} has no fixed point in its domain "
                                 f"({', '.join(f'{v}: {model.domain[v.name]}' for v in model.variables)}); "
                                 "check the equations and the declared domains")
-    # (b) one branch variable s: solve for P and the other variables in terms of s
+    # (b) one branch variable s: solve for P and the other variables in terms of s — by
+    # linstab.sym.parametric_fixed_points where it applies, else by solving directly below
+    from_sym = _branches_from_sym(model, P, ansatz, steps)
+    if from_sym:
+        return from_sym
     for s in reversed(rvars):
         unknowns = [v for v in rvars if v != s] + [P]
         try:
