@@ -71,6 +71,24 @@ def main() -> None:
     per_bf = t_bf / len(idx)
     agree = np.max(np.abs(ref - m.max_real.ravel()[idx]))
 
+    t_torch = None
+    try:
+        import torch
+    except ImportError:
+        torch = None
+    if torch is not None:
+        # one intra-op thread: on a 2-core machine shared with other jobs, torch's default of two
+        # spinning threads runs this map 10-30x slower
+        torch.set_num_threads(1)
+        stability_map("repressilator", ("n", 1.5, 5.0, 10), ("beta", 1.0, 1000.0, 10), log_y=True,
+                      method="symmetric", backend="torch")
+        tt = []
+        for _ in range(2):
+            t0 = time.perf_counter()
+            stability_map("repressilator", x, y, log_y=True, method="symmetric", backend="torch")
+            tt.append(time.perf_counter() - t0)
+        t_torch = min(tt)
+
     k = int(np.sqrt(args.newton_points))
     t0 = time.perf_counter()
     stability_map("repressilator", ("n", 1.5, 5.0, k), ("beta", 1.0, 1000.0, k), log_y=True, method="newton")
@@ -89,6 +107,9 @@ def main() -> None:
           f"{per_newton * N:.1f} (extrapolated) | {per_bf / per_newton:.1f}× |")
     print(f"| **linstab `stability_map` (numpy, symmetric), median of {len(rest)}** | {N:,} | {med / N * 1e6:.2f} | "
           f"**{med:.2f}** (best {best:.2f}; first run with compilation {first:.2f}) | **{per_bf * N / med:.0f}×** |")
+    if t_torch is not None:
+        print(f"| linstab `stability_map` (torch CPU, 1 thread, symmetric), best of 2 | {N:,} | {t_torch / N * 1e6:.2f} | "
+              f"{t_torch:.2f} | {per_bf * N / t_torch:.0f}× |")
     print()
     print(f"max |max Re λ (linstab) − max Re λ (brute force)| on the subset: {agree:.1e}")
 
