@@ -347,42 +347,47 @@ def _newton_fixed_points(model: Model, p: Any, xp: Any, backend: str, *, n_seeds
     pp = p[:, None, :]
     pos = np.array([model.domain[v.name] in ("positive", "nonnegative") for v in model.variables])
     posx = pos if xp is np else xp.as_tensor(pos, device=p.device)
-    best, stall = -1, 0
+    # iterate on the flat list of (grid point, seed) pairs, dropping the converged ones as they
+    # converge, so that the cost follows the number of seeds still moving
+    X = x.reshape(N * n_seeds, n)
+    PF = (np.broadcast_to(pp, (N, n_seeds, p.shape[1])) if xp is np else pp.expand(N, n_seeds, p.shape[1]))
+    PF = PF.reshape(N * n_seeds, p.shape[1])
+    act = np.arange(N * n_seeds) if xp is np else xp.arange(N * n_seeds, device=p.device)
+    stall = 0
     for it in range(iters):
-        F = f(x, pp)
-        Jm = jac(x, pp)
+        xa, pa = X[act], PF[act]
+        F = f(xa, pa)
+        Jm = jac(xa, pa)
         bad = ~xp.isfinite(Jm).all(-1).all(-1) if xp is not np else ~np.isfinite(Jm).all((-1, -2))
         eye = _eye(n, Jm, xp)
         Jm = xp.where(bad[..., None, None], eye, Jm)
         F = xp.where(xp.isfinite(F), F, xp.zeros_like(F))
+        norm0 = _norm(F, xp)
+        conv = norm0 <= 1e-11 * (1 + _norm(xa, xp))
+        n_new = int(conv.sum())
+        stall = 0 if n_new else stall + 1
+        keep = ~conv
+        if not bool(keep.any()) or (it >= 20 and stall >= 10):
+            break
+        act, xa, pa, F, Jm, norm0 = act[keep], xa[keep], pa[keep], F[keep], Jm[keep], norm0[keep]
         dz = _solve(Jm, -F, xp)
         dz = xp.where(xp.isfinite(dz), dz, xp.zeros_like(dz))
-        norm0 = _norm(F, xp)
-        # stop once every seed has converged, or none has for a while
-        conv = norm0 <= 1e-11 * (1 + _norm(x, xp))
-        n_conv = int(conv.sum())
-        best, stall = (n_conv, 0) if n_conv > best else (best, stall + 1)
-        total = conv.numel() if xp is not np else conv.size
-        if n_conv == total or (it >= 20 and stall >= 10):
-            break
-        accepted = conv
-        new = x
+        accepted = xp.zeros_like(norm0, dtype=bool) if xp is np else xp.zeros_like(norm0, dtype=xp.bool)
+        new = xa
         for k in range(4):  # backtracking: halve the step while the residual grows
-            cand = x + dz
+            cand = xa + dz
             # keep positive variables positive (halve towards zero instead of crossing it)
-            cand = xp.where(posx & (cand <= 0), x / 2, cand)
-            nn = _norm(f(cand, pp), xp)
+            cand = xp.where(posx & (cand <= 0), xa / 2, cand)
+            nn = _norm(f(cand, pa), xp)
             acc = ~accepted & ((nn <= norm0) | (k == 3))
             new = xp.where(acc[..., None], cand, new)
             accepted = accepted | acc
             if bool(accepted.all()):
                 break
             dz = dz / 2
-        new = xp.where(xp.isfinite(new), new, x)
-        moved = _norm(new - x, xp) / (1 + _norm(x, xp))
-        x = new
-        if bool((moved <= 1e-12).all()):
-            break
+        new = xp.where(xp.isfinite(new), new, xa)
+        X[act] = new
+    x = X.reshape(N, n_seeds, n)
     F = f(x, pp)
     res = abs(F).max(-1) if xp is np else F.abs().amax(-1)
     scale = 1 + (abs(x).max(-1) if xp is np else x.abs().amax(-1))
