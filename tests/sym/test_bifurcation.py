@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from linstab import AnalysisError, Model, ParameterError, load_model
 from linstab.num import continue_curve
@@ -191,3 +193,24 @@ def test_to_dict_is_json_ready():
                  "points": [[2.5, 8.705506], [3.0, 3.779763]], "lyapunov": "supercritical"}
     n = sp.Symbol("n", positive=True)
     assert sp.simplify(sp.sympify(d["expression"], locals={"n": n}) - n / 2 * (n / 2 - 1) ** (-(n + 1) / n)) == 0
+
+
+# ----------------------------------------------------------------------------- property tests
+_REP = load_model("repressilator")
+_REP_CURVE = bifurcation_curves(_REP, "hopf", "beta", "n", q_range=(2.5, 3.0), n_points=2, lyapunov=False)[0]
+
+
+@settings(max_examples=25, deadline=None)
+@given(n=st.floats(2.05, 8.0), frac=st.floats(0.7, 0.99))
+def test_repressilator_stable_below_unstable_above(n, frac):
+    """Closed-form curve == sign change of max Re λ, for any n > 2 and any distance to the line."""
+    beta_c = float(_REP_CURVE.evaluate(n))
+    for f, sign in ((frac, -1), (1 / frac, 1)):
+        beta = f * beta_c
+        # the unique fixed point x0(1 + x0^n) = beta, by bisection
+        lo, hi = 0.0, beta
+        for _ in range(200):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if mid * (1 + mid ** n) < beta else (lo, mid)
+        ev = np.linalg.eigvals(jacobian_kernel(_REP)([lo] * 3, [beta, n]))
+        assert np.sign(ev.real.max()) == sign
