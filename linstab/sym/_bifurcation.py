@@ -56,7 +56,11 @@ class BifurcationCurve:
         ``P`` as an explicit SymPy expression of ``Q`` and the fixed parameters, or ``None`` when
         the curve is known only numerically (continuation).
     condition
-        Where ``expression`` is valid (e.g. ``n > 2``), or ``None`` for a numeric curve.
+        Where ``expression`` is valid (e.g. ``n > 2``): the fixed point real and in its domain and
+        ``param`` in its domain. When it involves the fixed parameters it is evaluated at their
+        values (``fixed``) so that it reduces to an interval of ``against``. ``None`` for a
+        numeric curve. The remaining Routh–Hurwitz conditions of a Hopf point are checked
+        numerically at every sample point (points that fail are dropped).
     points
         Array of shape ``(N, 2)``, columns ``[against, param]``: sampled points of the curve where
         the eigenvalue check passed.
