@@ -280,7 +280,7 @@ class Model:
         if key not in self._cache:
             from linstab.num._kernels import compile_kernel
 
-            exprs = {"rhs": self.f, "jacobian": self.jacobian()}
+            exprs = {"rhs": list(self.rhs), "jacobian": self.jacobian()}
             if what not in exprs:
                 raise ValueError(f"kernel: `what` must be 'rhs' or 'jacobian', got {what!r}")
             self._cache[key] = compile_kernel(exprs[what], [self.variables, self.parameters], backend=backend)

@@ -96,9 +96,7 @@ class _System:
         return self.F(x, self.p)
 
     def jac(self, x: np.ndarray) -> np.ndarray:
-        # a 1x1 Jacobian compiles as a vector (a column matrix); restore the square shape
-        out = self.J(x, self.p)
-        return out.reshape(out.shape[:-1] + (self.n, self.n)) if self.n == 1 else out
+        return self.J(x, self.p)
 
     def project(self, x: np.ndarray) -> np.ndarray:
         return np.maximum(x, self.lower)

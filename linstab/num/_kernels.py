@@ -137,7 +137,8 @@ def compile_kernel(
     Parameters
     ----------
     exprs
-        A scalar expression, a sequence, or a matrix of expressions.
+        A scalar expression, a sequence (computed as a vector), or a matrix of expressions
+        (computed with the matrix's shape, also when it has one column).
     args
         Argument groups, e.g. ``[model.variables, model.parameters]``; the kernel is then called
         as ``kernel(x, p)`` with ``x[..., len(variables)]`` and ``p[..., len(parameters)]``.
@@ -159,9 +160,7 @@ def compile_kernel(
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {', '.join(BACKENDS)}; got {backend!r}")
     if isinstance(exprs, sp.MatrixBase):
-        shape = tuple(exprs.shape)
-        if shape[1] == 1:  # a column vector computes as a vector
-            shape = (shape[0],)
+        shape = tuple(exprs.shape)  # a matrix keeps its shape, 1 x 1 and n x 1 included
         flat = tuple(exprs)
     elif isinstance(exprs, sp.Basic):
         shape, flat = (), (exprs,)

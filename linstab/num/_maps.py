@@ -101,20 +101,8 @@ class StabilityMap:
 
 # ===================================================================== helpers
 def jacobian_kernel(model: Model, backend: str = "numpy"):
-    """``model.kernel("jacobian")`` with the result always shaped ``(..., n, n)``.
-
-    (A one-variable model's 1 × 1 Jacobian compiles as a column, shape ``(..., 1)``.)
-    """
-    kern = model.kernel("jacobian", backend=backend)
-    n = model.n_vars
-    if n > 1:
-        return kern
-
-    def call(*args: Any, **kw: Any) -> Any:
-        out = kern(*args, **kw)
-        return out.reshape(tuple(out.shape[:-1]) + (1, 1))
-
-    return call
+    """``model.kernel("jacobian")``: the result is shaped ``(..., n, n)``, also for ``n = 1``."""
+    return model.kernel("jacobian", backend=backend)
 
 
 def _solve(A: Any, b: Any, xp: Any) -> Any:

@@ -60,3 +60,18 @@ def test_free_symbol_not_provided():
 def test_unknown_backend():
     with pytest.raises(ValueError, match="backend must be one of"):
         compile_kernel(x, [[x]], backend="jax")
+
+
+def test_matrix_keeps_its_shape(backend):
+    one = compile_kernel(sp.Matrix([[x * y]]), [[x, y]], backend=backend)
+    col = compile_kernel(sp.Matrix([x, y]), [[x, y]], backend=backend)
+    assert tuple(one(np.ones((4, 2))).shape) == (4, 1, 1)  # a 1 x 1 Jacobian stays square
+    assert tuple(col(np.ones((4, 2))).shape) == (4, 2, 1)
+
+
+def test_one_variable_model_kernels():
+    from linstab import load_model
+
+    m = load_model("autorepression")
+    assert m.kernel("jacobian")(np.ones((5, 1)), m.parameter_vector()).shape == (5, 1, 1)
+    assert m.kernel("rhs")(np.ones((5, 1)), m.parameter_vector()).shape == (5, 1)
