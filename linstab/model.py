@@ -308,6 +308,21 @@ class Model:
 def load_model(model: Model | str | Path | Mapping[str, Any]) -> Model:
     """A :class:`Model` from a model, a built-in name, a TOML path or a mapping.
 
+    Parameters
+    ----------
+    model
+        A :class:`Model` (returned as is), the name of a built-in model (see
+        :func:`builtin_models`), a path to a ``.toml`` model file, or a mapping laid out like one.
+
+    Returns
+    -------
+    Model
+
+    Raises
+    ------
+    ModelError
+        If the file or mapping is malformed; the message names the file, the key and the problem.
+
     Examples
     --------
     >>> load_model("toggle_switch").variable_names
