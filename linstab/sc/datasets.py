@@ -1,0 +1,134 @@
+"""Small AnnData datasets for examples, tests and benchmarks.
+
+- :func:`synthetic_grn`: a random fitted-GRN-like dataset of any size, in the scHopfield layout,
+  generated in memory from a seed;
+- :func:`krumsiek11`: the case study of the book, a stochastic simulation of the 11-gene myeloid
+  progenitor network of Krumsiek et al. (2011), read from ``data/krumsiek11.h5ad`` (made by
+  ``data/make_krumsiek11.py``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from linstab._optional import require
+
+__all__ = ["synthetic_grn", "krumsiek11"]
+
+_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+
+
+def synthetic_grn(
+    n_cells: int = 200,
+    n_genes: int = 50,
+    *,
+    n_clusters: int = 2,
+    rank: int = 6,
+    regulators: float = 10.0,
+    seed: int = 0,
+) -> Any:
+    """A random GRN-on-cells dataset laid out like a fitted scHopfield model.
+
+    Per cluster, ``W = S + U diag(s) (U + V/2)ᵀ``: a sparse random network ``S`` with about
+    ``regulators`` inputs per gene (weak, so that the bulk of each Jacobian's spectrum stays to
+    the left of ``−min γ``) plus a low-rank module whose strong self-reinforcing directions give
+    a handful of outlying eigenvalues with positive real part, as fitted networks show.
+    Degradation rates are log-normal around 0.2 (in [0.08, 1.3]), Hill thresholds log-normal
+    around 1, exponents in [1, 4]; expression is log-normal around each gene's threshold.
+
+    Parameters
+    ----------
+    n_cells, n_genes
+        Size of the dataset.
+    n_clusters
+        Number of cell types (``'A'``, ``'B'``, ...), each with its own ``W``.
+    rank
+        Rank of the low-rank module.
+    regulators
+        Mean number of regulators per gene in the sparse part.
+    seed
+        Seed of the generator; the dataset is a deterministic function of the arguments.
+
+    Returns
+    -------
+    AnnData
+        ``layers['Ms']`` (expression), ``obs['cell_type']``, ``varp['W_<cluster>']``,
+        ``var['I_<cluster>']``, ``var['gamma']``, ``var['sigmoid_threshold']``,
+        ``var['sigmoid_exponent']`` and ``obsm['X_pca']`` (two principal components of
+        ``log1p`` expression).
+
+    Examples
+    --------
+    >>> adata = synthetic_grn(n_cells=20, n_genes=6, seed=1)
+    >>> adata.shape, sorted(adata.varp)
+    ((20, 6), ['W_A', 'W_B'])
+    """
+    anndata = require("anndata", extra="grn")
+    pd = require("pandas", extra="grn")
+    if n_cells < 1 or n_genes < 2 or n_clusters < 1:
+        raise ValueError(f"synthetic_grn: need n_cells >= 1, n_genes >= 2, n_clusters >= 1; got "
+                         f"{n_cells}, {n_genes}, {n_clusters}")
+    rng = np.random.default_rng(seed)
+    g = n_genes
+    names = [f"G{i:0{len(str(g - 1))}d}" for i in range(g)]
+    clusters = [chr(ord("A") + c) if c < 26 else f"C{c}" for c in range(n_clusters)]
+    gamma = np.clip(rng.lognormal(np.log(0.2), 0.5, g), 0.08, 1.3)
+    k = rng.lognormal(0.0, 0.5, g)
+    nexp = rng.uniform(1.0, 4.0, g)
+    r = int(min(rank, g))
+    density = min(1.0, regulators / g)
+    var = pd.DataFrame({"gamma": gamma, "sigmoid_threshold": k, "sigmoid_exponent": nexp}, index=names)
+    varp = {}
+    for c in clusters:
+        S = (rng.random((g, g)) < density) * rng.standard_normal((g, g)) * (0.1 / np.sqrt(max(regulators, 1.0)))
+        U = rng.standard_normal((g, r)) / np.sqrt(g)
+        V = rng.standard_normal((g, r)) / np.sqrt(g)
+        s = rng.uniform(-1.5, 3.0, r)
+        varp[f"W_{c}"] = S + (U * s) @ (U + 0.5 * V).T * 2.0
+        var[f"I_{c}"] = rng.uniform(0.0, 0.2, g)
+    labels = rng.integers(0, n_clusters, n_cells)
+    shift = rng.normal(0.0, 0.4, (n_clusters, g))
+    X = k[None, :] * np.exp(shift[labels] + rng.normal(0.0, 0.6, (n_cells, g)))
+    obs = pd.DataFrame({"cell_type": pd.Categorical([clusters[i] for i in labels], categories=clusters)},
+                       index=[f"cell{i}" for i in range(n_cells)])
+    L = np.log1p(X)
+    L = L - L.mean(axis=0)
+    U_, s_, _ = np.linalg.svd(L, full_matrices=False)
+    pcs = U_[:, :2] * s_[:2]
+    if pcs.shape[1] < 2:
+        pcs = np.pad(pcs, ((0, 0), (0, 2 - pcs.shape[1])))
+    adata = anndata.AnnData(X=X.copy(), obs=obs, var=var, layers={"Ms": X}, varp=varp, obsm={"X_pca": pcs})
+    adata.uns["scHopfield"] = {"spliced_key": "Ms", "cluster_key": "cell_type"}
+    return adata
+
+
+def krumsiek11(path: str | Path | None = None) -> Any:
+    """The case-study dataset: noisy simulations of the Krumsiek et al. (2011) myeloid network.
+
+    Parameters
+    ----------
+    path
+        An ``.h5ad`` file; by default ``data/krumsiek11.h5ad`` of the linstab source tree.
+
+    Returns
+    -------
+    AnnData
+        See ``data/krumsiek11/README.md`` for every key.
+
+    Examples
+    --------
+    >>> adata = krumsiek11()  # doctest: +SKIP
+    >>> adata.obs["cell_type"].cat.categories.tolist()  # doctest: +SKIP
+    ['progenitor', 'MEP-like', 'Ery', 'Meg', 'GMP-like', 'Mon', 'Neu']
+    """
+    anndata = require("anndata", extra="grn")
+    p = Path(path) if path is not None else _DATA_DIR / "krumsiek11.h5ad"
+    if not p.is_file():
+        raise FileNotFoundError(
+            f"{p} not found; the case-study file ships with the linstab source tree. Regenerate it with "
+            "`python data/make_krumsiek11.py` from the repository root, or pass `path=`."
+        )
+    return anndata.read_h5ad(p)
