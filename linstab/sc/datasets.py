@@ -120,9 +120,11 @@ def krumsiek11(path: str | Path | None = None) -> Any:
 
     Examples
     --------
-    >>> adata = krumsiek11()  # doctest: +SKIP
-    >>> adata.obs["cell_type"].cat.categories.tolist()  # doctest: +SKIP
-    ['progenitor', 'MEP-like', 'Ery', 'Meg', 'GMP-like', 'Mon', 'Neu']
+    >>> adata = krumsiek11()
+    >>> adata.obs["cell_type"].cat.categories.tolist()
+    ['progenitor', 'MEP-like', 'Ery', 'Meg', 'GMP-like', 'Neu', 'Mon']
+    >>> adata.var_names.tolist()[:4]
+    ['GATA2', 'GATA1', 'ZFPM1', 'KLF1']
     """
     anndata = require("anndata", extra="grn")
     p = Path(path) if path is not None else _DATA_DIR / "krumsiek11.h5ad"
