@@ -1,0 +1,14 @@
+"""Interactive Bokeh diagrams that work in a static HTML page (extra ``plot``).
+
+Every function returns a Bokeh model and never calls ``show()``; :func:`save_html` writes a
+self-contained page (BokehJS inlined, no server, no network). Sliders recompute in the browser
+with JavaScript generated from the model's SymPy expressions (see ``linstab/plot/_js.py``).
+
+Bokeh is imported inside the functions, so ``import linstab.plot`` stays light.
+"""
+
+from linstab.plot._diagram import stability_diagram
+from linstab.plot._explorer import eigenvalue_explorer
+from linstab.plot._page import html, save_html
+
+__all__ = ["stability_diagram", "eigenvalue_explorer", "html", "save_html"]

@@ -1,0 +1,115 @@
+"""Numbers the figures need on the Python side: starting points, fixed points, time courses.
+
+The figures' initial data is computed here so that a figure shows the right thing before any
+JavaScript runs (a notebook, a screenshot, a unit test). Fixed points and their classification
+come from :func:`linstab.num.find_fixed_points` (nothing is re-implemented here); :func:`starts`
+gives the page's JavaScript Newton solver its fallback starting points, and :func:`time_course`
+is the same fixed-step RK4 as the page's, on the kernel of :meth:`Model.kernel` (the one lambdify
+path).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+__all__ = ["starts", "lower_bounds", "fixed_points", "eigenvalues", "time_course", "perturbed"]
+
+
+def lower_bounds(model: Any) -> list[float | None]:
+    """0 for variables declared nonnegative or positive, ``None`` (unbounded) otherwise."""
+    dom = model.domain
+    return [0.0 if dom.get(v) in ("nonnegative", "positive") else None for v in model.variable_names]
+
+
+def starts(model: Any, values: Mapping[str, float], *, limit: int = 64) -> list[list[float]]:
+    """Starting points for the multi-start Newton solver: levels scaled by the parameter values.
+
+    Examples
+    --------
+    >>> from linstab import load_model
+    >>> m = load_model("toggle_switch")
+    >>> len(starts(m, m.numeric_values())) > 4
+    True
+    """
+    n = model.n_vars
+    big = max([abs(v) for v in values.values() if v] + [1.0])
+    levels = sorted({0.01, 0.3, 1.0, 3.0, min(big, 1e4)})
+    lower = lower_bounds(model)
+    per_var = [levels if lo is not None else sorted({*levels, *(-v for v in levels)}) for lo in lower]
+    out: list[list[float]] = [[lv] * n for lv in levels]
+    total = int(np.prod([len(lv) for lv in per_var])) if n else 1
+    if total <= limit:
+        out += [list(c) for c in itertools.product(*per_var)]
+    else:  # one variable high, the others low, and the reverse; then the sign patterns
+        lo, hi = levels[0], levels[-1]
+        for i in range(n):
+            out.append([hi if j == i else lo for j in range(n)])
+            out.append([lo if j == i else hi for j in range(n)])
+        if any(b is None for b in lower):
+            for signs in itertools.islice(itertools.product((-1.0, 1.0), repeat=n), limit):
+                out.append([s * 1.0 if lower[j] is None else 1.0 for j, s in enumerate(signs)])
+    seen, uniq = set(), []
+    for s in out:
+        key = tuple(s)
+        if key not in seen:
+            seen.add(key)
+            uniq.append([float(v) for v in s])
+    return uniq[:limit]
+
+
+def eigenvalues(model: Any, state: Sequence[float], values: Mapping[str, float]) -> np.ndarray:
+    """Eigenvalues of the Jacobian at ``state``, sorted by real part, largest first."""
+    J = model.kernel("jacobian")(np.asarray(state, float), model.parameter_vector(values))
+    ev = np.linalg.eigvals(J)
+    return ev[np.lexsort((-ev.imag, -ev.real))]
+
+
+def fixed_points(model: Any, values: Mapping[str, float]) -> list[Any]:
+    """:func:`linstab.num.find_fixed_points` at ``values``: stable points first, then the rest.
+
+    Examples
+    --------
+    >>> from linstab import load_model
+    >>> [fp.classification for fp in fixed_points(load_model("toggle_switch"), {"beta": 4.0, "n": 2.0})]
+    ['stable node', 'stable node', 'saddle']
+    """
+    from linstab.num import find_fixed_points
+
+    found = find_fixed_points(model, dict(values))
+    return sorted(found, key=lambda fp: not fp.stable)
+
+
+def perturbed(state: Sequence[float], *, size: float = 0.05) -> list[float]:
+    """A start near ``state`` that excites every mode (relative kicks 1, 0.75, 0.5, ...).
+
+    The kicks are positive, so a nonnegative state stays nonnegative.
+    """
+    n = len(state)
+    return [float(x + size * (abs(x) + 0.01) * (1 - 0.5 * i / max(n - 1, 1))) for i, x in enumerate(state)]
+
+
+def time_course(model: Any, x0: Sequence[float], values: Mapping[str, float], *, t_max: float,
+                steps: int = 1000) -> tuple[np.ndarray, np.ndarray]:
+    """RK4 with fixed steps (the same scheme as the page's JavaScript): ``(t, X[n_vars, steps+1])``."""
+    F = model.kernel("rhs")
+    p = np.asarray(model.parameter_vector(values))
+    h = t_max / steps
+    x = np.asarray(x0, float)
+    out = [x]
+    with np.errstate(all="ignore"):
+        for _ in range(steps):
+            k1 = F(x, p)
+            k2 = F(x + 0.5 * h * k1, p)
+            k3 = F(x + 0.5 * h * k2, p)
+            k4 = F(x + h * k3, p)
+            xn = x + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+            if not np.all(np.isfinite(xn)):
+                break
+            x = xn
+            out.append(x)
+    X = np.array(out).T
+    return h * np.arange(X.shape[1]), X

@@ -1,0 +1,65 @@
+"""Static HTML pages: BokehJS inlined, no server, no network."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+__all__ = ["save_html", "html"]
+
+
+def html(obj: Any, *, title: str = "linstab") -> str:
+    """A standalone HTML page for the Bokeh model ``obj`` with BokehJS inlined.
+
+    Parameters
+    ----------
+    obj
+        A Bokeh model (figure or layout) as the :mod:`linstab.plot` functions return.
+    title
+        The page title.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from bokeh.plotting import figure
+    >>> page = html(figure(), title="demo")
+    >>> "<title>demo</title>" in page and "cdn.bokeh.org" not in page
+    True
+    """
+    from bokeh.embed import file_html
+    from bokeh.resources import INLINE
+
+    return file_html(obj, resources=INLINE, title=title)
+
+
+def save_html(obj: Any, path: str | Path, *, title: str = "linstab") -> Path:
+    """Write :func:`html` of ``obj`` to ``path`` (parent folders are created); returns the path.
+
+    Parameters
+    ----------
+    obj
+        A Bokeh model.
+    path
+        Where to write the page.
+    title
+        The page title.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from bokeh.plotting import figure
+    >>> out = save_html(figure(), os.path.join(tempfile.mkdtemp(), "sub", "p.html"))
+    >>> out.stat().st_size < 3_000_000
+    True
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html(obj, title=title), encoding="utf-8")
+    return path

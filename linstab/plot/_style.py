@@ -1,0 +1,139 @@
+"""One visual language for every linstab figure: palette, labels, figure and tooltip helpers.
+
+Colours are from the Okabe–Ito palette (distinguishable with the common colour-vision
+deficiencies). Every figure uses the same colour for the same meaning:
+
+========================  ==========  =================================================
+meaning                   colour      used for
+========================  ==========  =================================================
+stable                    blue        stable fixed points, stable regions, Re λ < 0
+unstable                  vermillion  unstable nodes, non-oscillatory instability
+oscillatory               orange      oscillatory instability (complex pair, Re λ > 0)
+saddle                    green       saddles and saddle-foci of a stable region's border
+bistable                  purple      two or more stable fixed points
+neutral                   black       curves, centres, non-hyperbolic points
+========================  ==========  =================================================
+
+Labels are Unicode (``β``, ``x₁``, ``Re λ``) rather than LaTeX: Bokeh renders LaTeX with its
+MathJax bundle (1.8 MB), which alone would push a static page past its 3 MB budget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import sympy as sp
+
+__all__ = ["PALETTE", "VARIABLE_COLORS", "CLASS_COLORS", "REGION_NAMES", "pretty", "pretty_expr",
+           "figure", "hover", "stability_word"]
+
+PALETTE: Mapping[str, str] = {
+    "stable": "#0072B2",
+    "unstable": "#D55E00",
+    "oscillatory": "#E69F00",
+    "saddle": "#009E73",
+    "bistable": "#CC79A7",
+    "neutral": "#222222",
+    "grid": "#E5E5E5",
+    "muted": "#9A9A9A",
+}
+
+#: Line colours for state variables (time courses), distinct from the stability palette's meanings.
+VARIABLE_COLORS = ("#332288", "#117733", "#882255", "#44AA99", "#999933", "#AA4499", "#88CCEE", "#DDCC77")
+
+#: Fixed-point classification (as :func:`linstab.sym.classify` names it) -> palette colour.
+CLASS_COLORS: Mapping[str, str] = {
+    "stable node": PALETTE["stable"],
+    "stable spiral": PALETTE["stable"],
+    "unstable node": PALETTE["unstable"],
+    "unstable spiral": PALETTE["oscillatory"],
+    "saddle": PALETTE["saddle"],
+    "saddle-focus": PALETTE["oscillatory"],
+    "center": PALETTE["neutral"],
+    "non-hyperbolic": PALETTE["neutral"],
+}
+
+#: Region category of a stability map -> (label, colour).
+REGION_NAMES: Mapping[str, tuple[str, str]] = {
+    "stable": ("stable", PALETTE["stable"]),
+    "oscillatory": ("unstable (oscillatory)", PALETTE["oscillatory"]),
+    "unstable": ("unstable", PALETTE["unstable"]),
+    "bistable": ("bistable", PALETTE["bistable"]),
+    "none": ("no fixed point found", PALETTE["muted"]),
+}
+
+
+def stability_word(classification: str) -> str:
+    """``"stable"``, ``"unstable"`` or ``"marginal"`` for a classification name.
+
+    Examples
+    --------
+    >>> stability_word("saddle-focus"), stability_word("stable spiral"), stability_word("center")
+    ('unstable', 'stable', 'marginal')
+    """
+    if classification.startswith("stable"):
+        return "stable"
+    if classification in ("center", "non-hyperbolic"):
+        return "marginal"
+    return "unstable"
+
+
+def pretty(name: str | sp.Symbol) -> str:
+    """A symbol name in Unicode: Greek letters spelt out become letters, trailing digits subscripts.
+
+    Examples
+    --------
+    >>> pretty("beta"), pretty("x1"), pretty("alpha_2"), pretty("K")
+    ('β', 'x₁', 'α₂', 'K')
+    """
+    sym = name if isinstance(name, sp.Symbol) else sp.Symbol(str(name))
+    return sp.pretty(sym, use_unicode=True)
+
+
+def pretty_expr(expr: sp.Basic) -> str:
+    """A one-line Unicode rendering of an expression (``·`` products, ``^`` powers).
+
+    Examples
+    --------
+    >>> n = sp.Symbol("n")
+    >>> pretty_expr(n / 2 * (n / 2 - 1) ** (-(n + 1) / n))
+    'n·(n/2 - 1)^((-n - 1)/n)/2'
+    """
+    expr = sp.sympify(expr)
+    mapping = {s: sp.Symbol(pretty(s)) for s in expr.free_symbols if isinstance(s, sp.Symbol)}
+    text = sp.sstr(expr.xreplace(mapping))
+    return text.replace("**", "^").replace("*", "·")
+
+
+def figure(*, x_label: str, y_label: str, title: str | None = None, width: int = 420,
+           height: int = 360, log_x: bool = False, log_y: bool = False, x_range: Any = None,
+           y_range: Any = None, name: str | None = None, tools: str = "pan,wheel_zoom,box_zoom,reset,save") -> Any:
+    """A Bokeh figure in the linstab style (labelled axes, light grid, toolbar on the right)."""
+    from bokeh.plotting import figure as bk_figure
+
+    kwargs: dict[str, Any] = {}
+    if x_range is not None:
+        kwargs["x_range"] = x_range
+    if y_range is not None:
+        kwargs["y_range"] = y_range
+    p = bk_figure(width=width, height=height, title=title, x_axis_label=x_label, y_axis_label=y_label,
+                  x_axis_type="log" if log_x else "linear", y_axis_type="log" if log_y else "linear",
+                  tools=tools, toolbar_location="right", name=name, **kwargs)
+    p.grid.grid_line_color = PALETTE["grid"]
+    p.axis.axis_label_text_font_style = "normal"
+    p.axis.axis_label_text_font_size = "13px"
+    if p.title is not None:
+        p.title.text_font_size = "13px"
+    p.outline_line_color = None
+    p.toolbar.logo = None
+    return p
+
+
+def hover(p: Any, renderers: Sequence[Any], tooltips: Sequence[tuple[str, str]], **kwargs: Any) -> Any:
+    """Add a hover tool bound to ``renderers`` (so decorations do not pop tooltips)."""
+    from bokeh.models import HoverTool
+
+    tool = HoverTool(renderers=list(renderers), tooltips=list(tooltips), **kwargs)
+    p.add_tools(tool)
+    return tool

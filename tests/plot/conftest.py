@@ -1,0 +1,99 @@
+"""Fixtures for the plot tests: a headless Chromium (Debian's, driven by Playwright) and a page opener.
+
+Browser tests are marked ``@pytest.mark.browser``; they run whenever /usr/bin/chromium and the
+``playwright`` package are present, and skip (saying why) otherwise. Screenshots go to
+``build/screenshots/`` (or ``$LINSTAB_SCREENSHOTS``).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("LINSTAB_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+HAS_BROWSER = Path(CHROMIUM).exists() and importlib.util.find_spec("playwright") is not None
+ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+pytest.importorskip("bokeh", reason="the plot tests need bokeh (install `linstab[plot]`)")
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    root = Path(os.environ.get("LINSTAB_SCREENSHOTS", Path(__file__).resolve().parents[2] / "build" / "screenshots"))
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not HAS_BROWSER:
+        pytest.skip(f"browser tests need {CHROMIUM} and the playwright package")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+class Loaded:
+    """An opened page with what it tried to fetch from the network and what it logged as errors."""
+
+    def __init__(self, page, blocked, errors):
+        self.page, self.blocked, self.errors = page, blocked, errors
+
+    def model(self, name: str) -> str:
+        """A JavaScript expression for the Bokeh model called ``name``."""
+        return f"Bokeh.documents[0].get_model_by_name({name!r})"
+
+    def eval(self, js: str):
+        return self.page.evaluate(js)
+
+    def set_value(self, name: str, value: float) -> None:
+        self.page.evaluate(f"{self.model(name)}.value = {value!r}")
+
+
+@pytest.fixture
+def open_page(browser):
+    """Open an HTML file with every request outside ``file:``/``data:`` blocked; wait for Bokeh."""
+    pages = []
+
+    def _open(path: Path, *, width: int = 1200, height: int = 900) -> Loaded:
+        page = browser.new_page(viewport={"width": width, "height": height})
+        pages.append(page)
+        blocked, errors = [], []
+
+        def route(r):
+            url = r.request.url
+            if url.startswith(("file:", "data:", "blob:")):
+                r.continue_()
+            else:
+                blocked.append(url)
+                r.abort()
+
+        page.route("**/*", route)
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(Path(path).resolve().as_uri())
+        page.wait_for_function("window.Bokeh !== undefined && Bokeh.documents.length > 0 && "
+                               "Bokeh.documents[0].roots().length > 0", timeout=20000)
+        page.wait_for_timeout(300)  # let the first render settle
+        return Loaded(page, blocked, errors)
+
+    yield _open
+    for p in pages:
+        p.close()
+
+
+@pytest.fixture(scope="session")
+def hopf_curve():
+    """The repressilator's Hopf curve β = n/2 (n/2 − 1)^(−(n+1)/n) in the (n, β) plane (appendix 9b)."""
+    from linstab.sym import bifurcation_curves
+
+    (curve,) = bifurcation_curves("repressilator", "hopf", "beta", "n", q_range=(2.01, 5.0), n_points=120)
+    return curve
