@@ -12,10 +12,24 @@ from linstab.check._numeric import close, evaluate
 
 __all__ = ["compare_condition", "compare_equation"]
 
-_N_CONDITION_POINTS = 300
+_N_CONDITION_POINTS = 400
 
 
 def _truth(cond: sp.Basic, point: dict) -> bool | None:
+    """Truth value at a point; ``None`` where undefined. ``and``/``or`` short-circuit, so that a
+    condition such as ``n > 2 and beta > f(n)`` is false where ``n < 2`` even if ``f`` is not real there."""
+    if isinstance(cond, (sp.And, sp.Or)):
+        values = [_truth(arg, point) for arg in cond.args]
+        if isinstance(cond, sp.And):
+            if False in values:
+                return False
+            return None if None in values else True
+        if True in values:
+            return True
+        return None if None in values else False
+    if isinstance(cond, sp.Not):
+        inner = _truth(cond.args[0], point)
+        return None if inner is None else not inner
     try:
         val = cond.xreplace(point)
     except (TypeError, ValueError, ZeroDivisionError):

@@ -155,13 +155,25 @@ def _ratio_factor(av: list, rv: list, probe: Probe) -> tuple[str, sp.Basic] | No
         if abs(c.imag) < 1e-12:
             return "constant", sp.nsimplify(round(c.real, 12), rational=True, tolerance=1e-10)
         return None
-    for s in probe.domain.symbols:
-        for k in (1, -1, 2, -2):
-            scaled = [q / complex(p[s]) ** k for q, p in zip(ratios, pts)]
-            if all(close(q, scaled[0], rtol=1e-8) for q in scaled) and abs(scaled[0].imag) < 1e-12:
-                c = sp.nsimplify(round(scaled[0].real, 12), rational=True, tolerance=1e-10)
+    syms = probe.domain.symbols
+    candidates = [(s, k) for s in syms for k in (1, -1, 2, -2)]
+    candidates += [(s, sign * t) for s in syms for t in syms if t != s for sign in (1, -1)]  # k**n
+    for s, k in candidates:
+        try:
+            scaled = [q / complex(p[s]) ** complex(k.xreplace(p) if isinstance(k, sp.Basic) else k)
+                      for q, p in zip(ratios, pts)]
+        except (ZeroDivisionError, OverflowError):
+            continue
+        if all(close(q, scaled[0], rtol=1e-8) for q in scaled) and abs(scaled[0].imag) < 1e-12:
+            c = sp.nsimplify(round(scaled[0].real, 12), rational=True, tolerance=1e-10)
+            if _simple(c):
                 return "symbol", c * s**k
     return None
+
+
+def _simple(c: sp.Basic) -> bool:
+    """A rational a student would recognise as a prefactor (e.g. 1/2, 3, 4/3)."""
+    return isinstance(c, sp.Rational) and c != 0 and abs(c.p) <= 1000 and c.q <= 100
 
 
 def _lower_first(text: str) -> str:
@@ -250,10 +262,15 @@ def diagnose(answer: sp.Basic, reference: sp.Basic, probe: Probe, av: list | Non
                 f"Your expression has an extra factor {sp.sstr(1 / f)}{sign_note}. "
                 f"Check where {base} enters, or whether an exponent is off by one."
             )
-        if f != 1:
+        if f != 1 and _simple(f):
             return "constant_factor", (
                 f"Your expression is off by a constant factor {sp.sstr(f)} (the expected one is "
                 f"{sp.sstr(f)} times yours). Check numerical prefactors."
+            )
+        if f != 1:
+            return "constant_factor", (
+                "Your expression is off by a constant factor (it has the right dependence on every "
+                "symbol). Check numerical prefactors and constants such as π."
             )
     # which symbols it depends on
     missing = sorted((s.name for s in reference.free_symbols - answer.free_symbols))

@@ -34,11 +34,18 @@ beta, gamma, n, a = sp.symbols("beta gamma n a", positive=True)
 x, y, x0, m, p, u, v = sp.symbols("x y x0 m p u v", positive=True)
 x1, x2, x3 = sp.symbols("x1 x2 x3", positive=True)
 tau, Delta = sp.symbols("tau Delta", real=True)
-lamda = sp.Symbol("lambda")  # as linstab.sym.charpoly names it; students may type lambda, lam or λ
+lamda = sp.Symbol("lambda")
+c1, c2, c3 = sp.symbols("c1 c2 c3", real=True)           # coefficients of a cubic
+k = sp.Symbol("k", positive=True)                         # Hill threshold
+w11, w12, w21, w22 = sp.symbols("w11 w12 w21 w22", real=True)   # interaction weights
+d1, d2, g1, g2 = sp.symbols("d1 d2 g1 g2", positive=True)       # Hill slopes, degradation rates
+j11, j12, j21, j22 = sp.symbols("j11 j12 j21 j22", real=True)   # Jacobian entries  # as linstab.sym.charpoly names it; students may type lambda, lam or λ
 
 #: Every symbol used by an exercise, by name.
 SYMBOLS: dict[str, sp.Symbol] = {
-    s.name: s for s in (beta, gamma, n, a, x, y, x0, m, p, u, v, x1, x2, x3, tau, Delta, lamda)
+    s.name: s
+    for s in (beta, gamma, n, a, x, y, x0, m, p, u, v, x1, x2, x3, tau, Delta, lamda, c1, c2, c3, k,
+              w11, w12, w21, w22, d1, d2, g1, g2, j11, j12, j21, j22)
 }
 
 
@@ -298,6 +305,125 @@ _EXERCISES = [
             ("-n/2*(n/2 - 1)^(-(n+1)/n)", "sign"),
         ),
         accepted=("n/2/(n/2 - 1)^(1 + 1/n)", "n*(n/2 - 1)**(-(n + 1)/n)/2", "(n/2)*((n - 2)/2)^(-1 - 1/n)"),
+    ),
+    Exercise(
+        "ch4-ring4-charpoly", 4, "Characteristic polynomial of a ring of four repressors", "polynomial",
+        (1 + lamda) ** 4 - a**4,
+        options={"variable": lamda},
+        wrong=(
+            ("(1 + lambda)^4 + a^4", "coefficients"),
+            ("(1 + lambda)^3 - a^4", "degree"),
+            ("(1 + lambda)^4 - 4*a^4", "coefficients"),
+        ),
+        accepted=(
+            "lambda^4 + 4*lambda^3 + 6*lambda^2 + 4*lambda + 1 - a^4",
+            "((1 + lambda)^2 - a^2)*((1 + lambda)^2 + a^2)",
+            "a^4 - (1 + lambda)^4",
+        ),
+    ),
+    Exercise(
+        "ch4-ring4-eigenvalues", 4, "Eigenvalues of a ring of four repressors", "set",
+        [-1 - a, -1 + a, -1 + sp.I * a, -1 - sp.I * a],
+        wrong=(
+            ("[-1 - a, -1 + a, -1 + I*a]", "count"),
+            ("[-1 - a, -1 + a, -1 + a*I/2, -1 - a*I/2]", "elements"),
+            ("[-1 - a, 1 - a, -1 + I*a, -1 - I*a]", "elements"),
+        ),
+        accepted=("[-1 + I*a, -1 - I*a, a - 1, -(1 + a)]", "[-1 + a, -1 + a*I, -1 - a, -1 - a*I]"),
+    ),
+    Exercise(
+        "ch4-ring4-instability", 4, "When the symmetric state of a four-repressor ring is unstable", "condition",
+        a > 1,
+        wrong=(("a < 1", "reversed"), ("a > 2", "too_strong"), ("a > 1/2", "too_weak")),
+        accepted=("-1 + a > 0", "a^2 > 1", "a^4 > 1"),
+    ),
+    # ---------------------------------------------------------------- chapter 5
+    Exercise(
+        "ch5-repressilator-hopf-at-n3", 5, "The repressilator's Hopf point at n = 3", "expression",
+        3 * sp.cbrt(2),
+        wrong=(("3*2^(4/3)", "wrong_exponent"), ("-3*2^(1/3)", "sign"), ("3/2", "constant_factor")),
+        accepted=("3/2*2^(4/3)", "3/2*(1/2)^(-4/3)", "cbrt(54)"),
+    ),
+    Exercise(
+        "ch5-toggle-pitchfork-line", 5, "The toggle switch's pitchfork line beta(n)", "expression",
+        n * (n - 1) ** (-(n + 1) / n),
+        options={"ranges": {"n": (1.05, 6.0)}},
+        wrong=(
+            ("(n - 1)^(-(n+1)/n)", "missing_factor"),
+            ("n*(n - 1)^((n+1)/n)", "wrong_exponent"),
+            ("n/(n - 1)", "not_equivalent"),
+        ),
+        accepted=("n/((n - 1)*(n - 1)^(1/n))", "n/(n-1)^(1 + 1/n)"),
+    ),
+    Exercise(
+        "ch5-repressilator-oscillation-region", 5, "Where in the (n, beta) plane the repressilator oscillates",
+        "condition",
+        sp.And(n > 2, beta > n / 2 * (n / 2 - 1) ** (-(n + 1) / n)),
+        options={"ranges": {"n": (1.0, 6.0), "beta": (0.5, 500.0)}},
+        wrong=(
+            ("n > 2", "too_weak"),
+            ("n > 2 and beta < n/2*(n/2 - 1)^(-(n+1)/n)", "not_equivalent"),
+            ("n > 3 and beta > n/2*(n/2 - 1)^(-(n+1)/n)", "too_strong"),
+        ),
+        accepted=("n > 2 and beta*(n/2 - 1)^((n+1)/n) > n/2", "[beta > n/(2*(n/2 - 1)^(1 + 1/n)), n > 2]"),
+    ),
+    # ---------------------------------------------------------------- chapter 6
+    Exercise(
+        "ch6-cubic-routh-hurwitz", 6, "Routh–Hurwitz conditions for a cubic", "condition",
+        sp.And(c1 > 0, c3 > 0, c1 * c2 > c3),
+        wrong=(
+            ("c1 > 0 and c3 > 0", "too_weak"),
+            ("c1 > 0 and c2 > 0 and c1*c2 > c3", "partial_domain"),
+            ("c1 > 0 and c3 > 0 and c1*c2 > 2*c3", "too_strong"),
+            ("c1 < 0 and c3 < 0 and c1*c2 < c3", "not_equivalent"),
+        ),
+        accepted=("c1 > 0 and c2 > 0 and c3 > 0 and c1*c2 - c3 > 0", "[c3 > 0, c1*c2 > c3, c1 > 0]"),
+    ),
+    Exercise(
+        "ch6-repressilator-hurwitz", 6, "The repressilator's stability from Routh–Hurwitz", "condition",
+        a < 2,
+        wrong=(("a^3 < 9", "too_weak"), ("a > 2", "reversed"), ("a < 1", "too_strong")),
+        accepted=("9 > 1 + a^3", "3*3 - (1 + a^3) > 0", "a^3 < 8"),
+    ),
+    Exercise(
+        "ch6-repressilator-period", 6, "Period of the repressilator's oscillation at onset", "expression",
+        2 * sp.pi / sp.sqrt(3),
+        wrong=(("2*pi*sqrt(3)", "wrong_exponent"), ("pi/sqrt(3)", "constant_factor"), ("sqrt(3)", "constant_factor")),
+        accepted=("2*pi*sqrt(3)/3", "2*pi/3^(1/2)"),
+    ),
+    # ---------------------------------------------------------------- chapter 7
+    Exercise(
+        "ch7-hill-activation-slope", 7, "Slope of the activating Hill function with threshold k", "expression",
+        n * k**n * x ** (n - 1) / (x**n + k**n) ** 2,
+        wrong=(
+            ("n*x^(n-1)/(x^n + k^n)^2", "missing_factor"),
+            ("n*k^n*x^n/(x^n + k^n)^2", "wrong_exponent"),
+            ("n*k^n*x^(n-1)/(x^n + k^n)", "wrong_exponent"),
+            ("-n*k^n*x^(n-1)/(x^n + k^n)^2", "sign"),
+        ),
+        accepted=("n*x^(n-1)/(x^n + k^n) - n*x^(2*n-1)/(x^n + k^n)^2", "n*k^n*x^n/(x*(x^n + k^n)^2)"),
+    ),
+    Exercise(
+        "ch7-grn-jacobian", 7, "Jacobian of a two-gene network W phi(x) - gamma x", "matrix",
+        sp.Matrix([[w11 * d1 - g1, w12 * d2], [w21 * d1, w22 * d2 - g2]]),
+        wrong=(
+            ("[[w12*d2, w11*d1 - g1], [w21*d1, w22*d2 - g2]]", "misplaced_entries"),
+            ("[[w11*d1 - g1, w12*d1], [w21*d2, w22*d2 - g2]]", "entries"),
+            ("[[w11*d1 - g1, w21*d1], [w12*d2, w22*d2 - g2]]", "transposed"),
+            ("[[w11*d1, w12*d2], [w21*d1, w22*d2]]", "entries"),
+        ),
+        accepted=("[[d1*w11 - g1, d2*w12], [d1*w21, -g2 + d2*w22]]",),
+    ),
+    Exercise(
+        "ch7-rotational-part", 7, "The rotational (antisymmetric) part of a 2x2 Jacobian", "matrix",
+        sp.Matrix([[0, (j12 - j21) / 2], [(j21 - j12) / 2, 0]]),
+        options={"symbols": (j11, j22)},
+        wrong=(
+            ("[[0, (j21 - j12)/2], [(j12 - j21)/2, 0]]", "sign"),
+            ("[[0, j12 - j21], [j21 - j12, 0]]", "entries"),
+            ("[[j11, (j12 + j21)/2], [(j12 + j21)/2, j22]]", "entries"),
+        ),
+        accepted=("[[0, j12/2 - j21/2], [-(j12 - j21)/2, 0]]",),
     ),
 ]
 
