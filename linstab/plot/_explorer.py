@@ -20,7 +20,7 @@ from linstab.plot._diagram import tint
 from linstab.plot._js import program
 from linstab.plot._style import CLASS_COLORS, PALETTE, VARIABLE_COLORS, figure, hover, pretty, stability_word
 
-__all__ = ["eigenvalue_explorer", "slider_specs", "SliderSpec"]
+__all__ = ["eigenvalue_explorer", "slider_specs", "SliderSpec", "make_sliders"]
 
 
 class SliderSpec(tuple):
@@ -72,11 +72,35 @@ def slider_specs(model: Any, values: Mapping[str, float], *, params: Sequence[st
     return out
 
 
+def make_sliders(specs: Sequence[SliderSpec]) -> list[Any]:
+    """Bokeh sliders for ``specs`` (named ``slider_<param>``; a log slider moves along ``log10``)."""
+    from bokeh.models import Slider
+
+    sliders = []
+    for s in specs:
+        if s.log:
+            lo, hi, v = math.log10(s.start), math.log10(s.end), math.log10(s.value)
+            title = f"log₁₀ {pretty(s.name)}"
+        else:
+            lo, hi, v = s.start, s.end, s.value
+            title = pretty(s.name)
+        sliders.append(Slider(start=lo, end=hi, value=v, step=(hi - lo) / 500, title=title, name=f"slider_{s.name}",
+                              format="0[.]000", width=260))
+    return sliders
+
+
 def _t_max(eigs: np.ndarray) -> float:
-    """A window that shows a few periods or relaxation times of the slowest mode."""
-    mags = np.abs(eigs[np.abs(eigs) > 1e-9]) if eigs.size else np.array([1.0])
-    slow = float(mags.min()) if mags.size else 1.0
-    return float(np.clip(25.0 / slow, 10.0, 400.0))
+    """A window that shows a few relaxation times of the slowest mode (and so a slow growth or decay).
+
+    Examples
+    --------
+    >>> _t_max(np.array([-1.0, -0.02 + 1.8j, -0.02 - 1.8j]))
+    150.0
+    """
+    if not eigs.size:
+        return 20.0
+    slow = float(np.min(np.abs(eigs.real))) if eigs.size else 1.0
+    return float(np.clip(3.0 / max(slow, 1e-9), 20.0, 150.0))
 
 
 _CODE = r"""
@@ -202,7 +226,7 @@ def eigenvalue_explorer(
     ['stable', 'stable spiral']
     """
     from bokeh.layouts import column, row
-    from bokeh.models import BoxAnnotation, ColumnDataSource, CustomJS, Div, Legend, LegendItem, Range1d, Slider, Span
+    from bokeh.models import BoxAnnotation, ColumnDataSource, CustomJS, Div, Legend, LegendItem, Range1d, Span
 
     vals = model.numeric_values(values)
     diag_tag = (diagram.tags[0] if diagram is not None and diagram.tags and isinstance(diagram.tags[0], dict)
@@ -232,16 +256,7 @@ def eigenvalue_explorer(
     t_max = float(t_max) if t_max is not None else _t_max(eigs)
     steps = int(steps)
 
-    sliders = []
-    for s in specs:
-        if s.log:
-            lo, hi, v = math.log10(s.start), math.log10(s.end), math.log10(s.value)
-            title = f"log₁₀ {pretty(s.name)}"
-        else:
-            lo, hi, v = s.start, s.end, s.value
-            title = pretty(s.name)
-        sliders.append(Slider(start=lo, end=hi, value=v, step=(hi - lo) / 500, title=title, name=f"slider_{s.name}",
-                              format="0[.]000", width=260))
+    sliders = make_sliders(specs)
 
     # --- eigenvalues in the complex plane
     scale = float(np.max(np.abs(eigs))) if eigs.size else 1.0

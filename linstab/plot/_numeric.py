@@ -11,12 +11,14 @@ path).
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-__all__ = ["starts", "lower_bounds", "fixed_points", "eigenvalues", "time_course", "perturbed"]
+__all__ = ["starts", "lower_bounds", "fixed_points", "eigenvalues", "time_course", "perturbed", "field_grid",
+           "zero_contour", "streamlines"]
 
 
 def lower_bounds(model: Any) -> list[float | None]:
@@ -113,3 +115,100 @@ def time_course(model: Any, x0: Sequence[float], values: Mapping[str, float], *,
             out.append(x)
     X = np.array(out).T
     return h * np.arange(X.shape[1]), X
+
+
+def field_grid(model: Any, values: Mapping[str, float], xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """The 2-D vector field on the grid ``xs`` × ``ys``: shape ``(2, len(ys), len(xs))``."""
+    F = model.kernel("rhs")
+    X, Y = np.meshgrid(xs, ys)
+    with np.errstate(all="ignore"):
+        out = F(np.stack([X, Y], axis=-1), np.asarray(model.parameter_vector(values)))
+    return np.moveaxis(np.asarray(out, float), -1, 0)
+
+
+def zero_contour(Z: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> tuple[list[float], list[float]]:
+    """The zero level set of ``Z[len(ys), len(xs)]`` as one NaN-separated polyline (contourpy)."""
+    import contourpy
+
+    Z = np.where(np.isfinite(Z), Z, np.nan)
+    gen = contourpy.contour_generator(xs, ys, np.ma.masked_invalid(Z), line_type=contourpy.LineType.Separate)
+    outx: list[float] = []
+    outy: list[float] = []
+    for seg in gen.lines(0.0):
+        outx += seg[:, 0].tolist() + [float("nan")]
+        outy += seg[:, 1].tolist() + [float("nan")]
+    return outx, outy
+
+
+def streamlines(model: Any, values: Mapping[str, float], x_range: Sequence[float], y_range: Sequence[float], *,
+                density: float = 1.0) -> tuple[list[list[float]], list[list[float]], list[list[float]]]:
+    """Evenly spread streamlines of a 2-D model: ``(xs, ys, arrows)``, ``arrows`` = ``[x, y, angle]``.
+
+    The same occupancy-grid algorithm as the page's JavaScript (``LS.streamlines``), on a bilinear
+    interpolation of the field on a fine grid. Angles are in axis-normalized coordinates.
+    """
+    x0, x1 = map(float, x_range)
+    y0, y1 = map(float, y_range)
+    g = 121
+    gx, gy = np.linspace(x0, x1, g), np.linspace(y0, y1, g)
+    U, V = field_grid(model, values, gx, gy)
+    sx, sy = x1 - x0, y1 - y0
+    U, V = U / sx, V / sy
+    S = np.hypot(U, V)
+    with np.errstate(all="ignore"):
+        U, V = np.where(S > 0, U / S, np.nan), np.where(S > 0, V / S, np.nan)
+    m = max(4, round(25 * density))
+    used = np.zeros((m, m), bool)
+    h = 0.3 / m
+
+    def direction(u: float, v: float) -> tuple[float, float] | None:
+        fx, fy = u * (g - 1), v * (g - 1)
+        i, j = min(int(fx), g - 2), min(int(fy), g - 2)
+        a, b = fx - i, fy - j
+        du = (1 - a) * (1 - b) * U[j, i] + a * (1 - b) * U[j, i + 1] + (1 - a) * b * U[j + 1, i] + a * b * U[j + 1, i + 1]
+        dv = (1 - a) * (1 - b) * V[j, i] + a * (1 - b) * V[j, i + 1] + (1 - a) * b * V[j + 1, i] + a * b * V[j + 1, i + 1]
+        s = math.hypot(du, dv)
+        return (du / s, dv / s) if s > 0 and math.isfinite(s) else None
+
+    def trace(u: float, v: float, sign: float) -> tuple[list[float], list[float], list[tuple[int, int]]]:
+        pu, pv, visited = [], [], []
+        for _ in range(int(8 / h)):
+            if not (0 <= u < 1 and 0 <= v < 1):
+                break
+            c = (int(v * m), int(u * m))
+            if used[c] and c not in visited:
+                break
+            if c not in visited:
+                visited.append(c)
+            pu.append(u)
+            pv.append(v)
+            d1 = direction(u, v)
+            if d1 is None:
+                break
+            um, vm = u + 0.5 * h * sign * d1[0], v + 0.5 * h * sign * d1[1]
+            if not (0 <= um < 1 and 0 <= vm < 1):
+                break
+            d2 = direction(um, vm)
+            if d2 is None:
+                break
+            u, v = u + h * sign * d2[0], v + h * sign * d2[1]
+        return pu, pv, visited
+
+    order = sorted(((i, j) for j in range(m) for i in range(m)), key=lambda c: math.hypot(c[0] - m / 2, c[1] - m / 2))
+    xs, ys, arrows = [], [], []
+    for i, j in order:
+        if used[j, i]:
+            continue
+        u0, v0 = (i + 0.5) / m, (j + 0.5) / m
+        fu, fv, fvis = trace(u0, v0, 1.0)
+        bu, bv, bvis = trace(u0, v0, -1.0)
+        lu, lv = bu[1:][::-1] + fu, bv[1:][::-1] + fv
+        if len(lu) < 6:
+            continue
+        for c in fvis + bvis:
+            used[c] = True
+        xs.append([x0 + u * sx for u in lu])
+        ys.append([y0 + v * sy for v in lv])
+        k = len(lu) // 2
+        arrows.append([xs[-1][k], ys[-1][k], math.atan2(lv[k + 1] - lv[k], lu[k + 1] - lu[k])])
+    return xs, ys, arrows

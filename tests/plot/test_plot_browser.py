@@ -68,3 +68,109 @@ def test_slider_update_time(open_page, repressilator_page, capsys):
     with capsys.disabled():
         print(f"\n[slider update, repressilator (3 variables)] median {median:.2f} ms, max {worst:.2f} ms")
     assert median < 50
+
+
+def _page(tmp_path_factory, name, lay):
+    from linstab.plot import save_html
+
+    path = save_html(lay, tmp_path_factory.mktemp("pages") / f"{name}.html")
+    assert path.stat().st_size < 3_000_000, f"{name}: {path.stat().st_size} bytes"
+    return path
+
+
+def _data(pg, name, column):
+    return pg.eval(f"Array.from({pg.model(name)}.data[{column!r}]).map(v => Array.isArray(v) || ArrayBuffer.isView(v) ? Array.from(v) : v)")
+
+
+def _open_clean(open_page, path):
+    pg = open_page(path)
+    assert pg.blocked == [], f"the page tried to reach the network: {pg.blocked[:3]}"
+    assert pg.errors == [], f"console errors: {pg.errors[:3]}"
+    assert pg.eval("Bokeh.documents.length") == 1
+    return pg
+
+
+@pytest.fixture(scope="module")
+def stability_page(tmp_path_factory):
+    from linstab.num import stability_map
+    from linstab.plot import eigenvalue_explorer, stability_diagram
+    from linstab.sym import bifurcation_curves
+
+    m = load_model("toggle_switch")
+    smap = stability_map(m, ("n", 1.0, 4.0, 40), ("beta", 0.5, 10.0, 40), method="newton")
+    (fold,) = bifurcation_curves(m, "fold", "beta", "n", q_range=(1.05, 4.0), n_points=80)
+    d = stability_diagram([fold], smap, model=m)
+    return _page(tmp_path_factory, "toggle_map", eigenvalue_explorer(m, diagram=d, values={"beta": 1.5, "n": 2.0}))
+
+
+def test_stability_map_diagram(open_page, stability_page, screenshot_dir):
+    pg = _open_clean(open_page, stability_page)
+    assert pg.eval(f"{pg.model('classification')}.tags[0]") == "stable"
+    pg.set_value("slider_beta", 6.0)  # past the fold: the explorer follows one of the two stable states
+    assert pg.eval(f"{pg.model('diagram_marker')}.data.y[0]") == pytest.approx(6.0)
+    assert pg.errors == []
+    pg.page.screenshot(path=str(screenshot_dir / "stability_map_toggle.png"), full_page=True)
+
+
+@pytest.fixture(scope="module")
+def portrait_page(tmp_path_factory):
+    from linstab.plot import phase_portrait
+
+    return _page(tmp_path_factory, "toggle_portrait", phase_portrait(load_model("toggle_switch"), values={"beta": 4.0, "n": 2.0}))
+
+
+def test_phase_portrait(open_page, portrait_page, screenshot_dir):
+    pg = _open_clean(open_page, portrait_page)
+    assert pg.eval(f"{pg.model('classification')}.tags") == ["bistable", "stable node", "stable node", "saddle"]
+    pg.page.screenshot(path=str(screenshot_dir / "phase_portrait_toggle.png"), full_page=True)
+    nx1 = _data(pg, "nullcline_x", "x")
+    n_lines = pg.eval(f"{pg.model('streamlines')}.data.xs.length")
+    assert n_lines > 20
+    pg.set_value("slider_beta", 1.5)  # below the pitchfork at beta = 2: one stable state
+    assert pg.eval(f"{pg.model('classification')}.tags") == ["stable", "stable node"]
+    assert _data(pg, "nullcline_x", "x") != nx1
+    assert len(_data(pg, "fixed_points", "x")) == 1
+    assert pg.eval(f"{pg.model('trajectories')}.data.xs.length") == 6
+    assert pg.errors == []
+
+
+@pytest.fixture(scope="module")
+def td_page(tmp_path_factory):
+    from linstab.plot import trace_determinant
+
+    lay = trace_determinant(load_model("brusselator"), values={"a": 1.0, "b": 1.5}, ranges={"b": (0.5, 4.0)})
+    return _page(tmp_path_factory, "brusselator_td", lay)
+
+
+def test_trace_determinant(open_page, td_page, screenshot_dir):
+    # Brusselator: fixed point (a, b/a), Hopf at b = 1 + a² (Strogatz 2015, ex. 8.3.1)
+    pg = _open_clean(open_page, td_page)
+    assert _data(pg, "td_points", "cls") == ["stable spiral"]
+    pg.set_value("slider_b", 2.5)
+    assert _data(pg, "td_points", "cls") == ["unstable spiral"]
+    assert _data(pg, "td_points", "tr")[0] == pytest.approx(2.5 - 1 - 1.0)
+    assert _data(pg, "td_points", "det")[0] == pytest.approx(1.0)
+    assert pg.errors == []
+    pg.page.screenshot(path=str(screenshot_dir / "trace_determinant_brusselator.png"), full_page=True)
+
+
+@pytest.fixture(scope="module")
+def bifurcation_page(tmp_path_factory):
+    from linstab.plot import bifurcation_diagram
+
+    return _page(tmp_path_factory, "autoactivation_bif",
+                 bifurcation_diagram(load_model("autoactivation"), "beta", p_range=(0.5, 4.0)))
+
+
+def test_bifurcation_diagram(open_page, bifurcation_page, screenshot_dir):
+    pg = _open_clean(open_page, bifurcation_page)
+    # beta = (x - alpha)(1 + x^n)/x^n along the branch; its turning point in range is the fold at 1.6877
+    assert _data(pg, "special_points", "kind") == ["fold"]
+    assert _data(pg, "special_points", "p")[0] == pytest.approx(1.68766, rel=1e-3)
+    pg.set_value("slider_beta", 2.0)  # past the fold: two stable states and an unstable one
+    cls = sorted(_data(pg, "current_points", "cls"))
+    assert cls == ["stable node", "stable node", "unstable node"]
+    pg.set_value("slider_beta", 0.6)
+    assert _data(pg, "current_points", "cls") == ["stable node"]
+    assert pg.errors == []
+    pg.page.screenshot(path=str(screenshot_dir / "bifurcation_autoactivation.png"), full_page=True)

@@ -1,0 +1,302 @@
+"""Bifurcation diagram: a state variable at the fixed points against one parameter.
+
+Where :func:`linstab.sym.parametric_fixed_points` solves the fixed-point conditions for the
+parameter (the repressilator's ``β = x₀(1 + x₀ⁿ)``), the branches are exact curves: the branch
+coordinate is sampled densely, stability comes from the Jacobian's eigenvalues along it, folds are
+the turning points of the parameter and Hopf points the sign changes of a complex pair's real
+part. Otherwise the parameter is swept and :func:`linstab.num.find_fixed_points` gives the points.
+A slider moves a marker along the parameter axis; the page's JavaScript finds the fixed points at
+that value and shows them on the diagram.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from linstab.plot import _numeric as num
+from linstab.plot._explorer import make_sliders, slider_specs
+from linstab.plot._js import program
+from linstab.plot._style import CLASS_COLORS, PALETTE, figure, hover, pretty
+
+__all__ = ["bifurcation_diagram", "branch_samples"]
+
+
+def branch_samples(model: Any, param: str, values: Mapping[str, float], p_range: Sequence[float], *,
+                   n_points: int = 2000) -> list[dict[str, np.ndarray]]:
+    """Exact fixed-point branches sampled over ``p_range`` (empty if there is no parametric form).
+
+    Each branch is a dict with ``p`` (parameter values), ``state`` (``(N, n_vars)``),
+    ``max_real`` (largest Re λ) and ``oscillatory`` (the leading eigenvalues are a complex pair).
+
+    Examples
+    --------
+    >>> from linstab import load_model
+    >>> m = load_model("repressilator")
+    >>> (b,) = branch_samples(m, "beta", m.numeric_values(), (1.0, 10.0), n_points=200)
+    >>> bool(np.all(np.diff(b["p"]) > 0)), b["state"].shape[1]
+    (True, 3)
+    """
+    import sympy as sp
+
+    from linstab.num import compile_kernel
+    from linstab.sym import parametric_fixed_points
+
+    try:
+        branches = parametric_fixed_points(model, param)
+    except Exception:  # no parametric form: the caller sweeps numerically
+        return []
+    lo, hi = (float(v) for v in p_range)
+    others = [s for s in model.parameters if s.name != param]
+    pv = np.array([values[s.name] for s in others], float)
+    J = model.kernel("jacobian")
+    names = list(model.parameter_names)
+    k = names.index(param)
+    out = []
+    for br in branches:
+        s = br.coordinate
+        exprs = [br.value] + [sp.sympify(br.state.get(v, v)) for v in model.variables]
+        if any(e.free_symbols - {s, *others} for e in exprs):
+            continue
+        kern = compile_kernel(exprs, [[s], others])
+        domain = model.domain.get(s.name, "positive" if s.is_positive else "real")
+        if s.is_nonnegative or domain in ("nonnegative", "positive"):
+            grid = np.concatenate([[0.0], np.logspace(-6, 6, n_points)])
+        else:
+            grid = np.concatenate([-np.logspace(6, -6, n_points // 2), [0.0], np.logspace(-6, 6, n_points // 2)])
+        with np.errstate(all="ignore"):
+            vals = np.real_if_close(kern(grid[:, None], pv, dtype=complex)).real * 1.0
+        P, X = vals[:, 0], vals[:, 1:]
+        keep = np.isfinite(P) & np.all(np.isfinite(X), axis=1) & (P >= lo) & (P <= hi)
+        lower = np.array([-np.inf if b is None else b for b in num.lower_bounds(model)])
+        keep &= np.all(X >= lower - 1e-12, axis=1)
+        if keep.sum() < 2:
+            continue
+        # refine: resample the coordinate where it maps into the range, so the curve is smooth there
+        g = grid[keep]
+        g = np.unique(np.concatenate([np.linspace(g.min(), g.max(), n_points), g]))
+        with np.errstate(all="ignore"):
+            vals = np.real_if_close(kern(g[:, None], pv, dtype=complex)).real * 1.0
+        P, X = vals[:, 0], vals[:, 1:]
+        keep = np.isfinite(P) & np.all(np.isfinite(X), axis=1) & (P >= lo) & (P <= hi) & np.all(X >= lower - 1e-12, axis=1)
+        P, X = P[keep], X[keep]
+        pvec = np.broadcast_to(np.array(model.parameter_vector(values), float), (P.size, len(names))).copy()
+        pvec[:, k] = P
+        with np.errstate(all="ignore"):
+            ev = np.linalg.eigvals(J(X, pvec))
+        lead = np.argmax(ev.real, axis=1)
+        lead_ev = ev[np.arange(ev.shape[0]), lead]
+        out.append({"p": P, "state": X, "max_real": lead_ev.real, "oscillatory": np.abs(lead_ev.imag) > 1e-9})
+    return out
+
+
+def _segments(mask_list: np.ndarray) -> list[tuple[int, int]]:
+    """Index runs ``[i, j]`` (inclusive) of equal values in ``mask_list``."""
+    runs, start = [], 0
+    for i in range(1, len(mask_list) + 1):
+        if i == len(mask_list) or mask_list[i] != mask_list[start]:
+            runs.append((start, i - 1))
+            start = i
+    return runs
+
+
+_CODE = r"""
+const L = window.LINSTAB[key];
+const T0 = performance.now();
+const p = base.slice();
+const v = slider.value, P = log ? Math.pow(10, v) : v;
+p[k] = P;
+const found = L.LS.roots(L.rhs, L.jac, p, (L.prev || prev0).concat(starts), {lower: lower, all: true});
+L.prev = found.map(x => x.slice());
+const fmt = v => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0)) ? v.toExponential(2) : (+v.toFixed(3)).toString();
+const D = {p: [], y: [], color: [], cls: []};
+for (const x of found) {
+  const ev = L.LS.eig(L.jac(x, p), L.n);
+  const scale = ev.reduce((m, e) => Math.max(m, Math.hypot(e[0], e[1])), 1);
+  const cls = L.LS.classify(ev, 1e-9 * scale);
+  D.p.push(P); D.y.push(x[vi]); D.cls.push(cls); D.color.push(colors[cls] || palette.neutral);
+}
+cur.data = D;
+span.location = P;
+div.text = "<div style='font-size:15px'><b>" + pname + " = " + fmt(P) + "</b> · " + D.p.length + " fixed point" +
+  (D.p.length === 1 ? "" : "s") + "</div><div style='font-size:12px;color:#555'>" +
+  D.p.map((_, i) => "<span style='color:" + D.color[i] + "'>●</span> " + vname + " = " + fmt(D.y[i]) + ", " + D.cls[i]).join("<br>") + "</div>";
+div.tags = D.cls.slice();
+L.last_ms = performance.now() - T0;
+"""
+
+
+def bifurcation_diagram(
+    model: Any,
+    param: str,
+    *,
+    variable: str | None = None,
+    values: Mapping[str, float] | None = None,
+    p_range: Sequence[float] | None = None,
+    log_p: bool | None = None,
+    n_sweep: int = 30,
+    width: int = 520,
+    height: int = 400,
+) -> Any:
+    """A state variable at the fixed points against ``param``: stable/unstable branches, folds, Hopf points.
+
+    Parameters
+    ----------
+    model
+        A :class:`linstab.Model`.
+    param
+        The parameter on the horizontal axis.
+    variable
+        The state variable on the vertical axis (default: the first).
+    values
+        Values of the other parameters (default: the model's).
+    p_range
+        Range of ``param`` (default: ``value/10 .. 10·value``).
+    log_p
+        Logarithmic parameter axis (default: when the range spans more than a factor 20).
+    n_sweep
+        Parameter values of the numeric sweep, used only where no parametric branch exists.
+    width, height
+        Size of the figure in pixels.
+
+    Returns
+    -------
+    bokeh.models.LayoutDOM
+        A row: the diagram and, beside it, a slider for ``param`` with a readout. Named models:
+        ``bifurcation_diagram`` (the figure), ``slider_<param>``, ``current_points`` (the fixed
+        points at the slider's value), ``special_points`` (folds and Hopf points), ``classification``.
+
+    References
+    ----------
+    Strogatz, S. H., *Nonlinear Dynamics and Chaos*, 2nd ed., CRC Press, 2015, ch. 3 and 8;
+    Kuznetsov, Y. A., *Elements of Applied Bifurcation Theory*, 3rd ed., Springer, 2004.
+
+    Examples
+    --------
+    >>> from linstab import load_model
+    >>> lay = bifurcation_diagram(load_model("repressilator"), "beta", p_range=(1, 100))
+    >>> lay.select_one({"name": "special_points"}).data["kind"]
+    ['Hopf']
+    """
+    from bokeh.layouts import column, row
+    from bokeh.models import ColumnDataSource, CustomJS, Div, Range1d, Span
+
+    model.parameter(param)
+    vals = model.numeric_values(values)
+    variable = variable or model.variable_names[0]
+    if variable not in model.variable_names:
+        raise ValueError(f"bifurcation_diagram: variable must be one of {', '.join(model.variable_names)}; "
+                         f"got {variable!r}")
+    vi = model.variable_names.index(variable)
+    p0 = vals[param]
+    if p_range is None:
+        p_range = (p0 / 10, p0 * 10) if p0 > 0 else (p0 - 1.0, p0 + 1.0)
+    lo, hi = (float(v) for v in p_range)
+    if not lo < hi:
+        raise ValueError(f"bifurcation_diagram: p_range must have min < max; got ({lo}, {hi})")
+    if log_p is None:
+        log_p = lo > 0 and hi / lo > 20
+    if log_p and lo <= 0:
+        raise ValueError(f"bifurcation_diagram: a log axis needs a positive p_range; got ({lo}, {hi})")
+
+    pn, vn = pretty(param), pretty(variable)
+    branches = branch_samples(model, param, vals, (lo, hi))
+    p = figure(x_label=pn, y_label=f"{vn} at the fixed points", title=f"Bifurcation diagram of {model.name} in {pn}",
+               width=width, height=height, log_x=log_p, x_range=Range1d(lo, hi), name="bifurcation_diagram")
+    specials: dict[str, list[Any]] = {"p": [], "y": [], "kind": [], "color": [], "marker": []}
+    ymax = 0.0
+    line_renderers = []
+    seen_labels: set[str] = set()
+    styles = {
+        "stable": (PALETTE["stable"], "solid", "stable"),
+        "oscillatory": (PALETTE["oscillatory"], "dashed", "unstable (oscillatory)"),
+        "unstable": (PALETTE["unstable"], "dashed", "unstable"),
+    }
+    if branches:
+        for b in branches:
+            P, y, mr, osc = b["p"], b["state"][:, vi], b["max_real"], b["oscillatory"]
+            ymax = max(ymax, float(np.nanmax(y)))
+            state = np.where(mr < 0, "stable", np.where(osc, "oscillatory", "unstable"))
+            for i, j in _segments(state):
+                jj = min(j + 1, len(P) - 1)  # overlap one point so segments join
+                color, dash, label = styles[state[i]]
+                src = ColumnDataSource({"p": P[i:jj + 1], "y": y[i:jj + 1], "stability": [label] * (jj + 1 - i)})
+                kw = {"legend_label": label} if label not in seen_labels else {}
+                seen_labels.add(label)
+                line_renderers.append(p.line("p", "y", source=src, line_width=3, color=color, line_dash=dash, **kw))
+            # folds: turning points of the parameter along the branch; Hopf: a complex pair crosses
+            dP = np.sign(np.diff(P))
+            for i in np.flatnonzero(dP[1:] * dP[:-1] < 0) + 1:
+                specials["p"].append(float(P[i]))
+                specials["y"].append(float(y[i]))
+                specials["kind"].append("fold")
+                specials["color"].append("#5D3A9B")
+                specials["marker"].append("square")
+            sgn = np.sign(mr)
+            for i in np.flatnonzero(sgn[1:] * sgn[:-1] < 0):
+                if osc[i] or osc[i + 1]:
+                    t = mr[i] / (mr[i] - mr[i + 1])
+                    specials["p"].append(float(P[i] + t * (P[i + 1] - P[i])))
+                    specials["y"].append(float(y[i] + t * (y[i + 1] - y[i])))
+                    specials["kind"].append("Hopf")
+                    specials["color"].append(PALETTE["neutral"])
+                    specials["marker"].append("circle")
+    else:
+        grid = np.geomspace(lo, hi, n_sweep) if log_p else np.linspace(lo, hi, n_sweep)
+        sweep: dict[str, list[Any]] = {"p": [], "y": [], "stability": [], "color": []}
+        for q in grid:
+            for fp in num.fixed_points(model, {**vals, param: float(q)}):
+                osc = bool(np.any((fp.eigenvalues.real > 0) & (np.abs(fp.eigenvalues.imag) > 1e-9)))
+                key = "stable" if fp.stable else ("oscillatory" if osc else "unstable")
+                sweep["p"].append(float(q))
+                sweep["y"].append(float(fp.state[vi]))
+                sweep["stability"].append(styles[key][2])
+                sweep["color"].append(styles[key][0])
+                ymax = max(ymax, float(fp.state[vi]))
+        src = ColumnDataSource(sweep, name="sweep")
+        line_renderers.append(p.scatter("p", "y", source=src, size=6, color="color", legend_field="stability"))
+    hover(p, line_renderers, [(pn, "@p{0.[000]}"), (vn, "@y{0.[000]}"), ("", "@stability")], line_policy="nearest")
+    sp_src = ColumnDataSource(specials, name="special_points")
+    if specials["p"]:
+        r = p.scatter("p", "y", source=sp_src, marker="marker", size=11, fill_color="white", line_color="color",
+                      line_width=2.5, legend_field="kind")
+        hover(p, [r], [("", "@kind point"), (pn, "@p{0.[0000]}"), (vn, "@y{0.[000]}")])
+    lower = num.lower_bounds(model)
+    ylo = 0.0 if lower[vi] is not None else None
+    if ylo is not None:
+        p.y_range = Range1d(ylo, 1.1 * max(ymax, 1e-9))
+
+    specs = slider_specs(model, vals, params=[param], ranges={param: (lo, hi)}, log=[param] if log_p else [])
+    (slider,) = make_sliders(specs)
+    span = Span(location=specs[0].value, dimension="height", line_color=PALETTE["muted"], line_width=1.5,
+                line_dash="dotted")
+    p.add_layout(span)
+    here = num.fixed_points(model, {**vals, param: specs[0].value})
+    cur = ColumnDataSource({"p": [specs[0].value] * len(here), "y": [float(fp.state[vi]) for fp in here],
+                            "color": [CLASS_COLORS.get(fp.classification, PALETTE["neutral"]) for fp in here],
+                            "cls": [fp.classification for fp in here]}, name="current_points")
+    r = p.scatter("p", "y", source=cur, size=14, marker="star", fill_color="color", line_color=PALETTE["neutral"],
+                  line_width=1)
+    hover(p, [r], [("now", "@cls"), (pn, "@p{0.[000]}"), (vn, "@y{0.[000]}")])
+    p.legend.location = "top_left"
+    p.legend.label_text_font_size = "11px"
+    p.legend.background_fill_alpha = 0.8
+    fmt = "{:.3g}".format
+    div = Div(name="classification", width=300, tags=[fp.classification for fp in here], text=(
+        f"<div style='font-size:15px'><b>{pn} = {fmt(specs[0].value)}</b> · {len(here)} fixed point"
+        f"{'' if len(here) == 1 else 's'}</div><div style='font-size:12px;color:#555'>"
+        + "<br>".join(f"<span style='color:{c}'>●</span> {vn} = {fmt(y)}, {k}"
+                      for y, c, k in zip(cur.data["y"], cur.data["color"], cur.data["cls"])) + "</div>"))
+    key = f"{model.name}-{uuid.uuid4().hex[:8]}"
+    big = {k2: max(abs(v2), hi if k2 == param else abs(v2)) for k2, v2 in vals.items()}
+    args = dict(key=key, slider=slider, base=model.parameter_vector(vals), k=list(model.parameter_names).index(param),
+                log=bool(log_p), starts=num.starts(model, big), prev0=[[float(v) for v in fp.state] for fp in here],
+                lower=lower, vi=vi, cur=cur, span=span, div=div, colors=dict(CLASS_COLORS), palette=dict(PALETTE),
+                pname=pn, vname=vn)
+    slider.js_on_change("value", CustomJS(args=args, code=program(model, key) + _CODE))
+    note = Div(width=300, text="<i style='color:#666;font-size:11px'>Solid: stable; dashed: unstable. "
+                               "Move the slider to see the fixed points at one value.</i>")
+    return row(p, column(slider, div, note), name="bifurcation")
