@@ -19,6 +19,8 @@ _COMMANDS = (
     "analyze",
     "bifurcation",
     "map",
+    "diagram",
+    "portrait",
 )
 
 

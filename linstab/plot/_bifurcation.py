@@ -53,8 +53,7 @@ def branch_samples(model: Any, param: str, values: Mapping[str, float], p_range:
     others = [s for s in model.parameters if s.name != param]
     pv = np.array([values[s.name] for s in others], float)
     J = model.kernel("jacobian")
-    names = list(model.parameter_names)
-    k = names.index(param)
+    k = list(model.parameter_names).index(param)
     out = []
     for br in branches:
         s = br.coordinate
@@ -67,30 +66,69 @@ def branch_samples(model: Any, param: str, values: Mapping[str, float], p_range:
             grid = np.concatenate([[0.0], np.logspace(-6, 6, n_points)])
         else:
             grid = np.concatenate([-np.logspace(6, -6, n_points // 2), [0.0], np.logspace(-6, 6, n_points // 2)])
-        with np.errstate(all="ignore"):
-            vals = np.real_if_close(kern(grid[:, None], pv, dtype=complex)).real * 1.0
-        P, X = vals[:, 0], vals[:, 1:]
-        keep = np.isfinite(P) & np.all(np.isfinite(X), axis=1) & (P >= lo) & (P <= hi)
         lower = np.array([-np.inf if b is None else b for b in num.lower_bounds(model)])
-        keep &= np.all(X >= lower - 1e-12, axis=1)
-        if keep.sum() < 2:
-            continue
-        # refine: resample the coordinate where it maps into the range, so the curve is smooth there
-        g = grid[keep]
-        g = np.unique(np.concatenate([np.linspace(g.min(), g.max(), n_points), g]))
-        with np.errstate(all="ignore"):
-            vals = np.real_if_close(kern(g[:, None], pv, dtype=complex)).real * 1.0
-        P, X = vals[:, 0], vals[:, 1:]
-        keep = np.isfinite(P) & np.all(np.isfinite(X), axis=1) & (P >= lo) & (P <= hi) & np.all(X >= lower - 1e-12, axis=1)
-        P, X = P[keep], X[keep]
-        pvec = np.broadcast_to(np.array(model.parameter_vector(values), float), (P.size, len(names))).copy()
-        pvec[:, k] = P
-        with np.errstate(all="ignore"):
-            ev = np.linalg.eigvals(J(X, pvec))
-        lead = np.argmax(ev.real, axis=1)
-        lead_ev = ev[np.arange(ev.shape[0]), lead]
-        out.append({"p": P, "state": X, "max_real": lead_ev.real, "oscillatory": np.abs(lead_ev.imag) > 1e-9})
+        pieces = _adaptive(lambda g: np.real_if_close(kern(g[:, None], pv, dtype=complex)).real * 1.0, grid,
+                           lo, hi, lower)
+        for P, X in pieces:
+            out.append(_stability_along(model, J, values, k, P, X))
     return out
+
+
+def _adaptive(f: Any, grid: np.ndarray, lo: float, hi: float, lower: np.ndarray, *, tol: float = 0.004,
+              rounds: int = 14, cap: int = 30000) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Sample ``[P, X] = f(s)`` on ``grid``, bisecting where consecutive points lie far apart.
+
+    Distances are measured relative to the parameter range (log where ``lo > 0``) and the state's
+    spread; returns the pieces of the branch that lie in ``[lo, hi]`` and in the domain.
+    """
+    logp = lo > 0
+
+    def evaluate(g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        with np.errstate(all="ignore"):
+            v = f(g)
+        P, X = v[:, 0], v[:, 1:]
+        ok = np.isfinite(P) & np.all(np.isfinite(X), axis=1) & (P >= lo) & (P <= hi) & np.all(X >= lower - 1e-12, axis=1)
+        return v, ok
+
+    g = np.asarray(grid, float)
+    v, ok = evaluate(g)
+    for _ in range(rounds):
+        P = v[:, 0]
+        pn = np.log(np.where(P > 0, P, np.nan)) / np.log(hi / lo) if logp else P / (hi - lo)
+        X = v[:, 1:]
+        spread = np.nanmax(np.abs(X[ok]), axis=0) if ok.any() else np.ones(X.shape[1])
+        Xn = X / np.where(spread > 0, spread, 1.0)
+        jump = np.abs(np.diff(pn)) + np.max(np.abs(np.diff(Xn, axis=0)), axis=1)
+        jump = np.where(np.isfinite(jump), jump, 1.0)
+        Pa, Pb = P[:-1], P[1:]
+        with np.errstate(invalid="ignore"):
+            across = (np.fmin(Pa, Pb) <= hi) & (np.fmax(Pa, Pb) >= lo)  # the range may lie between them
+        near = ok[1:] | ok[:-1] | across
+        split = np.flatnonzero(near & (jump > tol))
+        if split.size == 0 or g.size + split.size > cap:
+            break
+        mids = 0.5 * (g[split] + g[split + 1])
+        g = np.concatenate([g, mids])
+        order = np.argsort(g)
+        vm, okm = evaluate(mids)
+        v, ok, g = np.concatenate([v, vm])[order], np.concatenate([ok, okm])[order], g[order]
+    pieces = []
+    for i, j in _segments(ok):
+        if ok[i] and j > i:
+            pieces.append((v[i:j + 1, 0], v[i:j + 1, 1:]))
+    return pieces
+
+
+def _stability_along(model: Any, J: Any, values: Mapping[str, float], k: int, P: np.ndarray,
+                     X: np.ndarray) -> dict[str, np.ndarray]:
+    names = list(model.parameter_names)
+    pvec = np.broadcast_to(np.array(model.parameter_vector(values), float), (P.size, len(names))).copy()
+    pvec[:, k] = P
+    with np.errstate(all="ignore"):
+        ev = np.linalg.eigvals(J(X, pvec))
+    lead = np.argmax(ev.real, axis=1)
+    lead_ev = ev[np.arange(ev.shape[0]), lead]
+    return {"p": P, "state": X, "max_real": lead_ev.real, "oscillatory": np.abs(lead_ev.imag) > 1e-9}
 
 
 def _segments(mask_list: np.ndarray) -> list[tuple[int, int]]:

@@ -279,7 +279,9 @@ def _curve_labels(pts: np.ndarray, side: str, xr: Any, yr: Any, log_y: bool) -> 
     above, below = top - y, y - bot
     out = []
     for region, extent, sign in (("above", above, 1), ("below", below, -1)):
-        k = int(np.argmax(extent * (1 - 0.6 * np.abs(np.linspace(-1, 1, len(extent))))))  # prefer the middle
+        frac = (pts[:, 0] - xr.start) / (xr.end - xr.start)
+        middle = (frac > 0.2) & (frac < 0.8)  # keep labels clear of the frame
+        k = int(np.argmax(np.where(middle, extent, -np.inf))) if middle.any() else len(extent) // 2
         ymid = y[k] + sign * extent[k] / 2
         text = "unstable (limit-cycle oscillations)" if region == side else "stable"
         out.append((float(pts[k, 0]), float(inv(ymid)), text))

@@ -112,7 +112,17 @@ for (let k = 0; k < sliders.length; k++) {
   p[idx[k]] = logs[k] ? Math.pow(10, v) : v;
 }
 if (L.prev === undefined) L.prev = x_init.slice();
-const found = L.LS.roots(L.rhs, L.jac, p, starts, {prev: L.prev, lower: lower, all: false});
+// every fixed point from the last one and the fallback starts; follow a stable one nearest the last
+const found = L.LS.roots(L.rhs, L.jac, p, starts, {prev: L.prev, lower: lower, all: true});
+const info = found.map(x => {
+  const ev = L.LS.eig(L.jac(x, p), L.n);
+  const scale = ev.reduce((m, e) => Math.max(m, Math.hypot(e[0], e[1])), 1);
+  const cls = L.LS.classify(ev, 1e-9 * scale);
+  let d = 0; for (let i = 0; i < x.length; i++) d += Math.pow((x[i] - L.prev[i]) / (1 + Math.abs(L.prev[i])), 2);
+  return {x: x, ev: ev, scale: scale, cls: cls, d: d, stable: cls.startsWith("stable")};
+});
+const n_stable = info.filter(q => q.stable).length;
+info.sort((a, b) => (b.stable - a.stable) || (a.d - b.d));
 const fmt = v => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0)) ? v.toExponential(2) : (+v.toFixed(3)).toString();
 const shown = [];
 for (let k = 0; k < sliders.length; k++) shown.push(labels[k] + " = " + fmt(p[idx[k]]));
@@ -121,11 +131,8 @@ if (found.length === 0) {
   div.text = "<div style='font-size:14px'><b style='color:" + palette.muted + "'>no fixed point found</b></div>" +
              "<div style='font-size:12px;color:#555'>" + shown.join(", ") + "</div>";
 } else {
-  const x = found[0];
+  const x = info[0].x, ev = info[0].ev, scale = info[0].scale, cls = info[0].cls;
   L.prev = x.slice();
-  const ev = L.LS.eig(L.jac(x, p), L.n);
-  const scale = ev.reduce((m, e) => Math.max(m, Math.hypot(e[0], e[1])), 1);
-  const cls = L.LS.classify(ev, 1e-9 * scale);
   const word = L.LS.stability(cls);
   const wc = word === "stable" ? palette.stable : (word === "unstable" ? palette.unstable : palette.neutral);
   eig.data = {re: ev.map(e => e[0]), im: ev.map(e => e[1]),
@@ -146,6 +153,8 @@ if (found.length === 0) {
   tc.data = d;
   div.text = "<div style='font-size:15px'><b style='color:" + wc + "'>" + word + "</b> · " + cls +
              (word === "unstable" && ev.some(e => e[0] > 0 && Math.abs(e[1]) > 1e-9 * scale) ? " (oscillatory instability)" : "") +
+             (found.length > 1 ? "<br><span style='font-size:12px'>" + found.length + " fixed points, " + n_stable + " stable" +
+              (n_stable >= 2 ? " (<b style='color:" + palette.bistable + "'>bistable</b>; showing the one nearest the last)" : "") + "</span>" : "") +
              "</div><div style='font-size:12px;color:#555'>" + shown.join(", ") + "<br>fixed point (" +
              varnames.map((v, i) => v + " = " + fmt(x[i])).join(", ") + ")<br>λ: " +
              ev.map(e => fmt(e[0]) + (e[1] !== 0 ? (e[1] > 0 ? " + " : " − ") + fmt(Math.abs(e[1])) + "i" : "")).join(", ") + "</div>";
@@ -320,6 +329,11 @@ def eigenvalue_explorer(
     for s in sliders:
         s.js_on_change("value", cb)
     div.text = _initial_text(specs, vals, x_init, eigs, cls, model)
+    if len(points) > 1:
+        n_st = sum(q.stable for q in points)
+        extra = (f"<br><span style='font-size:12px'>{len(points)} fixed points, {n_st} stable"
+                 + (f" (<b style='color:{PALETTE['bistable']}'>bistable</b>; showing one)" if n_st >= 2 else "") + "</span>")
+        div.text = div.text.replace("</div>", extra + "</div>", 1)
     if diagram is not None:
         diagram.js_on_event("tap", CustomJS(args=dict(sliders=sliders, pnames=[s.name for s in specs],
                                                        logs=[s.log for s in specs], mark_x=diag_tag["x"],

@@ -33,7 +33,7 @@ def _require_2d(model: Any, what: str) -> None:
     if model.n_vars != 2:
         raise DimensionError(
             f"{what} needs a model with 2 variables; {model.name!r} has {model.n_vars} "
-            f"({', '.join(model.variable_names)}). Use linstab.plot.eigenvalue_explorer for other dimensions."
+            f"({', '.join(model.variable_names)}). For other dimensions use linstab.plot.eigenvalue_explorer (`linstab diagram` on the command line)."
         )
 
 
@@ -73,6 +73,19 @@ def _fp_rows(model: Any, points: Sequence[Any]) -> dict[str, list[Any]]:
         rows["tr"].append(float(np.trace(J)))
         rows["det"].append(float(np.linalg.det(J)))
     return rows
+
+
+def _legend_below(p: Any) -> None:
+    """Move the figure's legend under the plot area, in two columns, so that it hides no data."""
+    legend = p.legend[0]
+    p.center = [c for c in p.center if c is not legend]
+    legend.location = "center"
+    legend.label_text_font_size = "11px"
+    legend.border_line_color = None
+    legend.padding = 2
+    legend.margin = 2
+    legend.ncols = 2
+    p.add_layout(legend, "below")
 
 
 def _traj_starts(window: tuple[tuple[float, float], tuple[float, float]]) -> list[list[float]]:
@@ -190,7 +203,7 @@ def _planar(model: Any, *, portrait: bool, values: Mapping[str, float] | None, p
 
     fp_src = nx_src = ny_src = sl_src = ar_src = tj_src = None
     if portrait:
-        pp = figure(x_label=xname, y_label=yname, title="Phase portrait", width=width, height=height,
+        pp = figure(x_label=xname, y_label=yname, title="Phase portrait", width=width, height=height + 50,
                     x_range=Range1d(x0, x1), y_range=Range1d(y0, y1), name="phase_plane")
         xs, ys, arrows = num.streamlines(model, vals, window[0], window[1])
         sl_src = ColumnDataSource({"xs": xs, "ys": ys}, name="streamlines")
@@ -203,7 +216,7 @@ def _planar(model: Any, *, portrait: bool, values: Mapping[str, float] | None, p
         nx_src = ColumnDataSource(dict(zip("xy", num.zero_contour(Z[0], gx, gy))), name="nullcline_x")
         ny_src = ColumnDataSource(dict(zip("xy", num.zero_contour(Z[1], gx, gy))), name="nullcline_y")
         pp.line("x", "y", source=nx_src, line_width=2.5, color=VARIABLE_COLORS[0], legend_label=f"{xname}-nullcline (d{xname}/dt = 0)")
-        pp.line("x", "y", source=ny_src, line_width=2.5, color=VARIABLE_COLORS[2], legend_label=f"{yname}-nullcline (d{yname}/dt = 0)")
+        pp.line("x", "y", source=ny_src, line_width=2.5, color=VARIABLE_COLORS[4], legend_label=f"{yname}-nullcline (d{yname}/dt = 0)")
         starts_tr = _traj_starts(window)
         txs, tys = [], []
         for s0 in starts_tr:
@@ -216,11 +229,7 @@ def _planar(model: Any, *, portrait: bool, values: Mapping[str, float] | None, p
         fp_src = ColumnDataSource(rows, name="fixed_points")
         r = pp.scatter("x", "y", source=fp_src, size=15, fill_color="color", line_color="white", line_width=2)
         hover(pp, [r], tips)
-        pp.legend.location = "top_right"
-        pp.legend.label_text_font_size = "11px"
-        pp.legend.background_fill_alpha = 0.8
-        pp.legend.padding = 4
-        pp.legend.spacing = 0
+        _legend_below(pp)
         figs.append(pp)
 
     # trace–determinant plane
@@ -228,16 +237,14 @@ def _planar(model: Any, *, portrait: bool, values: Mapping[str, float] | None, p
     R = 1.4 * R
     tdx, tdy = Range1d(-R, R), Range1d(-2.2 * math.sqrt(R), 2.2 * math.sqrt(R))
     ptd = figure(x_label="determinant Δ = det J", y_label="trace τ = tr J", title="Trace–determinant plane",
-                 width=width, height=height, x_range=tdx, y_range=tdy, name="trace_determinant")
+                 width=width, height=height + 50, x_range=tdx, y_range=tdy, name="trace_determinant")
     _td_regions(ptd, R)
     td_src = ColumnDataSource({"det": rows["det"], "tr": rows["tr"], "color": rows["color"], "cls": rows["cls"],
                                "eig": rows["eig"], "x": rows["x"], "y": rows["y"]}, name="td_points")
-    r = ptd.scatter("det", "tr", source=td_src, size=15, fill_color="color", line_color="white", line_width=2,
+    r = ptd.scatter("det", "tr", source=td_src, size=15, fill_color="color", line_color=PALETTE["neutral"], line_width=1.5,
                     marker="diamond")
     hover(ptd, [r], [("Δ, τ", "@det{0.000}, @tr{0.000}")] + tips)
-    ptd.legend.location = "bottom_left"
-    ptd.legend.label_text_font_size = "11px"
-    ptd.legend.background_fill_alpha = 0.8
+    _legend_below(ptd)
     figs.append(ptd)
 
     n_stable = sum(fp.stable for fp in inside)
