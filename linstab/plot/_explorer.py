@@ -100,7 +100,7 @@ def _t_max(eigs: np.ndarray) -> float:
     if not eigs.size:
         return 20.0
     slow = float(np.min(np.abs(eigs.real))) if eigs.size else 1.0
-    return float(np.clip(3.0 / max(slow, 1e-9), 20.0, 150.0))
+    return float(np.clip(6.0 / max(slow, 1e-9), 30.0, 150.0))
 
 
 _CODE = r"""
