@@ -10,10 +10,13 @@ For every cell the method widens the set of rightmost Ritz values until it has c
 boundary ``Re λ = 0``: it stops when the ``p`` Ritz values with positive real part and the
 ``1 + buffer`` next ones (with negative real part) are converged, the leading one to a tight
 tolerance (``1e-12 · ‖H‖`` in float64), the others tightly enough to fix the sign of their real
-part (residual below ``eta · |Re θ|``). Cells that need a larger subspace are re-run with a
-doubled one; cells that do not converge within the restart budget, or would need a subspace
-beyond ``max_subspace``, are reported as not converged so that the caller computes their full
-spectrum instead (the dense fallback). The result therefore agrees with the full
+part; convergence is judged on ``κ · r``, the residual ``r`` times the Ritz value's condition
+number ``κ``, which bounds the error of a non-normal eigenvalue. A second, deflated run from a
+fresh start vector then checks that no eigenvalue was missed (a single start vector does not see
+the second copy of a nearly repeated eigenvalue). Cells that need a larger subspace are re-run
+with a doubled one; cells that do not converge within the restart budget, need a subspace beyond
+``max_subspace`` or fail the check are reported as not converged, and the caller computes their
+full spectrum instead (the dense fallback). The result therefore agrees with the full
 eigendecomposition on the counts, and on the leading eigenvalue to ~1e-10.
 
 References
@@ -46,13 +49,23 @@ class KrylovResult:
     restarts: int = 0
 
 
-def _sorted_ritz(H: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Eigenpairs of a stack of small real matrices, sorted by decreasing (Re, Im)."""
+def _sorted_ritz(H: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Eigenpairs of a stack of small real matrices, sorted by decreasing (Re, Im).
+
+    Also returns each eigenvalue's condition number ``κ = ‖x‖‖y‖/|yᴴx|`` (right and left
+    vectors), so that a residual ``r`` bounds the eigenvalue error by about ``κ r``.
+    """
     theta, S = np.linalg.eig(H)
     order = np.lexsort((-theta.imag, -theta.real), axis=-1)
     theta = np.take_along_axis(theta, order, -1)
     S = np.take_along_axis(S, order[:, None, :], -1)
-    return theta, S
+    try:
+        Sinv = np.linalg.inv(S)
+    except np.linalg.LinAlgError:
+        Sinv = np.linalg.pinv(S)
+    kappa = np.linalg.norm(Sinv, axis=-1) * np.linalg.norm(S, axis=-2)
+    kappa = np.where(np.isfinite(kappa), kappa, np.inf)
+    return theta, S, kappa
 
 
 def _real_invariant_basis(theta: np.ndarray, S: np.ndarray, K: int) -> tuple[np.ndarray, np.ndarray]:
@@ -89,12 +102,19 @@ def rightmost_stats(
     subspace: int = 48,
     max_subspace: int = 192,
     max_restarts: int = 60,
+    max_matvecs: int | None = None,
     buffer: int = 2,
     eta: float = 0.05,
     tol: float | None = None,
+    verify: bool = True,
     seed: int = 0,
 ) -> KrylovResult:
     """Leading eigenvalue and number of eigenvalues with ``Re > 0`` for a chunk of cells.
+
+    A cell is reported as converged only after a second, deflated run from a fresh start vector
+    (orthogonal to the locked invariant subspace of the Ritz values found) confirms that no
+    eigenvalue was missed to the right of the boundary: a single start vector cannot see the
+    second copy of a (nearly) repeated eigenvalue, which this check catches.
 
     Parameters
     ----------
@@ -110,6 +130,9 @@ def rightmost_stats(
         Largest ``m`` tried before a cell is left to the dense route.
     max_restarts
         Restart budget per subspace size.
+    max_matvecs
+        Budget of products ``J v`` per cell over all subspace sizes (default ``max(n, 6 m)``),
+        so that a cell the method cannot resolve costs a fraction of its full spectrum.
     buffer
         Converged Ritz values required beyond the first one with negative real part.
     eta
@@ -117,8 +140,10 @@ def rightmost_stats(
     tol
         Residual tolerance of the leading Ritz value relative to ``‖H‖``; ``1e-12`` in float64,
         ``1e-5`` in float32 by default.
+    verify
+        Run the deflated verification pass (recommended).
     seed
-        Seed of the (shared, deterministic) start vector.
+        Seed of the (shared, deterministic) start vectors.
 
     Returns
     -------
@@ -127,31 +152,54 @@ def rightmost_stats(
     n = op.size
     B = _n_cells(state)
     tol = tol if tol is not None else (1e-12 if backend.dtype == "float64" else 1e-5)
-    rng = np.random.default_rng(seed)
-    v0 = rng.standard_normal(n)
-    v0 /= np.linalg.norm(v0)
-    spare = rng.standard_normal(n)  # used to continue after an (exact) invariant subspace
-
     leading = np.full(B, np.nan + 0j)
     npos = np.full(B, -1, dtype=np.int64)
     converged = np.zeros(B, dtype=bool)
+    locks: dict[int, np.ndarray] = {}
     todo = np.arange(B)
     m = int(min(subspace, max(2, n - 1)))
     total_mv = total_rs = 0
-    while todo.size:
-        lead_p, pos_p, done_p, widen, mv, rs = _arnoldi_pass(
-            op, state, backend, todo, m=m, n=n, v0=v0, spare=spare, max_restarts=max_restarts,
-            buffer=buffer, eta=eta, tol=tol)
-        total_mv += mv
-        total_rs += rs
-        leading[todo[done_p]] = lead_p[done_p]
-        npos[todo[done_p]] = pos_p[done_p]
-        converged[todo[done_p]] = True
+    budget = int(max_matvecs if max_matvecs is not None else max(n, 6 * m))
+    opts = dict(n=n, max_restarts=max_restarts, buffer=buffer, eta=eta, tol=tol)
+    used = 0
+    while todo.size and used + m <= budget:
+        out = _arnoldi_pass(op, state, backend, todo, m=m, seed=seed, mode="main",
+                            max_matvecs=budget - used, **opts)
+        used += out["matvecs"]
+        total_mv += out["matvecs"]
+        total_rs += out["restarts"]
+        done = out["done"]
+        leading[todo[done]] = out["lead"][done]
+        npos[todo[done]] = out["pos"][done]
+        converged[todo[done]] = True
+        for i, Y in out["locks"].items():
+            locks[int(todo[i])] = Y
         m_next = min(2 * m, max_subspace, n - 1)
         if m_next <= m:
             break
-        todo = todo[widen]
+        todo = todo[out["widen"]]
         m = m_next
+    if verify and converged.any():
+        cells = np.nonzero(converged)[0]
+        L = max(locks[int(c)].shape[0] for c in cells)
+        Y = np.zeros((cells.size, L, n))
+        for i, c in enumerate(cells):
+            Y[i, : locks[int(c)].shape[0]] = locks[int(c)]
+        # a missed eigenvalue matters if it has Re > 0 (counts) or lies right of the leading one;
+        # one within 1e-9 of the leading value (e.g. a repeated eigenvalue) changes nothing
+        lead_re = leading[cells].real
+        thr = np.minimum(0.0, lead_re + 1e-9 * (1.0 + np.abs(lead_re)))
+        m_v = int(min(32, subspace, max(2, n - 1)))  # only the rightmost Ritz value is needed
+        if m_v >= 2:
+            deflate = _deflation(op, state, backend, cells, Y)
+            out = _arnoldi_pass(op, state, backend, cells, m=m_v, seed=seed + 1, mode="verify",
+                                deflate=deflate, max_matvecs=budget, **opts)
+            total_mv += out["matvecs"]
+            total_rs += out["restarts"]
+            ok = out["done"] & (out["lead"].real < thr)
+            converged[cells[~ok]] = False
+    leading[~converged] = np.nan
+    npos[~converged] = -1
     return KrylovResult(leading=leading, n_positive=npos, converged=converged,
                         matvecs=total_mv, restarts=total_rs)
 
@@ -160,32 +208,78 @@ def _n_cells(state: Any) -> int:
     return int(state.shape[0])
 
 
-def _arnoldi_pass(op, state, b: Backend, cells, *, m, n, v0, spare, max_restarts, buffer, eta, tol):
-    """One thick-restart Arnoldi run with subspace ``m`` on the given cells."""
+def _unit(seed: int, n: int) -> np.ndarray:
+    v = np.random.default_rng(seed).standard_normal(n)
+    return v / np.linalg.norm(v)
+
+
+def _deflation(op, state, b: Backend, cells: np.ndarray, Y: np.ndarray) -> tuple[Any, Any]:
+    """Shift-deflation of the locked subspaces: ``J' = J + Yᵀ (σI − T) Y`` with ``T = Y J Yᵀ``.
+
+    For an invariant ``Y`` the locked eigenvalues move to ``σ`` (far left) and the others stay;
+    for a nearly invariant one the others move only to second order in its residual, unlike a
+    projection ``(I − YᵀY) J``, which would create spurious eigenvalues near zero.
+    """
+    xp = b.xp
+    sel = xp.as_tensor(cells, device=b.device) if b.name == "torch" else cells
+    st = op.take(state, sel)
+    Yd = b.asarray(Y)
+    L = Y.shape[1]
+    JY = [b.to_numpy(op.matvec(Yd[:, i], st)) for i in range(L)]
+    T = np.einsum("bkn,lbn->bkl", Y, np.array(JY))
+    scale = np.abs(T).sum(axis=(1, 2)) + 1.0
+    sigma = -4.0 * scale
+    C = sigma[:, None, None] * np.eye(L)[None] - T
+    return Yd, b.asarray(C)
+
+
+def _orthogonalize(v: Any, bases: list[Any], b: Backend, passes: int = 2) -> Any:
+    """Classical Gram–Schmidt of ``v`` (cells x n) against the rows of each basis (cells x k x n)."""
+    for _ in range(passes):
+        for Qb in bases:
+            c = (Qb @ v[..., None])[..., 0]
+            v = v - (c[:, None, :] @ Qb)[:, 0]
+    return v
+
+
+def _arnoldi_pass(op, state, b: Backend, cells, *, m, n, seed, mode, max_restarts, max_matvecs, buffer,
+                  eta, tol, deflate=None):
+    """One thick-restart Arnoldi run with subspace ``m`` on the given cells.
+
+    ``mode='main'``: converge the rightmost Ritz values past ``Re = 0`` (see the module
+    docstring); returns per cell the leading value, the count, whether done, whether to widen,
+    and the locked invariant basis of the converged Ritz values. ``mode='verify'``: on the
+    deflated operator (see :func:`_deflation`), converge only the rightmost Ritz value.
+    """
     xp = b.xp
     B0 = cells.size
-    if b.name == "torch":
-        sel = xp.as_tensor(cells, device=b.device)
-    else:
-        sel = cells
+    sel = xp.as_tensor(cells, device=b.device) if b.name == "torch" else cells
     st = op.take(state, sel)
     lead_out = np.full(B0, np.nan + 0j)
     pos_out = np.full(B0, -1, dtype=np.int64)
     done_out = np.zeros(B0, dtype=bool)
     widen_out = np.zeros(B0, dtype=bool)
+    locks_out: dict[int, np.ndarray] = {}
     active = np.arange(B0)  # positions into `cells`
+    Yd, Cd = deflate if deflate is not None else (None, None)
+
+    def apply(v, st):
+        w = op.matvec(v, st)
+        if Yd is not None:
+            c = (Yd @ v[..., None])  # (cells, L, 1)
+            w = w + ((Cd @ c)[..., 0][:, None, :] @ Yd)[:, 0]
+        return w
 
     Q = b.zeros((B0, m + 1, n))
-    Q[:, 0] = b.asarray(v0)
+    Q[:, 0] = b.asarray(_unit(seed, n))[None, :] + Q[:, 0]
     H = np.zeros((B0, m + 1, m))
-    spare_dev = b.asarray(spare)
     k = 0
     n_mv = 0
     restarts = 0
     while active.size:
         # ---- extend the Krylov decomposition from column k to m (CGS2 orthogonalization)
         for j in range(k, m):
-            w = op.matvec(Q[:, j], st)
+            w = apply(Q[:, j], st)
             n_mv += 1
             Qj = Q[:, : j + 1]
             h = (Qj @ w[..., None])[..., 0]
@@ -199,43 +293,55 @@ def _arnoldi_pass(op, state, b: Backend, cells, *, m, n, v0, spare, max_restarts
             scale = np.abs(H[:, : j + 1, : j + 1]).max(axis=(1, 2)) + 1e-300
             broke = beta_h <= 100 * b.eps * scale
             if broke.any():
-                # an invariant subspace was found: continue with a fresh orthogonal direction
-                # and a zero subdiagonal entry, which keeps the relation exact
-                r = spare_dev[None, :] + 0 * w
-                for _ in range(2):
-                    c = (Qj @ r[..., None])[..., 0]
-                    r = r - (c[:, None, :] @ Qj)[:, 0]
+                # an invariant subspace was found: continue with a fresh random direction and a
+                # zero subdiagonal entry, which keeps the Krylov relation exact
+                r = b.asarray(_unit(seed + 7919 * (j + 1) + 104729 * restarts, n))[None, :] + 0 * w
+                r = _orthogonalize(r, [Qj], b, passes=3)
                 r = r / b.norm_last(r)[:, None]
                 mask = b.asarray(broke.astype(float))[:, None]
                 beta_safe = xp.where(mask[:, 0] > 0, 1.0 + 0 * beta, beta)
-                w = mask * r + (1 - mask) * (w / beta_safe[:, None])
+                Q[:, j + 1] = mask * r + (1 - mask) * (w / beta_safe[:, None])
                 beta_h = np.where(broke, 0.0, beta_h)
-                Q[:, j + 1] = w
             else:
                 Q[:, j + 1] = w / beta[:, None]
             H[:, j + 1, j] = beta_h
         # ---- Ritz values and residual estimates
         Hm = H[:, :m, :m]
-        theta, S = _sorted_ritz(Hm)
+        theta, S, kappa = _sorted_ritz(Hm)
         beta_m = H[:, m, m - 1]
-        res = np.abs(beta_m[:, None] * S[:, m - 1, :])
+        res = kappa * np.abs(beta_m[:, None] * S[:, m - 1, :])  # ~ bound on |θ − λ|
         hnorm = np.linalg.norm(Hm, axis=(1, 2)) / np.sqrt(m) + np.abs(theta).max(axis=1)
         tight = res <= tol * hnorm[:, None]
         ok = tight | (res <= eta * np.abs(theta.real))
-        ok[:, 0] = tight[:, 0]
-        p = (theta.real > 0).sum(axis=1)
-        need = p + 1 + buffer
+        if mode == "main":
+            ok[:, 0] = tight[:, 0]
+            p = (theta.real > 0).sum(axis=1)
+            need = p + 1 + buffer
+        else:
+            p = np.zeros(active.size, dtype=np.int64)
+            need = np.ones(active.size, dtype=np.int64)
         bad = ~ok
         first_bad = np.where(bad.any(axis=1), bad.argmax(axis=1), m)
         done = (first_bad >= need) & (need <= m - 2)
         too_big = need > m - 4
-        out_of_budget = restarts >= max_restarts
+        out_of_budget = (restarts >= max_restarts) | (n_mv + (m - min(m - 4, need.max())) // 2 > max_matvecs)
         stop_widen = ~done & (too_big | out_of_budget)
         pos = active[done]
         lead_out[pos] = theta[done, 0]
         pos_out[pos] = p[done]
         done_out[pos] = True
-        widen_out[active[stop_widen]] = True
+        widen_out[active[stop_widen]] = mode == "main"
+        if mode == "main" and done.any():
+            # lock the invariant subspace of the `need` converged Ritz values (pairs whole)
+            di = np.nonzero(done)[0]
+            cost = np.where(theta.imag[di] == 0, 1, np.where(theta.imag[di] > 0, 2, 0))
+            dims = np.take_along_axis(np.cumsum(cost, axis=1), (need[di] - 1)[:, None], 1)[:, 0]
+            R, _ = _real_invariant_basis(theta[di], S[di], int(dims.max()))
+            Qs, _ = np.linalg.qr(R)
+            Vm = b.to_numpy(Q[xp.as_tensor(di, device=b.device) if b.name == "torch" else di, :m])
+            Y = Qs.transpose(0, 2, 1) @ Vm
+            for t, i in enumerate(di):
+                locks_out[int(active[i])] = Y[t, : dims[t]].astype(np.float64)
         keep = ~(done | stop_widen)
         if not keep.any():
             break
@@ -247,6 +353,8 @@ def _arnoldi_pass(op, state, b: Backend, cells, *, m, n, v0, spare, max_restarts
         ksel = xp.as_tensor(kidx, device=b.device) if b.name == "torch" else kidx
         Q = Q[ksel]
         st = op.take(st, ksel)
+        if Yd is not None:
+            Yd, Cd = Yd[ksel], Cd[ksel]
         nmax = int(need.max())
         K = int(min(m - 4, max(nmax + (m - nmax) // 2, 1)))
         R, deficit = _real_invariant_basis(theta, S, K)
@@ -263,4 +371,5 @@ def _arnoldi_pass(op, state, b: Backend, cells, *, m, n, v0, spare, max_restarts
         sentinel = -2.0 * (np.abs(H[:, :m, :m]).sum(axis=(1, 2)) + 1.0)
         Hnew[deficit, K - 1, K - 1] = sentinel[deficit]
         Q, H, k = Qnew, Hnew, K
-    return lead_out, pos_out, done_out, widen_out, n_mv, restarts
+    return {"lead": lead_out, "pos": pos_out, "done": done_out, "widen": widen_out, "locks": locks_out,
+            "matvecs": n_mv, "restarts": restarts}
