@@ -6,8 +6,8 @@ The browser recomputes everything a slider changes, without a server:
   printer (after common-subexpression elimination), as functions ``rhs(x, p)`` and
   ``jac(x, p)`` of plain arrays, in the order of ``model.variables`` and ``model.parameters``;
 - :data:`LIBRARY` is the numeric library ``LS``: a damped Newton solver (started from the last
-  solution, then from fallbacks), an eigenvalue solver (closed form for n ≤ 2, the
-  Faddeev–LeVerrier characteristic polynomial and Durand–Kerner iteration for n ≥ 3), the
+  solution, then from fallbacks), an eigenvalue solver (closed forms for n ≤ 3, the
+  Faddeev–LeVerrier characteristic polynomial and Durand–Kerner iteration for n ≥ 4), the
   classification of :func:`linstab.sym.classify`, an RK4 integrator, streamlines and
   marching-squares zero contours for phase portraits.
 
@@ -196,6 +196,7 @@ const LS = (function() {
       if (d >= 0) { const q = -0.5 * (b + (b >= 0 ? 1 : -1) * Math.sqrt(d)); return q === 0 ? [[0, 0], [0, 0]] : [[q, 0], [c[2] / q, 0]]; }
       return [[-b / 2, Math.sqrt(-d) / 2], [-b / 2, -Math.sqrt(-d) / 2]];
     }
+    if (n === 3) return cubic(c);
     let R = 0; for (let k = 1; k <= n; k++) R = Math.max(R, Math.pow(Math.abs(c[k]), 1 / k));
     R = 2 * R + 1e-12;
     const zr = [], zi = [];
@@ -241,6 +242,30 @@ const LS = (function() {
       out.push([zr[i], Math.abs(zi[i]) < 1e-7 * scale ? 0 : zi[i]]);
     }
     return out;
+  }
+
+  // Closed form for the monic cubic λ³ + a λ² + b λ + d: one real root (Cardano, or the
+  // trigonometric form when all three are real), polished by Newton, then the deflated quadratic.
+  function cubic(c) {
+    const a = c[1], b = c[2], d = c[3];
+    const p = b - a * a / 3, q = 2 * a * a * a / 27 - a * b / 3 + d;
+    const D = q * q / 4 + p * p * p / 27;
+    let t;
+    if (p === 0) t = Math.cbrt(-q);
+    else if (D > 0) { const s = Math.sqrt(D); t = Math.cbrt(-q / 2 + s) + Math.cbrt(-q / 2 - s); }
+    else {
+      const m = 2 * Math.sqrt(-p / 3), arg = Math.max(-1, Math.min(1, 3 * q / (p * m)));
+      t = m * Math.cos(Math.acos(arg) / 3);
+    }
+    let r = t - a / 3;
+    for (let it = 0; it < 3; it++) {
+      const f = ((r + a) * r + b) * r + d, df = (3 * r + 2 * a) * r + b;
+      if (df === 0 || !isFinite(f / df)) break;
+      const rn = r - f / df;
+      if (Math.abs(((rn + a) * rn + b) * rn + d) >= Math.abs(f)) break;
+      r = rn;
+    }
+    return [[r, 0]].concat(polyroots([1, a + r, b + r * (a + r)]));
   }
 
   // Eigenvalues of the flat n*n matrix A, sorted by real part (largest first).
@@ -363,7 +388,7 @@ const LS = (function() {
     return {xs: lines_x, ys: lines_y, arrows: arrows};
   }
 
-  return {solve: solve, newton: newton, roots: roots, charpoly: charpoly, polyroots: polyroots, eig: eig,
+  return {solve: solve, newton: newton, roots: roots, charpoly: charpoly, polyroots: polyroots, cubic: cubic, eig: eig,
           classify: classify, stability: stability, rk4: rk4, contour: contour, streamlines: streamlines,
           norm: norm, finite: finite};
 })();

@@ -102,8 +102,10 @@ def _td_regions(p: Any, R: float) -> None:
     p.quad(left=-big, right=0, bottom=-big, top=big, fill_color=tint(PALETTE["saddle"], 0.8), line_color=None)
     p.quad(left=0, right=big, bottom=-big, top=0, fill_color=tint(PALETTE["stable"], 0.82), line_color=None)
     p.quad(left=0, right=big, bottom=0, top=big, fill_color=tint(PALETTE["unstable"], 0.82), line_color=None)
-    p.patch(np.append(d, 0.0), np.append(-t, 0.0), fill_color=tint(PALETTE["stable"], 0.6), line_color=None)
-    p.patch(np.append(d, 0.0), np.append(t, 0.0), fill_color=tint(PALETTE["oscillatory"], 0.6), line_color=None)
+    # spirals: between the parabola and the Δ axis (τ² < 4Δ)
+    p.patch(np.append(d, [big, 0.0]), np.append(-t, [0.0, 0.0]), fill_color=tint(PALETTE["stable"], 0.6), line_color=None)
+    p.patch(np.append(d, [big, 0.0]), np.append(t, [0.0, 0.0]), fill_color=tint(PALETTE["oscillatory"], 0.6),
+            line_color=None)
     p.line(np.concatenate([d[::-1], d]), np.concatenate([t[::-1], -t]), line_width=2, color=PALETTE["neutral"],
            legend_label="τ² = 4Δ")
     p.line([0, 0], [-big, big], line_width=1, color=PALETTE["neutral"])
