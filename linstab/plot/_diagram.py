@@ -280,7 +280,7 @@ def _curve_labels(pts: np.ndarray, side: str, xr: Any, yr: Any, log_y: bool) -> 
     out = []
     for region, extent, sign in (("above", above, 1), ("below", below, -1)):
         frac = (pts[:, 0] - xr.start) / (xr.end - xr.start)
-        middle = (frac > 0.2) & (frac < 0.8)  # keep labels clear of the frame
+        middle = (frac > 0.3) & (frac < 0.7)  # keep labels (up to ~35 characters) clear of the frame
         k = int(np.argmax(np.where(middle, extent, -np.inf))) if middle.any() else len(extent) // 2
         ymid = y[k] + sign * extent[k] / 2
         text = "unstable (limit-cycle oscillations)" if region == side else "stable"

@@ -90,17 +90,23 @@ def make_sliders(specs: Sequence[SliderSpec]) -> list[Any]:
 
 
 def _t_max(eigs: np.ndarray) -> float:
-    """A window that shows a few relaxation times of the slowest mode (and so a slow growth or decay).
+    """A window of six relaxation times of the slowest mode, at most twelve periods of the leading pair.
+
+    The page's JavaScript uses the same rule (``t_window``) after every slider move.
 
     Examples
     --------
-    >>> _t_max(np.array([-1.0, -0.02 + 1.8j, -0.02 - 1.8j]))
-    150.0
+    >>> round(_t_max(np.array([-1.0, -0.02 + 1.8j, -0.02 - 1.8j])), 2)
+    41.89
     """
     if not eigs.size:
         return 20.0
-    slow = float(np.min(np.abs(eigs.real))) if eigs.size else 1.0
-    return float(np.clip(6.0 / max(slow, 1e-9), 30.0, 150.0))
+    slow = float(np.min(np.abs(eigs.real)))
+    t = min(6.0 / max(slow, 1e-9), 150.0)
+    lead = eigs[int(np.argmax(eigs.real))]
+    if abs(lead.imag) > 1e-9:
+        t = min(t, 12 * 2 * np.pi / abs(lead.imag))
+    return float(max(t, 20.0))
 
 
 _CODE = r"""
@@ -147,7 +153,10 @@ if (found.length === 0) {
     const S = 1.3 * R; xr.start = -S; xr.end = S; yr.start = -S; yr.end = S;
   }
   const x0 = x.map((v, i) => v + 0.05 * (Math.abs(v) + 0.01) * (1 - 0.5 * i / Math.max(L.n - 1, 1)));
-  const sol = L.LS.rk4(L.rhs, x0, p, t_max, steps);
+  const slow = ev.reduce((m, e) => Math.min(m, Math.abs(e[0])), Infinity);
+  let tw = Math.min(6 / Math.max(slow, 1e-9), 150);
+  if (Math.abs(ev[0][1]) > 1e-9) tw = Math.min(tw, 12 * 2 * Math.PI / Math.abs(ev[0][1]));
+  const sol = L.LS.rk4(L.rhs, x0, p, fixed_t ? t_max : Math.max(tw, 20), steps);
   const d = {t: sol.t};
   for (let i = 0; i < L.n; i++) d["x" + i] = sol.X[i];
   tc.data = d;
@@ -210,7 +219,9 @@ def eigenvalue_explorer(
     values
         Parameter values to start from (default: the model's).
     t_max
-        Length of the simulated time course (default: from the slowest eigenvalue).
+        Length of the simulated time course (default: six relaxation times of the slowest mode,
+        at most twelve periods of the leading complex pair, between 20 and 150; recomputed as the
+        sliders move).
     steps
         RK4 steps of the time course.
     width, height
@@ -262,6 +273,7 @@ def eigenvalue_explorer(
         cls = fp.classification
     else:
         x_init, eigs, cls = np.ones(model.n_vars), np.zeros(0, complex), None
+    fixed_t = t_max is not None
     t_max = float(t_max) if t_max is not None else _t_max(eigs)
     steps = int(steps)
 
@@ -301,8 +313,8 @@ def eigenvalue_explorer(
     for i, v in enumerate(model.variable_names):
         r = pt.line("t", f"x{i}", source=tc, line_width=2, color=VARIABLE_COLORS[i % len(VARIABLE_COLORS)])
         items.append(LegendItem(label=pretty(v), renderers=[r]))
-    pt.add_layout(Legend(items=items, location="top_right", label_text_font_size="11px", background_fill_alpha=0.7,
-                         orientation="horizontal" if model.n_vars <= 4 else "vertical"))
+    pt.add_layout(Legend(items=items, label_text_font_size="11px", border_line_color=None, padding=2, margin=2,
+                         spacing=0), "right")
 
     # --- classification readout
     word = stability_word(cls) if cls else "no fixed point found"
@@ -320,7 +332,7 @@ def eigenvalue_explorer(
         key=key, sliders=sliders, idx=[names.index(s.name) for s in specs], logs=[s.log for s in specs],
         labels=[pretty(s.name) for s in specs], base=model.parameter_vector(vals), x_init=[float(v) for v in x_init],
         starts=num.starts(model, {k: max(abs(v), abs(r[1])) for k, v in vals.items() for r in [ranges.get(k, (0, v))]}),
-        lower=num.lower_bounds(model), eig=eig_src, trail=trail, tc=tc, div=div, xr=xr, yr=yr, t_max=t_max,
+        lower=num.lower_bounds(model), eig=eig_src, trail=trail, tc=tc, div=div, xr=xr, yr=yr, t_max=t_max, fixed_t=fixed_t,
         steps=steps, varnames=[pretty(v) for v in model.variable_names], names=names, mark=mark,
         mark_x=diag_tag["x"] if diag_tag else "", mark_y=diag_tag["y"] if diag_tag else "",
         palette=dict(PALETTE),
