@@ -22,7 +22,9 @@ from linstab.plot._explorer import make_sliders, slider_specs
 from linstab.plot._js import program
 from linstab.plot._style import CLASS_COLORS, PALETTE, figure, hover, pretty
 
-__all__ = ["bifurcation_diagram", "branch_samples"]
+__all__ = ["bifurcation_diagram", "branch_samples", "branch_js"]
+
+_FOLD = "#5D3A9B"
 
 
 def branch_samples(model: Any, param: str, values: Mapping[str, float], p_range: Sequence[float], *,
@@ -119,6 +121,79 @@ def _adaptive(f: Any, grid: np.ndarray, lo: float, hi: float, lower: np.ndarray,
     return pieces
 
 
+def branch_js(model: Any, param: str) -> tuple[str, list[bool]]:
+    """JavaScript ``branches = [f(s, p) -> [P, x...], ...]`` of the parametric branches, and per branch
+    whether its coordinate is nonnegative (sampled on a log grid) or real.
+
+    Examples
+    --------
+    >>> from linstab import load_model
+    >>> code, nonneg = branch_js(load_model("repressilator"), "beta")
+    >>> nonneg, "Math.pow" in code
+    ([True], True)
+    """
+    import sympy as sp
+    from sympy.printing.jscode import jscode
+
+    from linstab.sym import parametric_fixed_points
+
+    try:
+        branches = parametric_fixed_points(model, param)
+    except Exception:
+        return "const branches = [];", []
+    others = {s for s in model.parameters if s.name != param}
+    ps = {sym: sp.Symbol(f"_p{i}", real=True) for i, sym in enumerate(model.parameters)}
+    funcs, nonneg = [], []
+    for br in branches:
+        s = br.coordinate
+        exprs = [br.value] + [sp.sympify(br.state.get(v, v)) for v in model.variables]
+        if any(e.free_symbols - {s, *others} for e in exprs):
+            continue
+        u = sp.Symbol("_s", real=True)
+        exprs = [e.xreplace({**ps, s: u}) for e in exprs]
+        subs, reduced = sp.cse(exprs, symbols=sp.numbered_symbols("_c"))
+        lines = ["(function(_s, p) {"]
+        lines.append("  const " + ", ".join(f"{v} = p[{i}]" for i, v in enumerate(ps.values())) + ";")
+        lines += [f"  const {a} = {jscode(b)};" for a, b in subs]
+        lines.append("  return [" + ", ".join(jscode(e) for e in reduced) + "];")
+        lines.append("})")
+        funcs.append("\n".join(lines))
+        domain = model.domain.get(s.name, "")
+        nonneg.append(bool(s.is_nonnegative or domain in ("nonnegative", "positive")))
+    return "const branches = [" + ",\n".join(funcs) + "];", nonneg
+
+
+def _columns(branches: list[dict[str, np.ndarray]], vi: int) -> tuple[dict[str, dict[str, list[float]]], dict[str, list[Any]]]:
+    """Line columns per stability (runs joined, NaN between) and the fold/Hopf points of the branches."""
+    cols = {k: {"p": [], "y": []} for k in ("stable", "oscillatory", "unstable")}
+    specials: dict[str, list[Any]] = {"p": [], "y": [], "kind": [], "color": [], "marker": []}
+    for b in branches:
+        P, y, mr, osc = b["p"], b["state"][:, vi], b["max_real"], b["oscillatory"]
+        state = np.where(mr < 0, "stable", np.where(osc, "oscillatory", "unstable"))
+        for i, j in _segments(state):
+            jj = min(j + 1, len(P) - 1)  # overlap one point so that the runs join
+            c = cols[str(state[i])]
+            c["p"] += P[i:jj + 1].tolist() + [float("nan")]
+            c["y"] += y[i:jj + 1].tolist() + [float("nan")]
+        dP = np.sign(np.diff(P))
+        for i in np.flatnonzero(dP[1:] * dP[:-1] < 0) + 1:  # folds: turning points of the parameter
+            specials["p"].append(float(P[i]))
+            specials["y"].append(float(y[i]))
+            specials["kind"].append("fold")
+            specials["color"].append(_FOLD)
+            specials["marker"].append("square")
+        sgn = np.sign(mr)
+        for i in np.flatnonzero(sgn[1:] * sgn[:-1] < 0):  # Hopf: a complex pair crosses the axis
+            if osc[i] or osc[i + 1]:
+                t = mr[i] / (mr[i] - mr[i + 1])
+                specials["p"].append(float(P[i] + t * (P[i + 1] - P[i])))
+                specials["y"].append(float(y[i] + t * (y[i + 1] - y[i])))
+                specials["kind"].append("Hopf")
+                specials["color"].append(PALETTE["neutral"])
+                specials["marker"].append("circle")
+    return cols, specials
+
+
 def _stability_along(model: Any, J: Any, values: Mapping[str, float], k: int, P: np.ndarray,
                      X: np.ndarray) -> dict[str, np.ndarray]:
     names = list(model.parameter_names)
@@ -145,11 +220,99 @@ _CODE = r"""
 const L = window.LINSTAB[key];
 const T0 = performance.now();
 const p = base.slice();
-const v = slider.value, P = log ? Math.pow(10, v) : v;
+for (let q = 0; q < others.length; q++) { const v = others[q].value; p[oidx[q]] = ologs[q] ? Math.pow(10, v) : v; }
+const P = log ? Math.pow(10, slider.value) : slider.value;
 p[k] = P;
+const fmt = v => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0)) ? v.toExponential(2) : (+v.toFixed(3)).toString();
+
+if (cb_obj !== slider && L.branches.length) {
+  // the branches moved: sample them again (adaptively, as in Python) and find their stability
+  const lo = prange[0], hi = prange[1], n = L.n;
+  const pn = P => log ? Math.log(P) / Math.log(hi / lo) : P / (hi - lo);
+  const inside = r => r.every(isFinite) && r[0] >= lo && r[0] <= hi &&
+    r.every((x, i) => i === 0 || lower[i - 1] === null || x >= lower[i - 1] - 1e-12);
+  const cols = {stable: {p: [], y: []}, oscillatory: {p: [], y: []}, unstable: {p: [], y: []}};
+  const S = {p: [], y: [], kind: [], color: [], marker: []};
+  L.branches.forEach((f, b) => {
+    let g = [];
+    if (nonneg[b]) { g.push(0); for (let i = 0; i < 600; i++) g.push(Math.pow(10, -6 + 12 * i / 599)); }
+    else {
+      for (let i = 0; i < 300; i++) g.push(-Math.pow(10, 6 - 12 * i / 299));
+      g.push(0);
+      for (let i = 0; i < 300; i++) g.push(Math.pow(10, -6 + 12 * i / 299));
+    }
+    let V = g.map(s => f(s, p)), OK = V.map(inside);
+    for (let round = 0; round < 14; round++) {
+      const spread = new Array(n).fill(0);
+      V.forEach((r, i) => { if (OK[i]) for (let j = 0; j < n; j++) spread[j] = Math.max(spread[j], Math.abs(r[j + 1])); });
+      const ng = [], nV = [], nOK = [];
+      let added = 0;
+      for (let i = 0; i < g.length; i++) {
+        ng.push(g[i]); nV.push(V[i]); nOK.push(OK[i]);
+        if (i + 1 === g.length) break;
+        const a = V[i], c = V[i + 1];
+        const across = Math.min(a[0], c[0]) <= hi && Math.max(a[0], c[0]) >= lo;
+        if (!(OK[i] || OK[i + 1] || across)) continue;
+        let jump = Math.abs(pn(a[0]) - pn(c[0])), dx = 0;
+        for (let j = 0; j < n; j++) dx = Math.max(dx, Math.abs(a[j + 1] - c[j + 1]) / (spread[j] || 1));
+        jump += dx;
+        if (!isFinite(jump)) jump = 1;
+        if (jump > 0.004 && g.length + added < 12000) {
+          const m = 0.5 * (g[i] + g[i + 1]), r = f(m, p);
+          ng.push(m); nV.push(r); nOK.push(inside(r)); added++;
+        }
+      }
+      g = ng; V = nV; OK = nOK;
+      if (added === 0) break;
+    }
+    // runs of points in range; the stability along each
+    let i = 0;
+    while (i < g.length) {
+      if (!OK[i]) { i++; continue; }
+      let j = i; while (j + 1 < g.length && OK[j + 1]) j++;
+      if (j > i) {
+        const Pp = [], Y = [], MR = [], OS = [];
+        for (let t = i; t <= j; t++) {
+          const r = V[t], q = p.slice(); q[k] = r[0];
+          const ev = L.LS.eig(L.jac(r.slice(1), q), n);
+          const scale = ev.reduce((m, e) => Math.max(m, Math.hypot(e[0], e[1])), 1);
+          Pp.push(r[0]); Y.push(r[1 + vi]); MR.push(ev[0][0]); OS.push(Math.abs(ev[0][1]) > 1e-9 * scale);
+        }
+        const kind = t => MR[t] < 0 ? "stable" : (OS[t] ? "oscillatory" : "unstable");
+        let a = 0;
+        for (let t = 1; t <= Pp.length; t++) {
+          if (t === Pp.length || kind(t) !== kind(a)) {
+            const e = Math.min(t, Pp.length - 1), c = cols[kind(a)];
+            for (let u = a; u <= e; u++) { c.p.push(Pp[u]); c.y.push(Y[u]); }
+            c.p.push(NaN); c.y.push(NaN);
+            a = t;
+          }
+        }
+        for (let t = 1; t + 1 < Pp.length; t++) {
+          if ((Pp[t] - Pp[t - 1]) * (Pp[t + 1] - Pp[t]) < 0) {
+            S.p.push(Pp[t]); S.y.push(Y[t]); S.kind.push("fold"); S.color.push(fold_color); S.marker.push("square");
+          }
+        }
+        for (let t = 0; t + 1 < Pp.length; t++) {
+          if (MR[t] * MR[t + 1] < 0 && (OS[t] || OS[t + 1])) {
+            const w = MR[t] / (MR[t] - MR[t + 1]);
+            S.p.push(Pp[t] + w * (Pp[t + 1] - Pp[t])); S.y.push(Y[t] + w * (Y[t + 1] - Y[t]));
+            S.kind.push("Hopf"); S.color.push(palette.neutral); S.marker.push("circle");
+          }
+        }
+      }
+      i = j + 1;
+    }
+  });
+  for (const name in cols) {
+    const c = cols[name];
+    srcs[name].data = {p: c.p, y: c.y, stability: c.p.map(() => labels[name])};
+  }
+  special.data = S;
+}
+
 const found = L.LS.roots(L.rhs, L.jac, p, (L.prev || prev0).concat(starts), {lower: lower, all: true});
 L.prev = found.map(x => x.slice());
-const fmt = v => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0)) ? v.toExponential(2) : (+v.toFixed(3)).toString();
 const D = {p: [], y: [], color: [], cls: []};
 for (const x of found) {
   const ev = L.LS.eig(L.jac(x, p), L.n);
@@ -159,8 +322,10 @@ for (const x of found) {
 }
 cur.data = D;
 span.location = P;
+const shown = others.map((o, q) => olabels[q] + " = " + fmt(p[oidx[q]]));
 div.text = "<div style='font-size:15px'><b>" + pname + " = " + fmt(P) + "</b> · " + D.p.length + " fixed point" +
   (D.p.length === 1 ? "" : "s") + "</div><div style='font-size:12px;color:#555'>" +
+  (shown.length ? shown.join(", ") + "<br>" : "") +
   D.p.map((_, i) => "<span style='color:" + D.color[i] + "'>●</span> " + vname + " = " + fmt(D.y[i]) + ", " + D.cls[i]).join("<br>") + "</div>";
 div.tags = D.cls.slice();
 L.last_ms = performance.now() - T0;
@@ -175,6 +340,7 @@ def bifurcation_diagram(
     values: Mapping[str, float] | None = None,
     p_range: Sequence[float] | None = None,
     log_p: bool | None = None,
+    ranges: Mapping[str, Sequence[float]] | None = None,
     n_sweep: int = 30,
     width: int = 520,
     height: int = 400,
@@ -195,6 +361,9 @@ def bifurcation_diagram(
         Range of ``param`` (default: ``value/10 .. 10·value``).
     log_p
         Logarithmic parameter axis (default: when the range spans more than a factor 20).
+    ranges
+        Slider ranges of the other parameters (default ``value/10 .. 3·value``); those sliders
+        exist only where the branches have a parametric form, which the browser re-evaluates.
     n_sweep
         Parameter values of the numeric sweep, used only where no parametric branch exists.
     width, height
@@ -203,9 +372,11 @@ def bifurcation_diagram(
     Returns
     -------
     bokeh.models.LayoutDOM
-        A row: the diagram and, beside it, a slider for ``param`` with a readout. Named models:
-        ``bifurcation_diagram`` (the figure), ``slider_<param>``, ``current_points`` (the fixed
-        points at the slider's value), ``special_points`` (folds and Hopf points), ``classification``.
+        A row: the diagram and, beside it, a slider for ``param`` with a readout and sliders for
+        the other parameters. Named models: ``bifurcation_diagram`` (the figure), ``slider_<name>``,
+        ``current_points`` (the fixed points at the slider's value), ``special_points`` (folds and
+        Hopf points), ``branch_stable``/``branch_unstable``/``branch_oscillatory`` (the branches,
+        NaN-separated), ``classification``.
 
     References
     ----------
@@ -220,7 +391,7 @@ def bifurcation_diagram(
     ['Hopf']
     """
     from bokeh.layouts import column, row
-    from bokeh.models import ColumnDataSource, CustomJS, Div, Range1d, Span
+    from bokeh.models import ColumnDataSource, CustomJS, DataRange1d, Div, Range1d, Span
 
     model.parameter(param)
     vals = model.numeric_values(values)
@@ -245,43 +416,21 @@ def bifurcation_diagram(
     p = figure(x_label=pn, y_label=f"{vn} at the fixed points", title=f"Bifurcation diagram of {model.name} in {pn}",
                width=width, height=height, log_x=log_p, x_range=Range1d(lo, hi), name="bifurcation_diagram")
     specials: dict[str, list[Any]] = {"p": [], "y": [], "kind": [], "color": [], "marker": []}
-    ymax = 0.0
     line_renderers = []
-    seen_labels: set[str] = set()
     styles = {
         "stable": (PALETTE["stable"], "solid", "stable"),
         "oscillatory": (PALETTE["oscillatory"], "dashed", "unstable (oscillatory)"),
         "unstable": (PALETTE["unstable"], "dashed", "unstable"),
     }
+    line_srcs = {}
     if branches:
-        for b in branches:
-            P, y, mr, osc = b["p"], b["state"][:, vi], b["max_real"], b["oscillatory"]
-            ymax = max(ymax, float(np.nanmax(y)))
-            state = np.where(mr < 0, "stable", np.where(osc, "oscillatory", "unstable"))
-            for i, j in _segments(state):
-                jj = min(j + 1, len(P) - 1)  # overlap one point so segments join
-                color, dash, label = styles[state[i]]
-                src = ColumnDataSource({"p": P[i:jj + 1], "y": y[i:jj + 1], "stability": [label] * (jj + 1 - i)})
-                kw = {"legend_label": label} if label not in seen_labels else {}
-                seen_labels.add(label)
-                line_renderers.append(p.line("p", "y", source=src, line_width=3, color=color, line_dash=dash, **kw))
-            # folds: turning points of the parameter along the branch; Hopf: a complex pair crosses
-            dP = np.sign(np.diff(P))
-            for i in np.flatnonzero(dP[1:] * dP[:-1] < 0) + 1:
-                specials["p"].append(float(P[i]))
-                specials["y"].append(float(y[i]))
-                specials["kind"].append("fold")
-                specials["color"].append("#5D3A9B")
-                specials["marker"].append("square")
-            sgn = np.sign(mr)
-            for i in np.flatnonzero(sgn[1:] * sgn[:-1] < 0):
-                if osc[i] or osc[i + 1]:
-                    t = mr[i] / (mr[i] - mr[i + 1])
-                    specials["p"].append(float(P[i] + t * (P[i + 1] - P[i])))
-                    specials["y"].append(float(y[i] + t * (y[i + 1] - y[i])))
-                    specials["kind"].append("Hopf")
-                    specials["color"].append(PALETTE["neutral"])
-                    specials["marker"].append("circle")
+        cols, specials = _columns(branches, vi)
+        for key in ("stable", "oscillatory", "unstable"):
+            color, dash, label = styles[key]
+            src = ColumnDataSource({**cols[key], "stability": [label] * len(cols[key]["p"])}, name=f"branch_{key}")
+            line_srcs[key] = src
+            kw = {"legend_label": label} if cols[key]["p"] else {}
+            line_renderers.append(p.line("p", "y", source=src, line_width=3, color=color, line_dash=dash, **kw))
     else:
         grid = np.geomspace(lo, hi, n_sweep) if log_p else np.linspace(lo, hi, n_sweep)
         sweep: dict[str, list[Any]] = {"p": [], "y": [], "stability": [], "color": []}
@@ -293,22 +442,24 @@ def bifurcation_diagram(
                 sweep["y"].append(float(fp.state[vi]))
                 sweep["stability"].append(styles[key][2])
                 sweep["color"].append(styles[key][0])
-                ymax = max(ymax, float(fp.state[vi]))
         src = ColumnDataSource(sweep, name="sweep")
         line_renderers.append(p.scatter("p", "y", source=src, size=6, color="color", legend_field="stability"))
     hover(p, line_renderers, [(pn, "@p{0.[000]}"), (vn, "@y{0.[000]}"), ("", "@stability")], line_policy="nearest")
     sp_src = ColumnDataSource(specials, name="special_points")
-    if specials["p"]:
+    if specials["p"] or branches:
         r = p.scatter("p", "y", source=sp_src, marker="marker", size=11, fill_color="white", line_color="color",
                       line_width=2.5, legend_field="kind")
         hover(p, [r], [("", "@kind point"), (pn, "@p{0.[0000]}"), (vn, "@y{0.[000]}")])
     lower = num.lower_bounds(model)
     ylo = 0.0 if lower[vi] is not None else None
-    if ylo is not None:
-        p.y_range = Range1d(ylo, 1.1 * max(ymax, 1e-9))
+    if ylo is not None:  # from 0, the top following the branches as the sliders move them
+        p.y_range = DataRange1d(start=ylo, range_padding=0.08, renderers=line_renderers)
 
     specs = slider_specs(model, vals, params=[param], ranges={param: (lo, hi)}, log=[param] if log_p else [])
     (slider,) = make_sliders(specs)
+    other_names = [q for q in model.parameter_names if q != param] if branches else []
+    other_specs = slider_specs(model, vals, params=other_names, ranges=ranges)
+    others = make_sliders(other_specs)
     span = Span(location=specs[0].value, dimension="height", line_color=PALETTE["muted"], line_width=1.5,
                 line_dash="dotted")
     p.add_layout(span)
@@ -323,18 +474,29 @@ def bifurcation_diagram(
     p.legend.label_text_font_size = "11px"
     p.legend.background_fill_alpha = 0.8
     fmt = "{:.3g}".format
+    shown = ", ".join(f"{pretty(o.name)} = {fmt(o.value)}" for o in other_specs)
     div = Div(name="classification", width=300, tags=[fp.classification for fp in here], text=(
         f"<div style='font-size:15px'><b>{pn} = {fmt(specs[0].value)}</b> · {len(here)} fixed point"
         f"{'' if len(here) == 1 else 's'}</div><div style='font-size:12px;color:#555'>"
+        + (shown + "<br>" if shown else "")
         + "<br>".join(f"<span style='color:{c}'>●</span> {vn} = {fmt(y)}, {k}"
                       for y, c, k in zip(cur.data["y"], cur.data["color"], cur.data["cls"])) + "</div>"))
     key = f"{model.name}-{uuid.uuid4().hex[:8]}"
     big = {k2: max(abs(v2), hi if k2 == param else abs(v2)) for k2, v2 in vals.items()}
-    args = dict(key=key, slider=slider, base=model.parameter_vector(vals), k=list(model.parameter_names).index(param),
+    names = list(model.parameter_names)
+    code, nonneg = branch_js(model, param) if branches else ("const branches = [];", [])
+    setup = f"if (window.LINSTAB[key].branches === undefined) window.LINSTAB[key].branches = (function() {{\n{code}\nreturn branches;\n}})();\n"
+    args = dict(key=key, slider=slider, base=model.parameter_vector(vals), k=names.index(param),
                 log=bool(log_p), starts=num.starts(model, big), prev0=[[float(v) for v in fp.state] for fp in here],
                 lower=lower, vi=vi, cur=cur, span=span, div=div, colors=dict(CLASS_COLORS), palette=dict(PALETTE),
-                pname=pn, vname=vn)
-    slider.js_on_change("value", CustomJS(args=args, code=program(model, key) + _CODE))
+                pname=pn, vname=vn, others=others, oidx=[names.index(o.name) for o in other_specs],
+                ologs=[o.log for o in other_specs], olabels=[pretty(o.name) for o in other_specs],
+                prange=[lo, hi], nonneg=nonneg, srcs=line_srcs or None, special=sp_src, fold_color=_FOLD,
+                labels={key2: styles[key2][2] for key2 in styles})
+    cb = CustomJS(args=args, code=program(model, key) + setup + _CODE)
+    for sl in [slider, *others]:
+        sl.js_on_change("value", cb)
     note = Div(width=300, text="<i style='color:#666;font-size:11px'>Solid: stable; dashed: unstable. "
-                               "Move the slider to see the fixed points at one value.</i>")
-    return row(p, column(slider, div, note), name="bifurcation")
+               f"The {pn} slider marks the fixed points at one value"
+               + ("; the other sliders redraw the branches." if others else ".") + "</i>")
+    return row(p, column(slider, *others, div, note), name="bifurcation")

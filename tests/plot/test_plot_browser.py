@@ -186,3 +186,28 @@ def test_bifurcation_diagram(open_page, bifurcation_page, screenshot_dir):
     assert _data(pg, "current_points", "cls") == ["stable node"]
     assert pg.errors == []
     pg.page.screenshot(path=str(screenshot_dir / "bifurcation_autoactivation.png"), full_page=True)
+
+
+@pytest.fixture(scope="module")
+def repressilator_bif_page(tmp_path_factory):
+    from linstab.plot import bifurcation_diagram
+
+    lay = bifurcation_diagram(load_model("repressilator"), "beta", p_range=(1, 100), values={"n": 3.0},
+                              ranges={"n": (2.2, 5.0)})
+    return _page(tmp_path_factory, "repressilator_bif", lay)
+
+
+def test_bifurcation_branches_follow_the_other_parameters(open_page, repressilator_bif_page, screenshot_dir):
+    # the Hopf point beta = n/2 (n/2 - 1)^(-(n+1)/n): 3.7798 at n = 3, 8.7055 at n = 2.5 (appendix 9b)
+    pg = _open_clean(open_page, repressilator_bif_page)
+    assert _data(pg, "special_points", "kind") == ["Hopf"]
+    assert _data(pg, "special_points", "p")[0] == pytest.approx(3.7798, rel=1e-3)
+    pg.set_value("slider_n", 2.5)
+    assert _data(pg, "special_points", "kind") == ["Hopf"]
+    assert _data(pg, "special_points", "p")[0] == pytest.approx(8.7055, rel=1e-3)
+    stable_p = [v for v in _data(pg, "branch_stable", "p") if v is not None and v == v]
+    assert max(stable_p) == pytest.approx(8.7055, rel=1e-2)  # runs overlap by one sample to join
+    pg.set_value("slider_beta", 1.0)  # log slider: beta = 10 > 8.7: the fixed point is unstable
+    assert _data(pg, "current_points", "cls") == ["saddle-focus"]
+    assert pg.errors == []
+    pg.page.screenshot(path=str(screenshot_dir / "bifurcation_repressilator.png"), full_page=True)
