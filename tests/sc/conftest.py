@@ -30,14 +30,6 @@ def small():
 
 
 @pytest.fixture
-def medium():
-    """120 cells x 300 genes (above the dense threshold of the statistics), two clusters."""
-    from linstab.sc.datasets import synthetic_grn
-
-    return synthetic_grn(n_cells=120, n_genes=300, seed=5)
-
-
-@pytest.fixture
 def krumsiek():
     anndata = pytest.importorskip("anndata")
     path = DATA / "krumsiek11.h5ad"

@@ -351,8 +351,12 @@ def compute_jacobian_stats(
     }
     for key in ("jacobian_positive_evals", "jacobian_negative_evals"):
         v = cols[key]
-        cols[key] = v.astype(np.int64) if computed.all() else pd.array(
-            np.where(computed, v, 0).astype(np.int64), dtype="Int64").where(computed)  # type: ignore[union-attr]
+        if computed.all():
+            cols[key] = v.astype(np.int64)
+        else:  # cells not computed: a nullable integer column with <NA>
+            arr = pd.array(np.where(computed, v, 0).astype(np.int64), dtype="Int64")
+            arr[~computed] = pd.NA
+            cols[key] = arr
     df = pd.DataFrame(cols, index=adata.obs_names.copy())
     out = adata.copy() if copy else adata
     if store_in_obs:
