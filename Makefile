@@ -37,6 +37,8 @@ browser:
 
 demo: install
 	$(VENV)/bin/linstab analyze repressilator
+	$(VENV)/bin/linstab diagram repressilator --param beta --against n --html build/repressilator.html
+	@echo "Open build/repressilator.html in a browser (works offline): the stability diagram and eigenvalue explorer."
 
 # pytest exits 5 when it collected no test: that is a broken suite, not a pass
 test: install browser $(MATHJAX)
