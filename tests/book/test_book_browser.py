@@ -26,8 +26,14 @@ def test_page_renders_offline_without_console_errors(built_book, open_page, name
     if name.startswith(("0", "intro")):
         n_math = opened.page.evaluate("document.querySelectorAll('mjx-container').length")
         assert n_math > 0, f"{name}: no math typeset"
-        raw = opened.page.evaluate("document.body.innerText.includes('\\\\frac')")
-        assert not raw, f"{name}: LaTeX left untypeset"
+        # LaTeX outside code listings means MathJax did not typeset it
+        raw = opened.page.evaluate(r"""() => {
+            const body = document.body.cloneNode(true);
+            body.querySelectorAll('pre, code, script, style, .highlight, mjx-container').forEach(e => e.remove());
+            const text = body.innerText;
+            return ['\\frac', '\\begin{', '$$'].filter(t => text.includes(t));
+        }""")
+        assert raw == [], f"{name}: LaTeX left untypeset: {raw}"
 
 
 @pytest.mark.parametrize("name", FIGURE_CHAPTERS)
