@@ -29,6 +29,26 @@ def small():
     return synthetic_grn(n_cells=30, n_genes=8, seed=0)
 
 
+def dense_jacobians(adata, cluster_key="cell_type"):
+    """Every cell's J = W diag(phi'(x)) - diag(gamma), from the formula (the reference)."""
+    k = adata.var["sigmoid_threshold"].to_numpy()
+    n = adata.var["sigmoid_exponent"].to_numpy()
+    x = adata.layers["Ms"]
+    d = n * k**n * x ** (n - 1) / (x**n + k**n) ** 2
+    J = np.zeros((adata.n_obs, adata.n_vars, adata.n_vars))
+    for c in adata.obs[cluster_key].astype(str).unique():
+        cells = (adata.obs[cluster_key].astype(str) == c).to_numpy()
+        gamma = adata.var[f"gamma_{c}"].to_numpy() if f"gamma_{c}" in adata.var else adata.var["gamma"].to_numpy()
+        J[cells] = adata.varp[f"W_{c}"][None] * d[cells][:, None, :] - np.diag(gamma)[None]
+    return J
+
+
+@pytest.fixture
+def dense():
+    """The reference Jacobians: ``dense(adata)`` -> (cells x genes x genes)."""
+    return dense_jacobians
+
+
 @pytest.fixture
 def krumsiek():
     anndata = pytest.importorskip("anndata")
