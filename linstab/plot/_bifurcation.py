@@ -20,7 +20,7 @@ import numpy as np
 from linstab.plot import _numeric as num
 from linstab.plot._explorer import make_sliders, slider_specs
 from linstab.plot._js import program
-from linstab.plot._style import CLASS_COLORS, PALETTE, figure, hover, pretty
+from linstab.plot._style import CLASS_COLORS, PALETTE, figure, hover, pretty, readout
 
 __all__ = ["bifurcation_diagram", "branch_samples", "branch_js"]
 
@@ -323,12 +323,13 @@ for (const x of found) {
 cur.data = D;
 span.location = P;
 const shown = others.map((o, q) => olabels[q] + " = " + fmt(p[oidx[q]]));
-div.text = "<div style='font-size:15px'><b>" + pname + " = " + fmt(P) + "</b> · " + D.p.length + " fixed point" +
-  (D.p.length === 1 ? "" : "s") + "</div><div style='font-size:12px;color:#555'>" +
-  (shown.length ? shown.join(", ") + "<br>" : "") +
-  D.p.map((_, i) => "<span style='color:" + D.color[i] + "'>●</span> " + vname + " = " + fmt(D.y[i]) + ", " + D.cls[i]).join("<br>") + "</div>";
-div.tags = D.cls.slice();
+const lines = [[pname + " = " + fmt(P) + " · " + D.p.length + " fixed point" + (D.p.length === 1 ? "" : "s"), palette.neutral, true, 15]];
+if (shown.length) lines.push([shown.join(", "), "#555555", false, 12]);
+D.p.forEach((_, i) => lines.push(["● " + vname + " = " + fmt(D.y[i]) + ", " + D.cls[i], D.color[i], false, 12]));
+readout.data = L.LS.readout(lines, panel_height);
+readout.tags = D.cls.slice();
 L.last_ms = performance.now() - T0;
+L.calls = (L.calls || 0) + 1;  // callbacks run asynchronously: scripts and tests wait on this
 """
 
 
@@ -475,12 +476,15 @@ def bifurcation_diagram(
     p.legend.background_fill_alpha = 0.8
     fmt = "{:.3g}".format
     shown = ", ".join(f"{pretty(o.name)} = {fmt(o.value)}" for o in other_specs)
-    div = Div(name="classification", width=300, tags=[fp.classification for fp in here], text=(
-        f"<div style='font-size:15px'><b>{pn} = {fmt(specs[0].value)}</b> · {len(here)} fixed point"
-        f"{'' if len(here) == 1 else 's'}</div><div style='font-size:12px;color:#555'>"
-        + (shown + "<br>" if shown else "")
-        + "<br>".join(f"<span style='color:{c}'>●</span> {vn} = {fmt(y)}, {k}"
-                      for y, c, k in zip(cur.data["y"], cur.data["color"], cur.data["cls"])) + "</div>"))
+    lines = [(f"{pn} = {fmt(specs[0].value)} · {len(here)} fixed point{'' if len(here) == 1 else 's'}",
+              PALETTE["neutral"], True, 15)]
+    if shown:
+        lines.append((shown, "#555555", False, 12))
+    lines += [(f"● {vn} = {fmt(y)}, {k2}", c, False, 12)
+              for y, c, k2 in zip(cur.data["y"], cur.data["color"], cur.data["cls"])]
+    panel_height = 120
+    panel, readout_src = readout(lines, name="classification", width=300, height=panel_height,
+                                 tags=[fp.classification for fp in here])
     key = f"{model.name}-{uuid.uuid4().hex[:8]}"
     big = {k2: max(abs(v2), hi if k2 == param else abs(v2)) for k2, v2 in vals.items()}
     names = list(model.parameter_names)
@@ -488,7 +492,7 @@ def bifurcation_diagram(
     setup = f"if (window.LINSTAB[key].branches === undefined) window.LINSTAB[key].branches = (function() {{\n{code}\nreturn branches;\n}})();\n"
     args = dict(key=key, slider=slider, base=model.parameter_vector(vals), k=names.index(param),
                 log=bool(log_p), starts=num.starts(model, big), prev0=[[float(v) for v in fp.state] for fp in here],
-                lower=lower, vi=vi, cur=cur, span=span, div=div, colors=dict(CLASS_COLORS), palette=dict(PALETTE),
+                lower=lower, vi=vi, cur=cur, span=span, readout=readout_src, panel_height=panel_height, colors=dict(CLASS_COLORS), palette=dict(PALETTE),
                 pname=pn, vname=vn, others=others, oidx=[names.index(o.name) for o in other_specs],
                 ologs=[o.log for o in other_specs], olabels=[pretty(o.name) for o in other_specs],
                 prange=[lo, hi], nonneg=nonneg, srcs=line_srcs or None, special=sp_src, fold_color=_FOLD,
@@ -499,4 +503,4 @@ def bifurcation_diagram(
     note = Div(width=300, text="<i style='color:#666;font-size:11px'>Solid: stable; dashed: unstable. "
                f"The {pn} slider marks the fixed points at one value"
                + ("; the other sliders redraw the branches." if others else ".") + "</i>")
-    return row(p, column(slider, *others, div, note), name="bifurcation")
+    return row(p, column(slider, *others, panel, note), name="bifurcation")

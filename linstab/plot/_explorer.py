@@ -18,7 +18,7 @@ import numpy as np
 from linstab.plot import _numeric as num
 from linstab.plot._diagram import tint
 from linstab.plot._js import program
-from linstab.plot._style import CLASS_COLORS, PALETTE, VARIABLE_COLORS, figure, hover, pretty, stability_word
+from linstab.plot._style import PALETTE, VARIABLE_COLORS, figure, hover, pretty, readout, stability_word
 
 __all__ = ["eigenvalue_explorer", "slider_specs", "SliderSpec", "make_sliders"]
 
@@ -132,10 +132,15 @@ info.sort((a, b) => (b.stable - a.stable) || (a.d - b.d));
 const fmt = v => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0)) ? v.toExponential(2) : (+v.toFixed(3)).toString();
 const shown = [];
 for (let k = 0; k < sliders.length; k++) shown.push(labels[k] + " = " + fmt(p[idx[k]]));
+const grey = "#555555", lines = [];
+const chunked = (head, items) => {
+  for (let a = 0; a < items.length; a += 3) lines.push([(a === 0 ? head : "   ") + items.slice(a, a + 3).join(", "), grey, false, 12]);
+};
 if (found.length === 0) {
   eig.data = {re: [], im: [], color: [], txt: []};
-  div.text = "<div style='font-size:14px'><b style='color:" + palette.muted + "'>no fixed point found</b></div>" +
-             "<div style='font-size:12px;color:#555'>" + shown.join(", ") + "</div>";
+  lines.push(["no fixed point found", palette.muted, true, 15]);
+  lines.push([shown.join(", "), grey, false, 12]);
+  readout.tags = ["no fixed point found", ""];
 } else {
   const x = info[0].x, ev = info[0].ev, scale = info[0].scale, cls = info[0].cls;
   L.prev = x.slice();
@@ -160,20 +165,24 @@ if (found.length === 0) {
   const d = {t: sol.t};
   for (let i = 0; i < L.n; i++) d["x" + i] = sol.X[i];
   tc.data = d;
-  div.text = "<div style='font-size:15px'><b style='color:" + wc + "'>" + word + "</b> · " + cls +
-             (word === "unstable" && ev.some(e => e[0] > 0 && Math.abs(e[1]) > 1e-9 * scale) ? " (oscillatory instability)" : "") +
-             (found.length > 1 ? "<br><span style='font-size:12px'>" + found.length + " fixed points, " + n_stable + " stable" +
-              (n_stable >= 2 ? " (<b style='color:" + palette.bistable + "'>bistable</b>; showing the one nearest the last)" : "") + "</span>" : "") +
-             "</div><div style='font-size:12px;color:#555'>" + shown.join(", ") + "<br>fixed point (" +
-             varnames.map((v, i) => v + " = " + fmt(x[i])).join(", ") + ")<br>λ: " +
-             ev.map(e => fmt(e[0]) + (e[1] !== 0 ? (e[1] > 0 ? " + " : " − ") + fmt(Math.abs(e[1])) + "i" : "")).join(", ") + "</div>";
-  div.tags = [word, cls];
+  const osc = word === "unstable" && ev.some(e => e[0] > 0 && Math.abs(e[1]) > 1e-9 * scale);
+  lines.push([word + " · " + cls, wc, true, 15]);
+  if (osc) lines.push(["oscillatory instability: a complex pair with Re λ > 0", palette.oscillatory, false, 12]);
+  if (found.length > 1)
+    lines.push([found.length + " fixed points, " + n_stable + " stable" + (n_stable >= 2 ? ": bistable (showing one)" : ""),
+                n_stable >= 2 ? palette.bistable : grey, n_stable >= 2, 12]);
+  lines.push([shown.join(", "), grey, false, 12]);
+  chunked("fixed point: ", varnames.map((v, i) => v + " = " + fmt(x[i])));
+  chunked("λ: ", ev.map(e => fmt(e[0]) + (e[1] !== 0 ? (e[1] > 0 ? " + " : " − ") + fmt(Math.abs(e[1])) + "i" : "")));
+  readout.tags = [word, cls];
 }
+readout.data = L.LS.readout(lines, panel_height);
 if (mark !== null) {
   const mx = names.indexOf(mark_x), my = names.indexOf(mark_y);
   mark.data = {x: [p[mx]], y: [p[my]]};
 }
 L.last_ms = performance.now() - T0;
+L.calls = (L.calls || 0) + 1;  // callbacks run asynchronously: scripts and tests wait on this
 """
 
 _TAP = r"""
@@ -231,8 +240,9 @@ def eigenvalue_explorer(
     -------
     bokeh.models.LayoutDOM
         A column layout. Named models for scripts and tests: ``slider_<param>``, ``classification``
-        (a Div whose ``tags`` are ``[stability, classification]``), ``eigenvalues`` (the source
-        of the eigenvalue dots), ``time_course``.
+        (the readout's source: ``data["text"]`` its lines, ``tags`` ``[stability, classification]``),
+        ``eigenvalues`` (the source of the eigenvalue dots), ``time_course``. Callbacks run
+        asynchronously; each one increments ``window.LINSTAB[key].calls`` when it is done.
 
     References
     ----------
@@ -316,9 +326,11 @@ def eigenvalue_explorer(
     pt.add_layout(Legend(items=items, label_text_font_size="11px", border_line_color=None, padding=2, margin=2,
                          spacing=0), "right")
 
-    # --- classification readout
+    # --- classification readout (a canvas panel: cheap to update, see linstab.plot._style.readout)
     word = stability_word(cls) if cls else "no fixed point found"
-    div = Div(text="", name="classification", width=300, tags=[word, cls] if cls else [word, ""])
+    panel_height = 30 + 17 * (3 + 2 * math.ceil(model.n_vars / 3))  # every line the callback may write
+    panel, readout_src = readout(_initial_lines(specs, vals, x_init, eigs, cls, model, points), name="classification",
+                                 width=320, height=panel_height, tags=[word, cls] if cls else [word, ""])
 
     mark = None
     if diag_tag is not None:
@@ -332,7 +344,7 @@ def eigenvalue_explorer(
         key=key, sliders=sliders, idx=[names.index(s.name) for s in specs], logs=[s.log for s in specs],
         labels=[pretty(s.name) for s in specs], base=model.parameter_vector(vals), x_init=[float(v) for v in x_init],
         starts=num.starts(model, {k: max(abs(v), abs(r[1])) for k, v in vals.items() for r in [ranges.get(k, (0, v))]}),
-        lower=num.lower_bounds(model), eig=eig_src, trail=trail, tc=tc, div=div, xr=xr, yr=yr, t_max=t_max, fixed_t=fixed_t,
+        lower=num.lower_bounds(model), eig=eig_src, trail=trail, tc=tc, readout=readout_src, panel_height=panel_height, xr=xr, yr=yr, t_max=t_max, fixed_t=fixed_t,
         steps=steps, varnames=[pretty(v) for v in model.variable_names], names=names, mark=mark,
         mark_x=diag_tag["x"] if diag_tag else "", mark_y=diag_tag["y"] if diag_tag else "",
         palette=dict(PALETTE),
@@ -340,33 +352,37 @@ def eigenvalue_explorer(
     cb = CustomJS(args=args, code=program(model, key) + _CODE)
     for s in sliders:
         s.js_on_change("value", cb)
-    div.text = _initial_text(specs, vals, x_init, eigs, cls, model)
-    if len(points) > 1:
-        n_st = sum(q.stable for q in points)
-        extra = (f"<br><span style='font-size:12px'>{len(points)} fixed points, {n_st} stable"
-                 + (f" (<b style='color:{PALETTE['bistable']}'>bistable</b>; showing one)" if n_st >= 2 else "") + "</span>")
-        div.text = div.text.replace("</div>", extra + "</div>", 1)
     if diagram is not None:
         diagram.js_on_event("tap", CustomJS(args=dict(sliders=sliders, pnames=[s.name for s in specs],
                                                        logs=[s.log for s in specs], mark_x=diag_tag["x"],
                                                        mark_y=diag_tag["y"]), code=_TAP))
         hint = Div(text="<i style='color:#666;font-size:11px'>Tap the diagram to move to a point.</i>", width=300)
-        controls = column(*sliders, div, hint)
+        controls = column(*sliders, panel, hint)
         return column(row(diagram, controls), row(pe, pt), name="explorer")
-    return column(row(column(*sliders, div), pe), pt, name="explorer")
+    return column(row(column(*sliders, panel), pe), pt, name="explorer")
 
 
-def _initial_text(specs: Sequence[SliderSpec], vals: Mapping[str, float], x: Any, eigs: np.ndarray, cls: str | None,
-                  model: Any) -> str:
+def _initial_lines(specs: Sequence[SliderSpec], vals: Mapping[str, float], x: Any, eigs: np.ndarray, cls: str | None,
+                   model: Any, points: Sequence[Any]) -> list[tuple[str, str, bool, int]]:
+    """The readout's lines before any script runs (the page's JavaScript writes the same ones)."""
+    grey = "#555555"
     fmt = "{:.4g}".format
     shown = ", ".join(f"{pretty(s.name)} = {fmt(vals[s.name])}" for s in specs)
     if cls is None:
-        return (f"<div style='font-size:14px'><b style='color:{PALETTE['muted']}'>no fixed point found</b></div>"
-                f"<div style='font-size:12px;color:#555'>{shown}</div>")
+        return [("no fixed point found", PALETTE["muted"], True, 15), (shown, grey, False, 12)]
     word = stability_word(cls)
     wc = {"stable": PALETTE["stable"], "unstable": PALETTE["unstable"]}.get(word, PALETTE["neutral"])
-    osc = " (oscillatory instability)" if word == "unstable" and any(e.real > 0 and abs(e.imag) > 1e-9 for e in eigs) else ""
-    lam = ", ".join(fmt(e.real) + (f" {'+' if e.imag > 0 else '−'} {fmt(abs(e.imag))}i" if e.imag != 0 else "") for e in eigs)
-    state = ", ".join(f"{pretty(v)} = {fmt(xi)}" for v, xi in zip(model.variable_names, x))
-    return (f"<div style='font-size:15px'><b style='color:{wc}'>{word}</b> · {cls}{osc}</div>"
-            f"<div style='font-size:12px;color:#555'>{shown}<br>fixed point ({state})<br>λ: {lam}</div>")
+    lines = [(f"{word} · {cls}", wc, True, 15)]
+    if word == "unstable" and any(e.real > 0 and abs(e.imag) > 1e-9 for e in eigs):
+        lines.append(("oscillatory instability: a complex pair with Re λ > 0", PALETTE["oscillatory"], False, 12))
+    if len(points) > 1:
+        n_st = sum(q.stable for q in points)
+        lines.append((f"{len(points)} fixed points, {n_st} stable" + (": bistable (showing one)" if n_st >= 2 else ""),
+                      PALETTE["bistable"] if n_st >= 2 else grey, n_st >= 2, 12))
+    lines.append((shown, grey, False, 12))
+    items = [f"{pretty(v)} = {fmt(xi)}" for v, xi in zip(model.variable_names, x)]
+    lam = [fmt(e.real) + (f" {'+' if e.imag > 0 else '−'} {fmt(abs(e.imag))}i" if e.imag != 0 else "") for e in eigs]
+    for head, its in (("fixed point: ", items), ("λ: ", lam)):
+        for a in range(0, len(its), 3):
+            lines.append(((head if a == 0 else "   ") + ", ".join(its[a:a + 3]), grey, False, 12))
+    return lines

@@ -81,7 +81,7 @@ def program(model: Any, key: str) -> str:
     return (
         f"if (!window.LINSTAB) window.LINSTAB = {{}};\n"
         f"if (!window.LINSTAB[{k}]) window.LINSTAB[{k}] = (function() {{\n"
-        f"{LIBRARY}\n{model_js(model)}\n"
+        f"{LIBRARY}\nconst _pow = LS.pow;\n{model_js(model).replace('Math.pow(', '_pow(')}\n"
         f"  return {{rhs: rhs, jac: jac, n: {model.n_vars}, np: {len(model.parameters)}, LS: LS}};\n"
         f"}})();\n"
     )
@@ -90,6 +90,17 @@ def program(model: Any, key: str) -> str:
 #: The numeric library ``LS`` (plain ES2015, no dependencies).
 LIBRARY = r"""
 const LS = (function() {
+  // Math.pow is slow for exponents held in doubles (Hill coefficients): integer powers by squaring.
+  function pow(a, b) {
+    if (b === 2) return a * a;
+    if (b === 3) return a * a * a;
+    if (b > 0 && b <= 64 && b === Math.floor(b)) {
+      let r = 1, x = a, e = b;
+      while (e) { if (e & 1) r *= x; x *= x; e >>= 1; }
+      return r;
+    }
+    return Math.pow(a, b);
+  }
   function finite(v) { for (let i = 0; i < v.length; i++) if (!isFinite(v[i])) return false; return true; }
   function norm(v) { let s = 0; for (let i = 0; i < v.length; i++) s += v[i] * v[i]; return Math.sqrt(s); }
 
@@ -302,20 +313,33 @@ const LS = (function() {
   }
 
   // Classical RK4 with nsteps fixed steps on [0, t1]; stops early at the first non-finite state.
+  // Returns Float64Arrays {t, X[i]} (no allocation per step but the model's own return value).
   function rk4(F, x0, p, t1, nsteps) {
-    const h = t1 / nsteps, n = x0.length, t = [0], X = x0.map(v => [v]);
-    let x = x0.slice();
-    for (let s = 1; s <= nsteps; s++) {
+    const n = x0.length, h = t1 / nsteps, t = new Float64Array(nsteps + 1), X = [];
+    for (let i = 0; i < n; i++) { X.push(new Float64Array(nsteps + 1)); X[i][0] = x0[i]; }
+    let x = Float64Array.from(x0), xn = new Float64Array(n);
+    const y = new Float64Array(n);
+    let s = 1;
+    for (; s <= nsteps; s++) {
       const k1 = F(x, p);
-      const k2 = F(x.map((v, i) => v + 0.5 * h * k1[i]), p);
-      const k3 = F(x.map((v, i) => v + 0.5 * h * k2[i]), p);
-      const k4 = F(x.map((v, i) => v + h * k3[i]), p);
-      const xn = x.map((v, i) => v + h / 6 * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]));
-      if (!finite(xn)) break;
-      x = xn; t.push(s * h);
-      for (let i = 0; i < n; i++) X[i].push(x[i]);
+      for (let i = 0; i < n; i++) y[i] = x[i] + 0.5 * h * k1[i];
+      const k2 = F(y, p);
+      for (let i = 0; i < n; i++) y[i] = x[i] + 0.5 * h * k2[i];
+      const k3 = F(y, p);
+      for (let i = 0; i < n; i++) y[i] = x[i] + h * k3[i];
+      const k4 = F(y, p);
+      let ok = true;
+      for (let i = 0; i < n; i++) {
+        const v = x[i] + h / 6 * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
+        if (!isFinite(v)) ok = false;
+        xn[i] = v;
+      }
+      if (!ok) break;
+      const tmp = x; x = xn; xn = tmp;
+      t[s] = s * h;
+      for (let i = 0; i < n; i++) X[i][s] = x[i];
     }
-    return {t: t, X: X};
+    return {t: t.subarray(0, s), X: X.map(a => a.subarray(0, s))};
   }
 
   // Zero contour of a scalar field on a grid (marching squares); segments joined by NaN breaks.
@@ -388,7 +412,19 @@ const LS = (function() {
     return {xs: lines_x, ys: lines_y, arrows: arrows};
   }
 
-  return {solve: solve, newton: newton, roots: roots, charpoly: charpoly, polyroots: polyroots, cubic: cubic, eig: eig,
+  // Columns of a readout panel (linstab.plot._style.readout_data): lines = [text, colour, bold, size_px].
+  function readout(lines, height) {
+    const d = {x: [], y: [], text: [], color: [], style: [], size: []};
+    let y = height - 4;
+    for (const [text, color, bold, size] of lines) {
+      d.x.push(4); d.y.push(y); d.text.push(text); d.color.push(color);
+      d.style.push(bold ? "bold" : "normal"); d.size.push(size + "px");
+      y -= size * 1.4;
+    }
+    return d;
+  }
+
+  return {readout: readout, pow: pow, solve: solve, newton: newton, roots: roots, charpoly: charpoly, polyroots: polyroots, cubic: cubic, eig: eig,
           classify: classify, stability: stability, rk4: rk4, contour: contour, streamlines: streamlines,
           norm: norm, finite: finite};
 })();

@@ -22,7 +22,7 @@ from linstab.plot import _numeric as num
 from linstab.plot._diagram import tint
 from linstab.plot._explorer import make_sliders, slider_specs
 from linstab.plot._js import program
-from linstab.plot._style import CLASS_COLORS, PALETTE, VARIABLE_COLORS, figure, hover, pretty, stability_word
+from linstab.plot._style import CLASS_COLORS, PALETTE, VARIABLE_COLORS, figure, hover, pretty, readout
 
 __all__ = ["phase_portrait", "trace_determinant", "default_window"]
 
@@ -166,19 +166,21 @@ if (nx !== null) {
   const txs = [], tys = [];
   for (const s0 of traj0) {
     const sol = L.LS.rk4(L.rhs, s0, p, t_max, steps);
-    txs.push(sol.X[0]); tys.push(sol.X[1]);
+    txs.push(Array.from(sol.X[0])); tys.push(Array.from(sol.X[1]));
   }
   tj.data = {xs: txs, ys: tys};
 }
 const shown = [];
 for (let k = 0; k < sliders.length; k++) shown.push(labels[k] + " = " + fmt(p[idx[k]]));
-const lines = F.x.map((_, i) => "<span style='color:" + F.color[i] + "'>●</span> (" + fmt(F.x[i]) + ", " + fmt(F.y[i]) + ") " + F.cls[i]);
 const n_stable = F.cls.filter(c => c.startsWith("stable")).length;
 const word = F.x.length === 0 ? "no fixed point in the window" : (n_stable >= 2 ? "bistable" : (n_stable === 1 ? "stable" : "unstable"));
-div.text = "<div style='font-size:15px'><b>" + word + "</b> · " + F.x.length + " fixed point" + (F.x.length === 1 ? "" : "s") +
-  "</div><div style='font-size:12px;color:#555'>" + shown.join(", ") + "<br>" + lines.join("<br>") + "</div>";
-div.tags = [word].concat(F.cls);
+const lines = [[word + " · " + F.x.length + " fixed point" + (F.x.length === 1 ? "" : "s"), wcolors[word], true, 15],
+               [shown.join(", "), "#555555", false, 12]];
+F.x.forEach((_, i) => lines.push(["● (" + fmt(F.x[i]) + ", " + fmt(F.y[i]) + ") " + F.cls[i], F.color[i], false, 12]));
+readout.data = L.LS.readout(lines, panel_height);
+readout.tags = [word].concat(F.cls);
 L.last_ms = performance.now() - T0;
+L.calls = (L.calls || 0) + 1;  // callbacks run asynchronously: scripts and tests wait on this
 """
 
 
@@ -186,7 +188,7 @@ def _planar(model: Any, *, portrait: bool, values: Mapping[str, float] | None, p
             ranges: Mapping[str, Sequence[float]] | None, log: Sequence[str], x_range: Sequence[float] | None,
             y_range: Sequence[float] | None, t_max: float, width: int, height: int) -> Any:
     from bokeh.layouts import column, row
-    from bokeh.models import ColumnDataSource, CustomJS, Div, Range1d
+    from bokeh.models import ColumnDataSource, CustomJS, Range1d
 
     _require_2d(model, "phase_portrait" if portrait else "trace_determinant")
     vals = model.numeric_values(values)
@@ -252,8 +254,9 @@ def _planar(model: Any, *, portrait: bool, values: Mapping[str, float] | None, p
     n_stable = sum(fp.stable for fp in inside)
     word = ("no fixed point in the window" if not inside else "bistable" if n_stable >= 2 else
             "stable" if n_stable == 1 else "unstable")
-    div = Div(text=_readout(specs, vals, inside, word), name="classification", width=300,
-              tags=[word] + [fp.classification for fp in inside])
+    panel_height = 180
+    panel, readout_src = readout(_readout_lines(specs, vals, inside, word), name="classification", width=300,
+                                 height=panel_height, tags=[word] + [fp.classification for fp in inside])
 
     key = f"{model.name}-{uuid.uuid4().hex[:8]}"
     grid = [[x0 + (x1 - x0) * a, y0 + (y1 - y0) * b] for a in (0.05, 0.3, 0.55, 0.8, 0.97) for b in (0.05, 0.3, 0.55, 0.8, 0.97)]
@@ -262,25 +265,29 @@ def _planar(model: Any, *, portrait: bool, values: Mapping[str, float] | None, p
         logs=[s.log for s in specs], labels=[pretty(s.name) for s in specs], base=model.parameter_vector(vals),
         win=[list(window[0]), list(window[1])], starts=grid, prev0=[[float(v) for v in fp.state] for fp in inside],
         lower=num.lower_bounds(model), fp=fp_src, td=td_src, tdx=tdx, tdy=tdy, nx=nx_src, ny=ny_src, sl=sl_src,
-        arrows=ar_src, tj=tj_src, traj0=_traj_starts(window), t_max=float(t_max), steps=400, G=_GRID, div=div,
+        arrows=ar_src, tj=tj_src, traj0=_traj_starts(window), t_max=float(t_max), steps=400, G=_GRID, readout=readout_src, panel_height=panel_height, wcolors=_WORD_COLORS,
         colors=dict(CLASS_COLORS), palette=dict(PALETTE),
     )
     cb = CustomJS(args=args, code=program(model, key) + _CODE)
     for s in sliders:
         s.js_on_change("value", cb)
-    controls = column(*sliders, div, name="controls")
+    controls = column(*sliders, panel, name="controls")
     return row(controls, *figs, name="phase_portrait" if portrait else "trace_determinant_explorer")
 
 
-def _readout(specs: Sequence[Any], vals: Mapping[str, float], points: Sequence[Any], word: str) -> str:
+_WORD_COLORS = {"bistable": PALETTE["bistable"], "stable": PALETTE["stable"], "unstable": PALETTE["unstable"],
+                "no fixed point in the window": PALETTE["muted"]}
+
+
+def _readout_lines(specs: Sequence[Any], vals: Mapping[str, float], points: Sequence[Any],
+                   word: str) -> list[tuple[str, str, bool, int]]:
     fmt = "{:.3g}".format
-    shown = ", ".join(f"{pretty(s.name)} = {fmt(vals[s.name])}" for s in specs)
-    lines = "<br>".join(
-        f"<span style='color:{CLASS_COLORS.get(fp.classification, PALETTE['neutral'])}'>●</span> "
-        f"({fmt(fp.state[0])}, {fmt(fp.state[1])}) {fp.classification}" for fp in points)
     n = len(points)
-    return (f"<div style='font-size:15px'><b>{word}</b> · {n} fixed point{'' if n == 1 else 's'}</div>"
-            f"<div style='font-size:12px;color:#555'>{shown}<br>{lines}</div>")
+    lines = [(f"{word} · {n} fixed point{'' if n == 1 else 's'}", _WORD_COLORS[word], True, 15),
+             (", ".join(f"{pretty(s.name)} = {fmt(vals[s.name])}" for s in specs), "#555555", False, 12)]
+    lines += [(f"● ({fmt(fp.state[0])}, {fmt(fp.state[1])}) {fp.classification}",
+               CLASS_COLORS.get(fp.classification, PALETTE["neutral"]), False, 12) for fp in points]
+    return lines
 
 
 def phase_portrait(
@@ -322,8 +329,8 @@ def phase_portrait(
     -------
     bokeh.models.LayoutDOM
         A row: sliders and readout, the phase plane, the trace–determinant plane. Named models:
-        ``slider_<param>``, ``classification`` (a Div whose ``tags`` are the overall verdict and
-        each fixed point's classification), ``fixed_points``, ``nullcline_x``, ``nullcline_y``,
+        ``slider_<param>``, ``classification`` (the readout's source; its ``tags`` are the overall
+        verdict and each fixed point's classification), ``fixed_points``, ``nullcline_x``, ``nullcline_y``,
         ``streamlines``, ``trajectories``, ``td_points``.
 
     Raises

@@ -26,7 +26,7 @@ from typing import Any
 import sympy as sp
 
 __all__ = ["PALETTE", "VARIABLE_COLORS", "CLASS_COLORS", "REGION_NAMES", "pretty", "pretty_expr",
-           "figure", "hover", "stability_word"]
+           "figure", "hover", "stability_word", "readout", "readout_data"]
 
 PALETTE: Mapping[str, str] = {
     "stable": "#0072B2",
@@ -137,3 +137,46 @@ def hover(p: Any, renderers: Sequence[Any], tooltips: Sequence[tuple[str, str]],
     tool = HoverTool(renderers=list(renderers), tooltips=list(tooltips), **kwargs)
     p.add_tools(tool)
     return tool
+
+
+def readout_data(lines: Sequence[tuple[str, str, bool, int]], height: int) -> dict[str, list[Any]]:
+    """Columns of a :func:`readout` source for ``lines`` = ``(text, colour, bold, size_px)``, top down.
+
+    The page's JavaScript builds the same columns (``LS.readout``).
+
+    Examples
+    --------
+    >>> readout_data([("stable", "#0072B2", True, 15), ("β = 3.5", "#555555", False, 12)], 100)["y"]
+    [96, 75.0]
+    """
+    out: dict[str, list[Any]] = {"x": [], "y": [], "text": [], "color": [], "style": [], "size": []}
+    y: float = height - 4
+    for text, color, bold, size in lines:
+        out["x"].append(4)
+        out["y"].append(y)
+        out["text"].append(text)
+        out["color"].append(color)
+        out["style"].append("bold" if bold else "normal")
+        out["size"].append(f"{size}px")
+        y -= size * 1.4
+    return out
+
+
+def readout(lines: Sequence[tuple[str, str, bool, int]], *, name: str, width: int = 320, height: int = 150,
+            tags: Sequence[Any] = ()) -> tuple[Any, Any]:
+    """A text panel drawn on a canvas: ``(figure, source)``; the source carries ``name`` and ``tags``.
+
+    A Bokeh ``Div`` would be the obvious choice, but every change of a ``Div`` re-lays out the
+    whole page (10–30 ms in Chromium); text glyphs only repaint their own canvas.
+    """
+    from bokeh.models import ColumnDataSource, Range1d
+    from bokeh.plotting import figure as bk_figure
+
+    src = ColumnDataSource(readout_data(lines, height), name=name, tags=list(tags))
+    p = bk_figure(width=width, height=height, x_range=Range1d(0, width), y_range=Range1d(0, height), tools="",
+                  toolbar_location=None, min_border=0, outline_line_color=None, name=f"{name}_panel")
+    p.axis.visible = False
+    p.grid.visible = False
+    p.text("x", "y", text="text", source=src, text_color="color", text_font_style="style", text_font_size="size",
+           text_baseline="top", text_align="left")
+    return p, src

@@ -55,7 +55,16 @@ class Loaded:
         return self.page.evaluate(js)
 
     def set_value(self, name: str, value: float) -> None:
-        self.page.evaluate(f"{self.model(name)}.value = {value!r}")
+        """Move a slider and wait until its CustomJS callback has run (Bokeh runs them asynchronously)."""
+        done = self.page.evaluate(f"""(async () => {{
+            const m = {self.model(name)}, v = {value!r};
+            if (m.value === v) return true;
+            const calls = () => Object.values(window.LINSTAB || {{}}).reduce((a, L) => a + (L.calls || 0), 0);
+            const c = calls(), t0 = performance.now();
+            m.value = v;
+            while (calls() === c && performance.now() - t0 < 10000) await new Promise(r => setTimeout(r, 0));
+            return calls() > c; }})()""")
+        assert done, f"moving {name} to {value} did not run its callback within 10 s"
 
 
 @pytest.fixture

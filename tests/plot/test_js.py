@@ -114,7 +114,8 @@ def test_rk4_matches_the_python_time_course(run_js):
     x0 = [1.3, 1.2, 1.25]
     got = run_js(program(m, "q") + f"""
         const L = window.LINSTAB["q"];
-        RESULT = L.LS.rk4(L.rhs, {json.dumps(x0)}, {json.dumps(m.parameter_vector(vals))}, 20, 400);""")
+        const r = L.LS.rk4(L.rhs, {json.dumps(x0)}, {json.dumps(m.parameter_vector(vals))}, 20, 400);
+        RESULT = {{t: Array.from(r.t), X: r.X.map(a => Array.from(a))}};""")
     t, X = num.time_course(m, x0, vals, t_max=20, steps=400)
     np.testing.assert_allclose(got["t"], t, rtol=1e-12)
     np.testing.assert_allclose(np.array(got["X"]), X, rtol=1e-10)
