@@ -91,6 +91,21 @@ class StabilityMap:
         """Boolean array: at least one linearly stable fixed point."""
         return self.n_stable >= 1
 
+    def plot(self, curves: Sequence[Any] = (), **kwargs: Any) -> Any:
+        """The stability diagram of a 2-D map: :func:`linstab.plot.stability_diagram` ``(curves, self, **kwargs)``.
+
+        Examples
+        --------
+        >>> m = stability_map("repressilator", ("n", 2, 5, 6), ("beta", 1, 1000, 6), log_y=True)
+        >>> m.plot().xaxis.axis_label
+        'n'
+        """
+        if self.y_name is None:
+            raise ValueError(f"plot needs a 2-D stability map; this one is 1-D (x = {self.x_name!r}, y = None)")
+        from linstab.plot import stability_diagram
+
+        return stability_diagram(curves, self, **kwargs)
+
     def to_npz(self, path: Any) -> None:
         """Write the arrays (named after the quantities) and the axes to an ``.npz`` file."""
         np.savez(path, x=self.x, y=self.y, max_real=self.max_real, n_fixed=self.n_fixed,

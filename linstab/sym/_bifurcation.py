@@ -131,6 +131,19 @@ class BifurcationCurve:
             "lyapunov": self.lyapunov,
         }
 
+    def plot(self, **kwargs: Any) -> Any:
+        """The stability diagram of this curve: :func:`linstab.plot.stability_diagram` ``([self], **kwargs)``.
+
+        Examples
+        --------
+        >>> c = bifurcation_curves("repressilator", "hopf", "beta", "n", q_range=(2.1, 5), n_points=20)[0]
+        >>> c.plot(log_y=True).yaxis.axis_label
+        'β'
+        """
+        from linstab.plot import stability_diagram
+
+        return stability_diagram([self], **kwargs)
+
     def explain(self) -> str:
         """The derivation, step by step, as plain text."""
         lines = []

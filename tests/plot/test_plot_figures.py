@@ -147,3 +147,14 @@ def test_page_is_self_contained_and_small():
     page = html(phase_portrait(load_model("toggle_switch")))
     assert len(page.encode()) < 3_000_000
     assert "cdn.bokeh.org" not in page and "https://" not in page.split("<body>")[0].replace("https://bokeh", "")
+
+
+def test_plot_methods_delegate_to_the_stability_diagram(hopf_curve):
+    from linstab.num import stability_map
+
+    assert hopf_curve.plot(log_y=True).tags[0] == {"linstab": "stability_diagram", "x": "n", "y": "beta"}
+    smap = stability_map("repressilator", ("n", 2.0, 5.0, 5), ("beta", 1.0, 100.0, 5), log_y=True)
+    p = smap.plot([hopf_curve])
+    assert type(p.y_scale).__name__ == "LogScale" and p.legend[0].items
+    with pytest.raises(ValueError, match="2-D stability map"):
+        stability_map("repressilator", ("beta", 1.0, 10.0, 4)).plot()
