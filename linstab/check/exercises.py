@@ -71,6 +71,14 @@ class Exercise:
         Pairs ``(answer, diagnosis)``: typical slips and the diagnosis each must receive.
     accepted
         Other correct forms, all of which must be accepted.
+
+    Examples
+    --------
+    >>> ex = EXERCISES["ch3-toggle-symmetric-stability"]
+    >>> ex.kind, ex.symbols
+    ('condition', ['a'])
+    >>> ex.check("a^2 < 1").correct      # a > 0, so this is the same condition
+    True
     """
 
     key: str
@@ -83,7 +91,13 @@ class Exercise:
     accepted: tuple[str, ...] = ()
 
     def check(self, answer: object) -> Feedback:
-        """Check ``answer`` against the reference under this exercise's assumptions."""
+        """Check ``answer`` against the reference under this exercise's assumptions.
+
+        Examples
+        --------
+        >>> EXERCISES["ch1-fixed-point-linear"].check("gamma/beta").diagnosis
+        'reciprocal'
+        """
         return check(answer, self.reference, kind=self.kind, **self.options)
 
     @property
