@@ -24,8 +24,8 @@ def html(obj: Any, *, title: str = "linstab") -> str:
 
     Examples
     --------
-    >>> from bokeh.plotting import figure
-    >>> page = html(figure(), title="demo")
+    >>> from bokeh.models import Div
+    >>> page = html(Div(text="hello"), title="demo")
     >>> "<title>demo</title>" in page and "cdn.bokeh.org" not in page
     True
     """
@@ -54,8 +54,8 @@ def save_html(obj: Any, path: str | Path, *, title: str = "linstab") -> Path:
     Examples
     --------
     >>> import tempfile, os
-    >>> from bokeh.plotting import figure
-    >>> out = save_html(figure(), os.path.join(tempfile.mkdtemp(), "sub", "p.html"))
+    >>> from bokeh.models import Div
+    >>> out = save_html(Div(text="hello"), os.path.join(tempfile.mkdtemp(), "sub", "p.html"))
     >>> out.stat().st_size < 3_000_000
     True
     """

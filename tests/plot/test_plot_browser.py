@@ -123,6 +123,8 @@ def test_stability_map_diagram(open_page, stability_page, screenshot_dir):
     assert pg.eval(f"{pg.model('classification')}.tags[0]") == "stable"
     pg.set_value("slider_beta", 6.0)  # past the fold: the explorer follows one of the two stable states
     assert pg.eval(f"{pg.model('diagram_marker')}.data.y[0]") == pytest.approx(6.0)
+    assert pg.eval(f"{pg.model('classification')}.tags") == ["stable", "stable node"]
+    assert "bistable" in pg.eval(f"{pg.model('classification')}.data.text[1]")
     assert pg.errors == []
     pg.page.screenshot(path=str(screenshot_dir / "stability_map_toggle.png"), full_page=True)
 
