@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from _book_paths import BOOK, ROOT
+from ._book_paths import BOOK, ROOT
 
 CHROMIUM = os.environ.get("LINSTAB_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 HAS_BROWSER = Path(CHROMIUM).exists() and importlib.util.find_spec("playwright") is not None

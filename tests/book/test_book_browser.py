@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from _book_paths import BOOK, chapters
+from ._book_paths import BOOK, chapters
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

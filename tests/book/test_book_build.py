@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from _book_paths import chapters
+from ._book_paths import chapters
 
 pytestmark = pytest.mark.slow
 

@@ -10,7 +10,7 @@ import pytest
 
 from linstab.check.exercises import EXERCISES
 
-from _book_paths import BOOK, chapters
+from ._book_paths import BOOK, chapters
 
 CHAPTERS = [c for c in chapters() if re.match(r"\d\d_", c)]
 

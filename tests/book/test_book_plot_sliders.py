@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from _book_paths import BOOK, chapters
+from ._book_paths import BOOK, chapters
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
