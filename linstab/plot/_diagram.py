@@ -258,6 +258,7 @@ def stability_diagram(
                        (pretty(y_name), "@y{0.[000]}")], line_policy="nearest")
         items.append(LegendItem(label=f"{name}: {formula}" if formula else name, renderers=[r]))
     for x, y, text in labels:
+        x = _inside(x, text, (xr.start, xr.end), log_x, width)
         p.text([x], [y], text=[text], text_align="center", text_baseline="middle", text_font_size="12px",
                text_color=PALETTE["neutral"], background_fill_color="white", background_fill_alpha=0.75,
                padding=3, name="region_label")
@@ -266,6 +267,22 @@ def stability_diagram(
                         background_fill_alpha=0.0, padding=2, margin=4)
         p.add_layout(legend, "below")
     return p
+
+
+def _inside(x: float, text: str, span: tuple[float, float], log: bool, width: int) -> float:
+    """Move a centred label's ``x`` so that its text (about 7 px a character) stays inside the frame.
+
+    Examples
+    --------
+    >>> round(_inside(0.0, "stable", (0.0, 10.0), False, 460), 3)
+    0.7
+    """
+    f = np.log10 if log else (lambda v: v)
+    lo, hi = f(span[0]), f(span[1])
+    half = (7 * len(text) + 12) / 2 / max(width - 70, 100)  # the frame is the figure less its axis and toolbar
+    frac = float(np.clip((f(x) - lo) / (hi - lo), min(half, 0.5), max(1 - half, 0.5)))
+    v = lo + frac * (hi - lo)
+    return float(10 ** v) if log else float(v)
 
 
 def _curve_labels(pts: np.ndarray, side: str, xr: Any, yr: Any, log_y: bool) -> list[tuple[float, float, str]]:
