@@ -104,7 +104,7 @@ def rightmost_stats(
     max_restarts: int = 60,
     max_matvecs: int | None = None,
     buffer: int = 2,
-    eta: float = 0.05,
+    eta: float = 0.5,
     tol: float | None = None,
     verify: bool = True,
     seed: int = 0,
@@ -136,7 +136,7 @@ def rightmost_stats(
     buffer
         Converged Ritz values required beyond the first one with negative real part.
     eta
-        Relative residual that fixes the sign of a Ritz value's real part.
+        A Ritz value's sign is settled when its error bound ``κ r`` is below ``eta · |Re θ|``.
     tol
         Residual tolerance of the leading Ritz value relative to ``‖H‖``; ``1e-12`` in float64,
         ``1e-5`` in float32 by default.
@@ -193,7 +193,7 @@ def rightmost_stats(
         if m_v >= 2:
             deflate = _deflation(op, state, backend, cells, Y)
             out = _arnoldi_pass(op, state, backend, cells, m=m_v, seed=seed + 1, mode="verify",
-                                deflate=deflate, max_matvecs=budget, **opts)
+                                deflate=deflate, max_matvecs=budget, thr=thr, **opts)
             total_mv += out["matvecs"]
             total_rs += out["restarts"]
             ok = out["done"] & (out["lead"].real < thr)
@@ -243,13 +243,14 @@ def _orthogonalize(v: Any, bases: list[Any], b: Backend, passes: int = 2) -> Any
 
 
 def _arnoldi_pass(op, state, b: Backend, cells, *, m, n, seed, mode, max_restarts, max_matvecs, buffer,
-                  eta, tol, deflate=None):
+                  eta, tol, deflate=None, thr=None):
     """One thick-restart Arnoldi run with subspace ``m`` on the given cells.
 
     ``mode='main'``: converge the rightmost Ritz values past ``Re = 0`` (see the module
     docstring); returns per cell the leading value, the count, whether done, whether to widen,
     and the locked invariant basis of the converged Ritz values. ``mode='verify'``: on the
-    deflated operator (see :func:`_deflation`), converge only the rightmost Ritz value.
+    deflated operator (see :func:`_deflation`), run until the rightmost Ritz value lies on one
+    side of ``thr`` (per cell) with its error bound less than half its distance to it.
     """
     xp = b.xp
     B0 = cells.size
@@ -262,6 +263,7 @@ def _arnoldi_pass(op, state, b: Backend, cells, *, m, n, seed, mode, max_restart
     locks_out: dict[int, np.ndarray] = {}
     active = np.arange(B0)  # positions into `cells`
     Yd, Cd = deflate if deflate is not None else (None, None)
+    thr_a = None if thr is None else np.asarray(thr, dtype=np.float64)
 
     def apply(v, st):
         w = op.matvec(v, st)
@@ -320,6 +322,7 @@ def _arnoldi_pass(op, state, b: Backend, cells, *, m, n, seed, mode, max_restart
         else:
             p = np.zeros(active.size, dtype=np.int64)
             need = np.ones(active.size, dtype=np.int64)
+            ok[:, 0] = tight[:, 0] | (res[:, 0] <= 0.5 * np.abs(thr_a - theta[:, 0].real))
         bad = ~ok
         first_bad = np.where(bad.any(axis=1), bad.argmax(axis=1), m)
         done = (first_bad >= need) & (need <= m - 2)
@@ -355,6 +358,8 @@ def _arnoldi_pass(op, state, b: Backend, cells, *, m, n, seed, mode, max_restart
         st = op.take(st, ksel)
         if Yd is not None:
             Yd, Cd = Yd[ksel], Cd[ksel]
+        if thr_a is not None:
+            thr_a = thr_a[kidx]
         nmax = int(need.max())
         K = int(min(m - 4, max(nmax + (m - nmax) // 2, 1)))
         R, deficit = _real_invariant_basis(theta, S, K)
