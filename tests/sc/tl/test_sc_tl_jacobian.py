@@ -65,6 +65,12 @@ def test_torch_matches_numpy(small):
     for f in (sch.tl.compute_rotational_part,):
         x, y = f(small, copy=True, progress=False), f(small, copy=True, backend="torch", progress=False)
         np.testing.assert_allclose(x.obs["jacobian_rotational"], y.obs["jacobian_rotational"], rtol=1e-12)
+    pairs = [("G1", "G2"), ("G4", "G4")]
+    x = sch.tl.compute_jacobian_elements(small, pairs, copy=True, progress=False)
+    y = sch.tl.compute_jacobian_elements(small, pairs, copy=True, backend="torch", progress=False)
+    for a_, b_ in pairs:
+        col = f"jacobian_df_{a_}_dx_{b_}"
+        np.testing.assert_allclose(x.obs[col], y.obs[col], rtol=1e-13)
     x = sch.tl.compute_jacobian_stats(small, spliced_key="Ms", copy=True, progress=False)
     y = sch.tl.compute_jacobian_stats(small, spliced_key="Ms", backend="torch", copy=True, progress=False)
     for key in ("jacobian_eig1_real", "jacobian_eig1_imag", "jacobian_trace"):
@@ -238,9 +244,18 @@ def test_symbolic_model_per_cluster_parameters(toggle_cells, sc_backend):
     base = model.parameter_values[name]
     sch.tl.compute_jacobian_stats(toggle_cells, model=model, params={"a": {name: 2 * base}}, backend=sc_backend,
                                   progress=False)
+    per_cluster = {"a": {name: 2 * base}}
+    sch.tl.compute_jacobian_elements(toggle_cells, [("u", "v")], model=model, params=per_cluster, backend=sc_backend,
+                                     progress=False)
+    sch.tl.compute_rotational_part(toggle_cells, model=model, params=per_cluster, backend=sc_backend, progress=False)
     idx = [list(toggle_cells.var_names).index(v) for v in model.variable_names]
     X = toggle_cells.layers["Ms"][:, idx]
     Ja = model.kernel("jacobian")(X[:6], model.parameter_vector({name: 2 * base}))
     Jb = model.kernel("jacobian")(X[6:], model.parameter_vector())
-    ref = spectrum_stats(np.linalg.eigvals(np.concatenate([Ja, Jb])))
+    J = np.concatenate([Ja, Jb])
+    ref = spectrum_stats(np.linalg.eigvals(J))
     np.testing.assert_allclose(toggle_cells.obs["jacobian_eig1_real"], ref["leading"].real, atol=1e-10)
+    pos = list(model.variable_names)
+    np.testing.assert_allclose(toggle_cells.obs["jacobian_df_u_dx_v"], J[:, pos.index("u"), pos.index("v")])
+    np.testing.assert_allclose(toggle_cells.obs["jacobian_rotational"],
+                               np.linalg.norm(0.5 * (J - J.transpose(0, 2, 1)), axis=(1, 2)), rtol=1e-12)
