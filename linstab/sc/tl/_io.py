@@ -457,10 +457,16 @@ def load_jacobians(
 
     Examples
     --------
-    See :func:`save_jacobians`.
-
-    >>> load_jacobians  # doctest: +ELLIPSIS
-    <function load_jacobians at ...>
+    >>> import linstab.sc as sch, tempfile, os
+    >>> adata = sch.datasets.synthetic_grn(n_cells=10, n_genes=5, seed=0)
+    >>> path = os.path.join(tempfile.mkdtemp(), "j.h5")
+    >>> sch.tl.compute_jacobians(adata, compute_eigenvectors=True, eigenvectors_file=path, progress=False)
+    >>> sub = sch.datasets.synthetic_grn(n_cells=10, n_genes=5, seed=0)[["cell7", "cell2"]].copy()
+    >>> sch.tl.load_jacobians(sub, path, load_eigenvectors=True)
+    >>> bool((sub.obsm["jacobian_eigenvalues"] == adata.obsm["jacobian_eigenvalues"][[7, 2]]).all())
+    True
+    >>> sub.uns["jacobian"]["eigenvectors_file"] == path
+    True
     """
     func = "load_jacobians"
     check_adata(adata, func)
