@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -17,12 +16,6 @@ from pathlib import Path
 
 import pytest
 from ._book_paths import BOOK, ROOT
-
-CHROMIUM = os.environ.get("LINSTAB_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-HAS_BROWSER = Path(CHROMIUM).exists() and importlib.util.find_spec("playwright") is not None
-ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
 
 
 @pytest.fixture(scope="session")
@@ -49,18 +42,6 @@ def built_book(tmp_path_factory) -> Path:
     return html
 
 
-@pytest.fixture(scope="session")
-def browser():
-    if not HAS_BROWSER:
-        pytest.skip(f"browser tests need {CHROMIUM} and the playwright package")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
 class OpenedPage:
     """A built page opened with every request outside file:/data: blocked."""
 
@@ -69,26 +50,9 @@ class OpenedPage:
 
 
 @pytest.fixture
-def open_page(browser):
-    pages = []
-
+def open_page(guarded_page):
     def _open(path: Path, *, settle_ms: int = 1500) -> OpenedPage:
-        page = browser.new_page(viewport={"width": 1200, "height": 900})
-        pages.append(page)
-        blocked: list[str] = []
-        errors: list[str] = []
-
-        def route(r):
-            url = r.request.url
-            if url.startswith(("file:", "data:")):
-                r.continue_()
-            else:
-                blocked.append(url)
-                r.abort()
-
-        page.route("**/*", route)
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
+        page, blocked, errors = guarded_page(width=1200, height=900)
         page.goto(path.as_uri())
         page.wait_for_load_state("load")
         # MathJax typesets asynchronously
@@ -98,6 +62,4 @@ def open_page(browser):
         page.wait_for_timeout(settle_ms)
         return OpenedPage(page, blocked, errors)
 
-    yield _open
-    for p in pages:
-        p.close()
+    return _open

@@ -7,17 +7,10 @@ Browser tests are marked ``@pytest.mark.browser``; they run whenever /usr/bin/ch
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import shutil
 from pathlib import Path
 
 import pytest
-
-CHROMIUM = os.environ.get("LINSTAB_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-HAS_BROWSER = Path(CHROMIUM).exists() and importlib.util.find_spec("playwright") is not None
-ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 pytest.importorskip("bokeh", reason="the plot tests need bokeh (install `linstab[plot]`)")
 
@@ -27,18 +20,6 @@ def screenshot_dir() -> Path:
     root = Path(os.environ.get("LINSTAB_SCREENSHOTS", Path(__file__).resolve().parents[2] / "build" / "screenshots"))
     root.mkdir(parents=True, exist_ok=True)
     return root
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not HAS_BROWSER:
-        pytest.skip(f"browser tests need {CHROMIUM} and the playwright package")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 class Loaded:
@@ -68,35 +49,18 @@ class Loaded:
 
 
 @pytest.fixture
-def open_page(browser):
+def open_page(guarded_page):
     """Open an HTML file with every request outside ``file:``/``data:`` blocked; wait for Bokeh."""
-    pages = []
 
     def _open(path: Path, *, width: int = 1200, height: int = 900) -> Loaded:
-        page = browser.new_page(viewport={"width": width, "height": height})
-        pages.append(page)
-        blocked, errors = [], []
-
-        def route(r):
-            url = r.request.url
-            if url.startswith(("file:", "data:", "blob:")):
-                r.continue_()
-            else:
-                blocked.append(url)
-                r.abort()
-
-        page.route("**/*", route)
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
+        page, blocked, errors = guarded_page(width=width, height=height)
         page.goto(Path(path).resolve().as_uri())
         page.wait_for_function("window.Bokeh !== undefined && Bokeh.documents.length > 0 && "
                                "Bokeh.documents[0].roots().length > 0", timeout=20000)
         page.wait_for_timeout(300)  # let the first render settle
         return Loaded(page, blocked, errors)
 
-    yield _open
-    for p in pages:
-        p.close()
+    return _open
 
 
 @pytest.fixture(scope="session")
