@@ -7,10 +7,12 @@ form that scHopfield fits to single-cell data,
     dx_i/dt = sum_j W_ij phi_j(x_j) - gamma_i x_i + I_i,   phi_j(x) = x^n / (x^n + k_j^n),
 
 with ``W`` the signed edge weights of the network (target x regulator), ``gamma_i = 1``,
-``n = 4``, a small basal production ``I_i = 0.02`` and thresholds ``k_j`` chosen so that the
-four differentiated states of the paper (erythrocyte, megakaryocyte, neutrophil/granulocyte,
-monocyte) are stable states of the ODE and a progenitor state (GATA2 on, CEBPA and SPI1 at
-their thresholds) divides among them under noise (the thresholds are listed in ``REL_THRESHOLD``,
+``n = 4``, a small basal production ``I_i = 0.02`` and thresholds ``k_j`` chosen so that, under
+noise, trajectories from a progenitor state (GATA2 on, CEBPA and SPI1 at their thresholds) divide
+among the four differentiated states of the paper (erythrocyte, megakaryocyte,
+neutrophil/granulocyte, monocyte). These are states of the noisy dynamics, not all attractors of
+the ODE: without noise, late Ery and Meg cells settle in one stable state and late Mon cells in
+none (see data/krumsiek11/README.md). (The thresholds are listed in ``REL_THRESHOLD``,
 relative to each gene's largest production ``P_i = sum_j max(W_ij, 0) + I_i``).
 
 Cells are drawn from stochastic simulations (Euler–Maruyama, chemical-Langevin-like noise
