@@ -45,8 +45,11 @@ test: install browser $(MATHJAX)
 	$(PY) -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
+# each script runs linstab side by side with its baseline and prints a table (see README, Benchmarks)
 bench: install
-	$(PY) benchmarks/run_all.py
+	$(PY) benchmarks/bench_analyze.py
+	$(PY) benchmarks/bench_map.py
+	$(PY) benchmarks/bench_sc.py
 
 clean:
 	rm -rf $(VENV) build book/_build .pytest_cache
