@@ -345,7 +345,7 @@ def load_model(model: Model | str | Path | Mapping[str, Any]) -> Model:
 
 def _unknown(name: str, known: Mapping[str, Any], where: str, *, kind: str = "symbol") -> str:
     close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
-    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else "."
     return f"{where}: unknown {kind} {name!r}{hint} Known: {', '.join(known) or 'none'}"
 
 
