@@ -25,6 +25,7 @@ from linstab.plot._style import CLASS_COLORS, PALETTE, figure, hover, pretty, re
 __all__ = ["bifurcation_diagram", "branch_samples", "branch_js"]
 
 _FOLD = "#5D3A9B"
+_BRANCH_POINT = "#009E73"
 
 
 def branch_samples(model: Any, param: str, values: Mapping[str, float], p_range: Sequence[float], *,
@@ -32,7 +33,9 @@ def branch_samples(model: Any, param: str, values: Mapping[str, float], p_range:
     """Exact fixed-point branches sampled over ``p_range`` (empty if there is no parametric form).
 
     Each branch is a dict with ``p`` (parameter values), ``state`` (``(N, n_vars)``),
-    ``max_real`` (largest Re λ) and ``oscillatory`` (the leading eigenvalues are a complex pair).
+    ``max_real`` (largest Re λ), ``oscillatory`` (the leading eigenvalues are a complex pair) and
+    ``branch_points`` (``(p, state)`` pairs where det J changes sign but the parameter does not turn
+    back: a real eigenvalue crosses zero off a fold, as at a pitchfork or transcritical point).
 
     Examples
     --------
@@ -69,19 +72,57 @@ def branch_samples(model: Any, param: str, values: Mapping[str, float], p_range:
         else:
             grid = np.concatenate([-np.logspace(6, -6, n_points // 2), [0.0], np.logspace(-6, 6, n_points // 2)])
         lower = np.array([-np.inf if b is None else b for b in num.lower_bounds(model)])
-        pieces = _adaptive(lambda g: np.real_if_close(kern(g[:, None], pv, dtype=complex)).real * 1.0, grid,
-                           lo, hi, lower)
-        for P, X in pieces:
-            out.append(_stability_along(model, J, values, k, P, X))
+        def f(g: np.ndarray) -> np.ndarray:
+            return np.real_if_close(kern(g[:, None], pv, dtype=complex)).real * 1.0
+
+        for P, X, S in _adaptive(f, grid, lo, hi, lower):
+            b = _stability_along(model, J, values, k, P, X)
+            b["branch_points"] = _branch_points(model, J, values, k, f, P, X, S)
+            out.append(b)
     return out
 
 
+def _det_along(model: Any, J: Any, values: Mapping[str, float], k: int, P: np.ndarray, X: np.ndarray) -> np.ndarray:
+    """det J at the points ``(P[i], X[i])`` of a branch."""
+    pvec = np.broadcast_to(np.array(model.parameter_vector(values), float), (P.size, len(model.parameter_names))).copy()
+    pvec[:, k] = P
+    with np.errstate(all="ignore"):
+        return np.linalg.det(J(X, pvec))
+
+
+def _branch_points(model: Any, J: Any, values: Mapping[str, float], k: int, f: Any, P: np.ndarray,
+                   X: np.ndarray, S: np.ndarray) -> list[tuple[float, np.ndarray]]:
+    """Sign changes of det J along a branch where ``P`` is monotone, bisected in the coordinate ``S``."""
+    det = _det_along(model, J, values, k, P, X)
+    sg = np.sign(det)
+    dP = np.sign(np.diff(P))
+    found = []
+    for i in np.flatnonzero(sg[1:] * sg[:-1] < 0):
+        around = dP[max(i - 2, 0):i + 3]
+        if np.any(around != around[0]) or around[0] == 0:  # the parameter turns: a fold, not a branch point
+            continue
+        a, b, da = float(S[i]), float(S[i + 1]), det[i]
+        for _ in range(60):
+            m = 0.5 * (a + b)
+            v = f(np.array([m]))
+            dm = _det_along(model, J, values, k, v[:, 0], v[:, 1:])[0]
+            if not np.isfinite(dm):
+                break
+            if np.sign(dm) == np.sign(da):
+                a, da = m, dm
+            else:
+                b = m
+        v = f(np.array([0.5 * (a + b)]))[0]
+        found.append((float(v[0]), v[1:]))
+    return found
+
+
 def _adaptive(f: Any, grid: np.ndarray, lo: float, hi: float, lower: np.ndarray, *, tol: float = 0.004,
-              rounds: int = 14, cap: int = 30000) -> list[tuple[np.ndarray, np.ndarray]]:
+              rounds: int = 14, cap: int = 30000) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """Sample ``[P, X] = f(s)`` on ``grid``, bisecting where consecutive points lie far apart.
 
     Distances are measured relative to the parameter range (log where ``lo > 0``) and the state's
-    spread; returns the pieces of the branch that lie in ``[lo, hi]`` and in the domain.
+    spread; returns the pieces ``(P, X, s)`` of the branch that lie in ``[lo, hi]`` and in the domain.
     """
     logp = lo > 0
 
@@ -117,7 +158,7 @@ def _adaptive(f: Any, grid: np.ndarray, lo: float, hi: float, lower: np.ndarray,
     pieces = []
     for i, j in _segments(ok):
         if ok[i] and j > i:
-            pieces.append((v[i:j + 1, 0], v[i:j + 1, 1:]))
+            pieces.append((v[i:j + 1, 0], v[i:j + 1, 1:], g[i:j + 1]))
     return pieces
 
 
@@ -191,7 +232,35 @@ def _columns(branches: list[dict[str, np.ndarray]], vi: int) -> tuple[dict[str, 
                 specials["kind"].append("Hopf")
                 specials["color"].append(PALETTE["neutral"])
                 specials["marker"].append("circle")
+        for bp, bx in b.get("branch_points", []):
+            specials["p"].append(bp)
+            specials["y"].append(float(bx[vi]))
+            specials["kind"].append("branch point")
+            specials["color"].append(_BRANCH_POINT)
+            specials["marker"].append("diamond")
     return cols, specials
+
+
+def _off_branch_sweep(model: Any, param: str, values: Mapping[str, float], grid: np.ndarray,
+                      branches: list[dict[str, np.ndarray]], *, log_p: bool, tol: float = 0.01) -> list[tuple[float, Any]]:
+    """``(p, fixed point)`` of a numeric sweep over ``grid`` that lie on none of the sampled branches.
+
+    Closeness is measured as in the branch sampling: the parameter relative to the range (log on a log
+    axis) plus the largest state difference relative to the branches' spread.
+    """
+    pn = (lambda q: np.log(q) / np.log(grid[-1] / grid[0])) if log_p else (lambda q: q / (grid[-1] - grid[0]))
+    BP = np.concatenate([pn(b["p"]) for b in branches])
+    BX = np.concatenate([b["state"] for b in branches])
+    spread = np.max(np.abs(BX), axis=0)
+    spread = np.where(spread > 0, spread, 1.0)
+    out = []
+    for q in grid:
+        for fp in num.fixed_points(model, {**values, param: float(q)}):
+            x = np.asarray(fp.state, float)
+            d = np.abs(BP - pn(q)) + np.max(np.abs(BX - x) / spread, axis=1)
+            if not np.any(d < tol):
+                out.append((float(q), fp))
+    return out
 
 
 def _stability_along(model: Any, J: Any, values: Mapping[str, float], k: int, P: np.ndarray,
@@ -309,6 +378,7 @@ if (cb_obj !== slider && L.branches.length) {
     srcs[name].data = {p: c.p, y: c.y, stability: c.p.map(() => labels[name])};
   }
   special.data = S;
+  statics.forEach(r => { r.visible = false; });  // the numeric sweep was for the initial values
 }
 
 const found = L.LS.roots(L.rhs, L.jac, p, (L.prev || prev0).concat(starts), {lower: lower, all: true});
@@ -342,7 +412,7 @@ def bifurcation_diagram(
     p_range: Sequence[float] | None = None,
     log_p: bool | None = None,
     ranges: Mapping[str, Sequence[float]] | None = None,
-    n_sweep: int = 30,
+    n_sweep: int = 80,
     width: int = 520,
     height: int = 400,
 ) -> Any:
@@ -366,7 +436,10 @@ def bifurcation_diagram(
         Slider ranges of the other parameters (default ``value/10 .. 3·value``); those sliders
         exist only where the branches have a parametric form, which the browser re-evaluates.
     n_sweep
-        Parameter values of the numeric sweep, used only where no parametric branch exists.
+        Parameter values of the numeric sweep. Where no parametric branch exists it gives all the
+        points; otherwise it adds the fixed points on none of the branches (e.g. the toggle switch's
+        asymmetric states past its pitchfork), drawn filled where stable, hollow where not, for the
+        initial values of the other parameters (hidden once their sliders move the branches).
     width, height
         Size of the figure in pixels.
 
@@ -375,8 +448,8 @@ def bifurcation_diagram(
     bokeh.models.LayoutDOM
         A row: the diagram and, beside it, a slider for ``param`` with a readout and sliders for
         the other parameters. Named models: ``bifurcation_diagram`` (the figure), ``slider_<name>``,
-        ``current_points`` (the fixed points at the slider's value), ``special_points`` (folds and
-        Hopf points), ``branch_stable``/``branch_unstable``/``branch_oscillatory`` (the branches,
+        ``current_points`` (the fixed points at the slider's value), ``special_points`` (folds,
+        Hopf points and branch points), ``sweep_points`` (fixed points off the branches, if any), ``branch_stable``/``branch_unstable``/``branch_oscillatory`` (the branches,
         NaN-separated), ``classification``.
 
     References
@@ -424,6 +497,7 @@ def bifurcation_diagram(
         "unstable": (PALETTE["unstable"], "dashed", "unstable"),
     }
     line_srcs = {}
+    statics: list[Any] = []  # glyphs for the initial parameter values only, hidden once the branches move
     if branches:
         cols, specials = _columns(branches, vi)
         for key in ("stable", "oscillatory", "unstable"):
@@ -432,6 +506,27 @@ def bifurcation_diagram(
             line_srcs[key] = src
             kw = {"legend_label": label} if cols[key]["p"] else {}
             line_renderers.append(p.line("p", "y", source=src, line_width=3, color=color, line_dash=dash, **kw))
+        # fixed points off the parametric branches (the toggle switch's asymmetric states): a numeric sweep
+        grid = np.geomspace(lo, hi, n_sweep) if log_p else np.linspace(lo, hi, n_sweep)
+        extra: dict[str, list[Any]] = {"p": [], "y": [], "stability": [], "color": [], "fill": [], "state": []}
+        extra.update({f"x_{v}": [] for v in model.variable_names})
+        for q, fp in _off_branch_sweep(model, param, vals, grid, branches, log_p=bool(log_p)):
+            color = CLASS_COLORS.get(fp.classification, PALETTE["neutral"])
+            extra["p"].append(q)
+            extra["y"].append(float(fp.state[vi]))
+            extra["stability"].append(fp.classification)
+            extra["color"].append(color)
+            extra["fill"].append(color if fp.stable else "white")
+            extra["state"].append(", ".join(f"{pretty(v)} = {float(x):.3g}" for v, x in zip(model.variable_names, fp.state)))
+            for v, x in zip(model.variable_names, fp.state):
+                extra[f"x_{v}"].append(float(x))
+        if extra["p"]:
+            esrc = ColumnDataSource(extra, name="sweep_points")
+            er = p.scatter("p", "y", source=esrc, size=5, line_color="color", fill_color="fill", line_width=1.2,
+                           legend_label="other fixed points (numeric sweep)", name="sweep_glyphs")
+            statics.append(er)
+            line_renderers.append(er)
+            hover(p, [er], [(pn, "@p{0.[000]}"), ("", "@state"), ("", "@stability (numeric sweep)")])
     else:
         grid = np.geomspace(lo, hi, n_sweep) if log_p else np.linspace(lo, hi, n_sweep)
         sweep: dict[str, list[Any]] = {"p": [], "y": [], "stability": [], "color": []}
@@ -450,7 +545,7 @@ def bifurcation_diagram(
     if specials["p"] or branches:
         r = p.scatter("p", "y", source=sp_src, marker="marker", size=11, fill_color="white", line_color="color",
                       line_width=2.5, legend_field="kind")
-        hover(p, [r], [("", "@kind point"), (pn, "@p{0.[0000]}"), (vn, "@y{0.[000]}")])
+        hover(p, [r], [("", "@kind"), (pn, "@p{0.[0000]}"), (vn, "@y{0.[000]}")])
     lower = num.lower_bounds(model)
     ylo = 0.0 if lower[vi] is not None else None
     if ylo is not None:  # from 0, the top following the branches as the sliders move them
@@ -496,7 +591,7 @@ def bifurcation_diagram(
                 pname=pn, vname=vn, others=others, oidx=[names.index(o.name) for o in other_specs],
                 ologs=[o.log for o in other_specs], olabels=[pretty(o.name) for o in other_specs],
                 prange=[lo, hi], nonneg=nonneg, srcs=line_srcs or None, special=sp_src, fold_color=_FOLD,
-                labels={key2: styles[key2][2] for key2 in styles})
+                labels={key2: styles[key2][2] for key2 in styles}, statics=statics)
     cb = CustomJS(args=args, code=program(model, key) + setup + _CODE)
     for sl in [slider, *others]:
         sl.js_on_change("value", cb)
