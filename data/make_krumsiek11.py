@@ -259,15 +259,26 @@ def settle(X: np.ndarray, m: dict[str, np.ndarray], t_end: float = 100.0) -> np.
     return sol.y[:, -1].reshape(shape)
 
 
-def validate(adata, m: dict[str, np.ndarray] | None = None) -> dict[str, dict[str, float]]:
+def stored_model(adata) -> dict[str, np.ndarray]:
+    """The model as stored in the AnnData (``varp['W_all']``, ``var``), in the form of :func:`build_model`."""
+    W = np.asarray(adata.varp["W_all"], dtype=float)
+    I = adata.var["I_all"].to_numpy(dtype=float)
+    return {
+        "W": W, "I": I, "gamma": adata.var["gamma"].to_numpy(dtype=float),
+        "k": adata.var["sigmoid_threshold"].to_numpy(dtype=float),
+        "n": adata.var["sigmoid_exponent"].to_numpy(dtype=float), "P": np.clip(W, 0, None).sum(axis=1) + I,
+    }
+
+
+def validate(adata) -> dict[str, dict[str, float]]:
     """Fixed-point checks of the four attractors and deterministic convergence of the labelled cells.
 
-    Returns, per attractor: the residual, the leading eigenvalue (largest real part) of J, the
-    smallest x/k of the on genes and the largest |x|/k of the off genes; and the fraction of the
-    cells labelled with that type (all of them, and those sampled at t > 15) whose noise-free
-    trajectory ends within 1e-3 of that attractor.
+    Uses the model stored in ``adata``. Returns, per attractor: the residual, the leading eigenvalue
+    (largest real part) of J, the smallest x/k of the on genes and the largest |x|/k of the off
+    genes; and the fraction of the cells labelled with that type (all of them, and those sampled at
+    t > 15) whose noise-free trajectory ends within 1e-3 of that attractor.
     """
-    m = build_model() if m is None else m
+    m = stored_model(adata)
     fixed = attractors(m)
     end = settle(np.asarray(adata.layers["Ms"], dtype=float), m)
     labels = adata.obs["cell_type"].astype(str).to_numpy()
