@@ -28,6 +28,7 @@ def synthetic_grn(
     n_clusters: int = 2,
     rank: int = 6,
     regulators: float = 10.0,
+    n_tfs: int | None = None,
     seed: int = 0,
 ) -> Any:
     """A random GRN-on-cells dataset laid out like a fitted scHopfield model.
@@ -49,6 +50,10 @@ def synthetic_grn(
         Rank of the low-rank module.
     regulators
         Mean number of regulators per gene in the sparse part.
+    n_tfs
+        Only the first ``n_tfs`` genes regulate (the other columns of every ``W`` are zero), as in
+        networks restricted to transcription factor → target edges; None: every gene may
+        regulate. The random draws do not depend on it.
     seed
         Seed of the generator; the dataset is a deterministic function of the arguments.
 
@@ -71,6 +76,8 @@ def synthetic_grn(
     if n_cells < 1 or n_genes < 2 or n_clusters < 1:
         raise ValueError(f"synthetic_grn: need n_cells >= 1, n_genes >= 2, n_clusters >= 1; got "
                          f"{n_cells}, {n_genes}, {n_clusters}")
+    if n_tfs is not None and not 1 <= n_tfs <= n_genes:
+        raise ValueError(f"synthetic_grn: `n_tfs` must be between 1 and n_genes={n_genes} (or None); got {n_tfs}")
     rng = np.random.default_rng(seed)
     g = n_genes
     names = [f"G{i:0{len(str(g - 1))}d}" for i in range(g)]
@@ -87,7 +94,10 @@ def synthetic_grn(
         U = rng.standard_normal((g, r)) / np.sqrt(g)
         V = rng.standard_normal((g, r)) / np.sqrt(g)
         s = rng.uniform(-1.5, 3.0, r)
-        varp[f"W_{c}"] = S + (U * s) @ (U + 0.5 * V).T * 2.0
+        W = S + (U * s) @ (U + 0.5 * V).T * 2.0
+        if n_tfs is not None:
+            W[:, n_tfs:] = 0.0
+        varp[f"W_{c}"] = W
         var[f"I_{c}"] = rng.uniform(0.0, 0.2, g)
     labels = rng.integers(0, n_clusters, n_cells)
     shift = rng.normal(0.0, 0.4, (n_clusters, g))
