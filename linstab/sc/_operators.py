@@ -8,6 +8,9 @@ Jacobians (for full spectra) go through one code path:
   ``φ_j(x) = x^{n_j} / (x^{n_j} + k_j^{n_j})``, whose Jacobian is
   ``J = W · diag(φ′(x)) − diag(γ)``; the state of a chunk is ``φ′(x)`` (cells × genes), so the
   trace costs O(n) per cell, an element O(1) and a product ``J v`` one GEMM over the chunk;
+  its full spectra are taken block by block over the strongly connected components of the
+  regulatory graph (:func:`~linstab.sc._spectra.diagonal_blocks`), which leaves a dense
+  network as one block and reduces a TF-restricted one to its TF core;
 - :class:`ModelOperator` for a symbolic model, whose Jacobian kernel (from
   :func:`linstab.num.compile_kernel`) is evaluated on the chunk; the state is the stack of
   dense Jacobians.
@@ -21,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from linstab.sc._backend import Backend
+from linstab.sc._spectra import diagonal_blocks
 
 __all__ = ["hill_derivative", "HopfieldOperator", "ModelOperator"]
 
@@ -95,6 +99,24 @@ class HopfieldOperator:
         """Memory of one cell's state (``φ′`` and temporaries)."""
         return 4 * self.size * np.dtype(self.backend.dtype).itemsize
 
+    @property
+    def blocks(self) -> dict[int, np.ndarray]:
+        """Genes of the diagonal blocks of every cell's J, by block size (computed once)."""
+        if "blocks" not in self._dev:
+            self._dev["blocks"] = diagonal_blocks(self.W)
+        return self._dev["blocks"]
+
+    @property
+    def largest_block(self) -> int:
+        """Size of the largest diagonal block: what a full spectrum really costs, O(size³)."""
+        return max(self.blocks)
+
+    @property
+    def spectrum_bytes(self) -> int:
+        """Memory per cell of :meth:`eigvals` (blocks, LAPACK workspace and the result)."""
+        work = sum(g.shape[0] * s * s for s, g in self.blocks.items() if s > 1)
+        return 4 * (work + 2 * self.size) * np.dtype(self.backend.dtype).itemsize
+
     def _get(self, name: str) -> Any:
         """Backend copies of the parameters, made once."""
         if name not in self._dev:
@@ -152,6 +174,39 @@ class HopfieldOperator:
     def dense(self, d: Any) -> Any:
         """The dense Jacobians of the chunk, (cells × genes × genes)."""
         return self._get("W")[None, :, :] * d[:, None, :] - self._get("G")[None, :, :]
+
+    def eigvals(self, d: Any) -> np.ndarray:
+        """All eigenvalues of the chunk's Jacobians (cells × genes, numpy complex, unordered).
+
+        One batched eigenvalue call per block size over all cells and all blocks of that size;
+        a single gene's block is its diagonal entry ``W_ii φ′_i − γ_i``.
+        """
+        b = self.backend
+        blocks = self.blocks
+        if len(blocks) == 1 and self.size in blocks:  # one component: the whole matrix
+            return b.eigvals(self.dense(d))
+        parts = []
+        for s, genes in blocks.items():
+            if s == 1:
+                i = self._index(genes[:, 0])
+                part = b.to_numpy(d[:, i] * self._get("diagW")[i] - self._get("gamma")[i])
+                parts.append(part.astype(np.result_type(part.dtype, np.complex64)))
+                continue
+            if ("Wb", s) not in self._dev:
+                self._dev[("Wb", s)] = b.asarray(self.W[genes[:, :, None], genes[:, None, :]])
+                self._dev[("Gb", s)] = b.asarray(self.gamma[genes][:, :, None] * np.eye(s))
+            db = d[:, self._index(genes)]  # cells × blocks × s
+            w = b.eigvals(self._dev[("Wb", s)][None] * db[:, :, None, :] - self._dev[("Gb", s)][None])
+            parts.append(w.reshape(w.shape[0], -1))
+        return np.concatenate(parts, axis=1)
+
+    def _index(self, genes: np.ndarray) -> Any:
+        """Integer gene positions as an index array of the backend (cached)."""
+        key = ("idx", genes.shape, genes.tobytes())
+        if key not in self._dev:
+            b = self.backend
+            self._dev[key] = genes if b.name == "numpy" else b.xp.as_tensor(genes, device=b.device)
+        return self._dev[key]
 
     @property
     def can_krylov(self) -> bool:
@@ -214,6 +269,19 @@ class ModelOperator:
 
     def dense(self, J: Any) -> Any:
         return J
+
+    def eigvals(self, J: Any) -> np.ndarray:
+        """All eigenvalues of the chunk's Jacobians (cells × n, numpy complex, unordered)."""
+        return self.backend.eigvals(J)
+
+    @property
+    def largest_block(self) -> int:
+        return self.size
+
+    @property
+    def spectrum_bytes(self) -> int:
+        """Memory per cell of :meth:`eigvals` (LAPACK copies and workspace)."""
+        return 4 * self.size**2 * np.dtype(self.backend.dtype).itemsize
 
     @property
     def can_krylov(self) -> bool:
