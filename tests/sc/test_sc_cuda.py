@@ -61,14 +61,14 @@ def test_float32_on_cuda(grn):
 
 @pytest.mark.slow
 def test_real_out_of_memory_halves_the_chunk():
-    """The allocator capped at 1 % of the card: the first chunks fail on the device, halving recovers."""
+    """The allocator capped at 0.2 % of the card (about 280 MB on an H200): the first chunks fail on the device, halving recovers."""
     total = torch.cuda.get_device_properties(0).total_memory
-    cap = 0.01 * total
+    cap = 0.002 * total
     n_genes = 512
     n_cells = int(3 * cap / (8 * n_genes**2)) + 1  # the chunk's dense J alone is 3x the cap
     adata = sch.datasets.synthetic_grn(n_cells=n_cells, n_genes=n_genes, n_clusters=1, seed=1)
     torch.cuda.empty_cache()
-    torch.cuda.set_per_process_memory_fraction(0.01)
+    torch.cuda.set_per_process_memory_fraction(0.002)
     try:
         sch.tl.compute_jacobian_stats(adata, spliced_key="Ms", method="dense", device="cuda",
                                       memory_limit=f"{int(10 * cap)}", progress=False)
