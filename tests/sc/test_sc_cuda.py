@@ -61,7 +61,8 @@ def test_float32_on_cuda(grn):
 
 @pytest.mark.slow
 def test_real_out_of_memory_halves_the_chunk():
-    """The allocator capped at 0.2 % of the card (about 280 MB on an H200): the first chunks fail on the device, halving recovers."""
+    """The allocator capped at 0.2 % of the card (about 280 MB on an H200): the first chunks fail
+    on the device with a real out-of-memory error, and halving the chunk recovers."""
     total = torch.cuda.get_device_properties(0).total_memory
     cap = 0.002 * total
     n_genes = 512
