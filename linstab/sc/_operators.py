@@ -175,17 +175,18 @@ class HopfieldOperator:
         """The dense Jacobians of the chunk, (cells × genes × genes)."""
         return self._get("W")[None, :, :] * d[:, None, :] - self._get("G")[None, :, :]
 
-    def eigvals(self, d: Any) -> np.ndarray:
-        """All eigenvalues of the chunk's Jacobians (cells × genes, numpy complex, unordered).
+    def eigvals(self, d: Any, *, max_block: int | None = None) -> np.ndarray:
+        """Eigenvalues of the chunk's Jacobians (cells × genes, numpy complex, unordered).
 
         One batched eigenvalue call per block size over all cells and all blocks of that size;
-        a single gene's block is its diagonal entry ``W_ii φ′_i − γ_i``.
+        a single gene's block is its diagonal entry ``W_ii φ′_i − γ_i``. With ``max_block``, only
+        the eigenvalues of the blocks of at most that many genes.
         """
         b = self.backend
-        blocks = self.blocks
-        if len(blocks) == 1 and self.size in blocks:  # one component: the whole matrix
+        blocks = {s: g for s, g in self.blocks.items() if max_block is None or s <= max_block}
+        if list(blocks) == [self.size]:  # one component: the whole matrix
             return b.eigvals(self.dense(d))
-        parts = []
+        parts = [np.zeros((int(d.shape[0]), 0), dtype=np.complex64)]
         for s, genes in blocks.items():
             if s == 1:
                 i = self._index(genes[:, 0])
@@ -199,6 +200,19 @@ class HopfieldOperator:
             w = b.eigvals(self._dev[("Wb", s)][None] * db[:, :, None, :] - self._dev[("Gb", s)][None])
             parts.append(w.reshape(w.shape[0], -1))
         return np.concatenate(parts, axis=1)
+
+    def restrict(self, genes: np.ndarray) -> HopfieldOperator:
+        """The operator of the diagonal block on ``genes``; its state is :meth:`take_genes`."""
+        key = ("sub", genes.tobytes())
+        if key not in self._dev:
+            ix = np.ix_(genes, genes)
+            self._dev[key] = HopfieldOperator(self.W[ix], self.gamma[genes], self.k[genes], self.n[genes],
+                                              self.backend)
+        return self._dev[key]
+
+    def take_genes(self, d: Any, genes: np.ndarray) -> Any:
+        """The state of the block on ``genes``: ``φ′`` of those genes."""
+        return d[:, self._index(genes)]
 
     def _index(self, genes: np.ndarray) -> Any:
         """Integer gene positions as an index array of the backend (cached)."""
@@ -270,13 +284,28 @@ class ModelOperator:
     def dense(self, J: Any) -> Any:
         return J
 
-    def eigvals(self, J: Any) -> np.ndarray:
-        """All eigenvalues of the chunk's Jacobians (cells × n, numpy complex, unordered)."""
+    def eigvals(self, J: Any, *, max_block: int | None = None) -> np.ndarray:
+        """All eigenvalues of the chunk's Jacobians (cells × n, numpy complex, unordered); none
+        if the model (one block) is larger than ``max_block``."""
+        if max_block is not None and self.size > max_block:
+            return np.zeros((int(J.shape[0]), 0), dtype=np.complex64)
         return self.backend.eigvals(J)
+
+    @property
+    def blocks(self) -> dict[int, np.ndarray]:
+        """One block: the structure of a symbolic model's Jacobian is not analysed."""
+        return {self.size: np.arange(self.size)[None, :]}
 
     @property
     def largest_block(self) -> int:
         return self.size
+
+    def restrict(self, genes: np.ndarray) -> ModelOperator:
+        return self
+
+    @staticmethod
+    def take_genes(J: Any, genes: np.ndarray) -> Any:
+        return J
 
     @property
     def spectrum_bytes(self) -> int:

@@ -12,7 +12,7 @@ from scipy.optimize import linear_sum_assignment
 import linstab.sc as sch
 from linstab.sc._backend import get_backend
 from linstab.sc._operators import HopfieldOperator
-from linstab.sc._spectra import diagonal_blocks
+from linstab.sc._spectra import diagonal_blocks, spectrum_stats
 
 
 def _matched_distance(a: np.ndarray, b: np.ndarray) -> float:
@@ -144,3 +144,48 @@ def test_dense_network_is_one_block():
 def test_n_tfs_is_checked():
     with pytest.raises(ValueError, match="`n_tfs` must be between 1 and n_genes=10"):
         sch.datasets.synthetic_grn(n_cells=5, n_genes=10, n_tfs=11)
+
+
+def _reference_stats(J: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    ev = np.linalg.eigvals(J)
+    return (ev.real > 0).sum(1), ev.real.max(1)
+
+
+def test_partial_spectrum_runs_on_the_large_block_only(sc_backend, dense):
+    """A TF core of 280 genes (> 256) among 400: 'auto' runs the Krylov method on the core and takes
+    the 120 single genes exactly; counts and leading eigenvalue equal whole-matrix LAPACK."""
+    adata = sch.datasets.synthetic_grn(n_cells=16, n_genes=400, n_tfs=280, n_clusters=1, seed=8)
+    backend = "torch" if sc_backend == "torch" else None
+    sch.tl.compute_jacobian_stats(adata, spliced_key="Ms", backend=backend, progress=False)
+    assert adata.uns["jacobian_stats"]["cells_partial_spectrum"] > 0
+    pos, lead = _reference_stats(dense(adata))
+    assert pos.max() > 0  # the test needs unstable directions to count
+    np.testing.assert_array_equal(adata.obs["jacobian_positive_evals"], pos)
+    np.testing.assert_array_equal(adata.obs["jacobian_negative_evals"], 400 - pos)
+    np.testing.assert_allclose(adata.obs["jacobian_eig1_real"], lead, rtol=0, atol=1e-8)
+
+
+def test_partial_spectrum_over_several_blocks_combines_them(dense):
+    """method='krylov' on planted components of 30, 24 and 9 genes plus small ones: one Krylov run
+    per large block, full spectra for the rest, and the union's statistics equal LAPACK's."""
+    import anndata as ad
+    import pandas as pd
+
+    W, _ = _planted((30, 1, 24, 2, 1, 9), seed=11, density=0.25)
+    n = W.shape[0]
+    rng = np.random.default_rng(3)
+    X = rng.uniform(0.2, 3.0, (12, n))
+    var = pd.DataFrame({"gamma": rng.uniform(0.2, 1.0, n), "sigmoid_threshold": rng.uniform(0.5, 2.0, n),
+                        "sigmoid_exponent": rng.uniform(1.0, 3.0, n)}, index=[f"g{i}" for i in range(n)])
+    obs = pd.DataFrame({"cell_type": pd.Categorical(["A"] * 12)}, index=[f"c{i}" for i in range(12)])
+    adata = ad.AnnData(X=X, obs=obs, var=var, layers={"Ms": X.copy()}, varp={"W_A": W})
+    ref = spectrum_stats(np.linalg.eigvals(dense(adata)))  # whole-matrix LAPACK
+    assert ref["positive"].max() > 0 and np.abs(ref["leading"].imag).max() > 0
+    for method in ("krylov", "dense", "auto"):
+        got = sch.tl.compute_jacobian_stats(adata, spliced_key="Ms", method=method, progress=False, copy=True)
+        np.testing.assert_array_equal(got.obs["jacobian_positive_evals"], ref["positive"])
+        np.testing.assert_array_equal(got.obs["jacobian_negative_evals"], ref["negative"])
+        np.testing.assert_allclose(got.obs["jacobian_eig1_real"], ref["leading"].real, rtol=0, atol=1e-8)
+        np.testing.assert_allclose(got.obs["jacobian_eig1_imag"], ref["leading"].imag, rtol=0, atol=1e-7)
+        if method == "krylov":
+            assert got.uns["jacobian_stats"]["cells_partial_spectrum"] > 0

@@ -289,7 +289,9 @@ def compute_jacobian_stats(
       trace exactly in O(n) per cell, the leading eigenvalue and the number of eigenvalues with
       positive real part by a batched thick-restart Arnoldi method on the rightmost
       eigenvalues, widened until it has crossed ``Re λ = 0`` (cells where it does not converge
-      get their full spectrum instead).
+      get their full spectrum instead), run on each large diagonal block of the Jacobians (the
+      strongly connected components of the network) while small blocks and single genes get
+      their exact spectra.
 
     Parameters
     ----------
@@ -305,9 +307,11 @@ def compute_jacobian_stats(
     degradation_key, cluster_key, model, params, clusters
         As in :func:`compute_jacobians` (direct route only).
     method
-        Direct route: ``'auto'`` (full spectra where the largest diagonal block of the
-        Jacobians has at most 256 genes — see :func:`compute_jacobians` —, the partial spectrum
-        above), ``'krylov'`` or ``'dense'``.
+        Direct route, per diagonal block of the Jacobians (see :func:`compute_jacobians`):
+        ``'auto'`` (full spectra for blocks of at most 256 genes, the partial spectrum for larger
+        ones), ``'krylov'`` (the partial spectrum for every block of more than two genes) or
+        ``'dense'`` (full spectra throughout). The statistics of the blocks combine into those
+        of the cell: the leading eigenvalue is the rightmost of the blocks', the counts add up.
     device, backend, dtype, memory_limit, progress
         As in :func:`compute_jacobians`.
     copy
@@ -392,47 +396,82 @@ def compute_jacobian_stats(
     return out if copy else None
 
 
+def _part_stats(ev: np.ndarray) -> dict[str, np.ndarray]:
+    """Leading eigenvalue and counts of a part of each cell's spectrum (may be empty)."""
+    if ev.shape[1] == 0:
+        empty = np.zeros(ev.shape[0])
+        return {"leading": np.full(ev.shape[0], -np.inf + 0j), "positive": empty, "negative": empty}
+    return spectrum_stats(ev)
+
+
+def _combine(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """The statistics of a spectrum that is the union of the parts' spectra (the diagonal blocks)."""
+    lead = parts[0]["leading"].copy()
+    for p in parts[1:]:
+        x = p["leading"]
+        right = (x.real > lead.real) | ((x.real == lead.real) & (x.imag > lead.imag))
+        lead[right] = x[right]
+    return {"leading": lead, "positive": sum(p["positive"] for p in parts),
+            "negative": sum(p["negative"] for p in parts)}
+
+
 def _direct_stats(plan: Plan, be: Backend, *, method: str, memory: int, progress: bool):
     n = plan.n_genes
     leading = np.full(plan.n_obs, np.nan + 0j)
     positive = np.full(plan.n_obs, np.nan)
     negative = np.full(plan.n_obs, np.nan)
     trace = np.full(plan.n_obs, np.nan)
-    subspace = int(min(48, max(2, n - 1)))
     counts = {"krylov": 0, "dense": 0, "dense_fallback": 0}
-    krylov_bytes = 4 * (2 * subspace + 2) * n * _itemsize(be)
+    krylov_bytes = 4 * (2 * min(48, n) + 2) * n * _itemsize(be)
+    # diagonal blocks larger than this go to the partial-spectrum method, the others get their
+    # full spectra ('auto': full spectra while they are cheap)
+    threshold = {"auto": _DENSE_MAX, "krylov": 2, "dense": None}[method]
 
-    def use_krylov(op):
-        # 'auto': full spectra while they are cheap, i.e. the largest diagonal block is small
-        wanted = method == "krylov" or (method == "auto" and op.largest_block > _DENSE_MAX)
-        return wanted and op.can_krylov and n > 2
+    def krylov_blocks(op) -> list[np.ndarray]:
+        if threshold is None or not op.can_krylov:
+            return []
+        return [genes for size, gs in op.blocks.items() if size > threshold for genes in gs]
 
-    def dense_part(op, st):
+    def dense_part(op, st, max_block=None):
         ws = []
         size = chunk_size(int(st.shape[0]), op.spectrum_bytes, memory)
         for s in range(0, int(st.shape[0]), size):
-            ws.append(op.eigvals(op.take(st, slice(s, s + size))))
-        return spectrum_stats(np.concatenate(ws, axis=0))
+            ws.append(op.eigvals(op.take(st, slice(s, s + size)), max_block=max_block))
+        return _part_stats(np.concatenate(ws, axis=0))
+
+    def krylov_part(op, st):
+        m = op.size
+        res = rightmost_stats(op, st, be, subspace=int(min(48, max(2, m - 1))), max_subspace=min(192, m - 1))
+        lead = res.leading.copy()
+        pos = res.n_positive.astype(np.float64)
+        neg = m - pos
+        bad = np.nonzero(~res.converged)[0]
+        if bad.size:
+            sel = be.xp.as_tensor(bad, device=be.device) if be.name == "torch" else bad
+            s = dense_part(op, op.take(st, sel))
+            lead[bad], pos[bad], neg[bad] = s["leading"], s["positive"], s["negative"]
+        return {"leading": lead, "positive": pos, "negative": neg}, bad
 
     def fn(group, st):
         op = group.op
         tr = be.to_numpy(op.trace(st)).astype(np.float64)
-        if use_krylov(op):
-            res = rightmost_stats(op, st, be, subspace=subspace, max_subspace=min(192, n - 1))
-            lead = res.leading.copy()
-            pos = res.n_positive.astype(np.float64)
-            neg = n - pos
-            bad = np.nonzero(~res.converged)[0]
-            if bad.size:
-                sel = be.xp.as_tensor(bad, device=be.device) if be.name == "torch" else bad
-                s = dense_part(op, op.take(st, sel))
-                lead[bad], pos[bad], neg[bad] = s["leading"], s["positive"], s["negative"]
-            return lead, pos, neg, tr, "krylov", bad.size
-        s = dense_part(op, st)
-        return s["leading"], s["positive"], s["negative"], tr, "dense", 0
+        big = krylov_blocks(op)
+        if not big:
+            s = dense_part(op, st)
+            return s["leading"], s["positive"], s["negative"], tr, "dense", 0
+        parts = []
+        if sum(g.size for g in big) < op.size:  # the small blocks: full spectra
+            parts.append(dense_part(op, st, max_block=threshold))
+        fallback = np.zeros(tr.size, dtype=bool)
+        for genes in big:
+            part, bad = krylov_part(op.restrict(genes), op.take_genes(st, genes))
+            parts.append(part)
+            fallback[bad] = True
+        s = _combine(parts)
+        return s["leading"], s["positive"], s["negative"], tr, "krylov", int(fallback.sum())
 
     def per_cell(op):
-        return krylov_bytes if use_krylov(op) else op.spectrum_bytes
+        return krylov_bytes if krylov_blocks(op) else op.spectrum_bytes
 
     for cells, (lead, pos, neg, tr, route, nfb) in _chunks(plan, be, memory, per_cell, progress,
                                                            "Jacobian statistics", fn):
