@@ -186,7 +186,7 @@ class HopfieldOperator:
         blocks = {s: g for s, g in self.blocks.items() if max_block is None or s <= max_block}
         if list(blocks) == [self.size]:  # one component: the whole matrix
             return b.eigvals(self.dense(d))
-        parts = [np.zeros((int(d.shape[0]), 0), dtype=np.complex64)]
+        parts = []
         for s, genes in blocks.items():
             if s == 1:
                 i = self._index(genes[:, 0])

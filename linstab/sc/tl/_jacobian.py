@@ -396,21 +396,10 @@ def compute_jacobian_stats(
     return out if copy else None
 
 
-def _part_stats(ev: np.ndarray) -> dict[str, np.ndarray]:
-    """Leading eigenvalue and counts of a part of each cell's spectrum (may be empty)."""
-    if ev.shape[1] == 0:
-        empty = np.zeros(ev.shape[0])
-        return {"leading": np.full(ev.shape[0], -np.inf + 0j), "positive": empty, "negative": empty}
-    return spectrum_stats(ev)
-
-
 def _combine(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
-    """The statistics of a spectrum that is the union of the parts' spectra (the diagonal blocks)."""
-    lead = parts[0]["leading"].copy()
-    for p in parts[1:]:
-        x = p["leading"]
-        right = (x.real > lead.real) | ((x.real == lead.real) & (x.imag > lead.imag))
-        lead[right] = x[right]
+    """The statistics of a spectrum that is the union of the parts' spectra (the diagonal blocks):
+    the rightmost of the parts' leading eigenvalues, and the summed counts."""
+    lead = spectrum_stats(np.stack([p["leading"] for p in parts], axis=1))["leading"]
     return {"leading": lead, "positive": sum(p["positive"] for p in parts),
             "negative": sum(p["negative"] for p in parts)}
 
@@ -437,7 +426,7 @@ def _direct_stats(plan: Plan, be: Backend, *, method: str, memory: int, progress
         size = chunk_size(int(st.shape[0]), op.spectrum_bytes, memory)
         for s in range(0, int(st.shape[0]), size):
             ws.append(op.eigvals(op.take(st, slice(s, s + size)), max_block=max_block))
-        return _part_stats(np.concatenate(ws, axis=0))
+        return spectrum_stats(np.concatenate(ws, axis=0))
 
     def krylov_part(op, st):
         m = op.size
