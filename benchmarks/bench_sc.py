@@ -150,7 +150,18 @@ def main() -> None:
     rng = np.random.default_rng(1)
     subset = np.sort(rng.choice(n_cells, min(ARGS.baseline_cells, n_cells), replace=False))
 
-    # ---- (a) statistics
+    # ---- (a) statistics. Each row is printed as soon as it is measured (a step killed by a time
+    # limit still leaves the rows before it).
+    cuda = device.startswith("cuda")
+    print("\n## (a) statistics: leading eigenvalue, counts, trace\n")
+    print("| route | cells timed | time | per cell | cells/s | all cells (est.) |")
+    print("|---|---:|---:|---:|---:|---:|")
+
+    def row(label: str, cells: int, seconds: float) -> None:
+        per = seconds / cells
+        print(f"| {label} | {cells} | {_fmt(seconds)} | {1e3 * per:.1f} ms | {1 / per:.1f} | {_fmt(per * n_cells)} |",
+              flush=True)
+
     # warm-up of every route on a few cells (imports, first LAPACK calls; on a GPU the CUDA context,
     # kernels and solver handles)
     sch.tl.compute_jacobian_stats(adata[:4].copy(), spliced_key="Ms", device=device, progress=False)
@@ -159,51 +170,50 @@ def main() -> None:
     sch.tl.compute_jacobian_stats(adata, spliced_key="Ms", cluster_key="cell_type", device=device, progress=False)
     t_lin = time.perf_counter() - t0
     info = adata.uns["jacobian_stats"]
+    stats_dev = adata.obs[["jacobian_positive_evals", "jacobian_eig1_real"]].copy()
+    row(f"**linstab statistics route** (compute_jacobian_stats, float64, {device})", n_cells, t_lin)
+    if cuda:  # the same on the host's cores, for the per-route choice
+        cpu = adata.copy()
+        t0 = time.perf_counter()
+        sch.tl.compute_jacobian_stats(cpu, spliced_key="Ms", cluster_key="cell_type", progress=False)
+        t_lin_cpu = time.perf_counter() - t0
+        row(f"linstab statistics route on the CPU ({os.cpu_count()} cores, numpy)", n_cells, t_lin_cpu)
+        same = (cpu.obs["jacobian_positive_evals"].to_numpy() == stats_dev["jacobian_positive_evals"].to_numpy()).mean()
+        print(f"|  (GPU and CPU statistics: counts equal in {100 * same:.1f}% of cells, max |Δ Re λ1| = "
+              f"{np.abs(cpu.obs['jacobian_eig1_real'] - stats_dev['jacobian_eig1_real']).max():.1e}) | | | | | |")
     t0 = time.perf_counter()
     base = seed_stats(adata, subset)
     t_base = time.perf_counter() - t0
     per_base = t_base / subset.size
+    row("seed route: float32 J, np.linalg.eigvals on stacks, then statistics", subset.size, t_base)
     t_gpu_seed = None
-    if device.startswith("cuda"):
+    if cuda:
         seed_stats_gpu(adata, subset[:2], device)  # warm-up: CUDA context and solver handles
         t0 = time.perf_counter()
         seed_stats_gpu(adata, subset, device)
         t_gpu_seed = time.perf_counter() - t0
+        row(f"seed route on {device}: per cell, float32 J, torch.linalg.eigvals", subset.size, t_gpu_seed)
     sub = adata[subset].copy()
-    if device.startswith("cuda"):  # warm-up of linstab's kernels on the device
-        sch.tl.compute_jacobians(sub[:2].copy(), device=device, progress=False)
-    t0 = time.perf_counter()
-    sch.tl.compute_jacobians(sub, dtype="float32", device=device, progress=False)
-    t_full32 = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    sch.tl.compute_jacobians(sub, dtype="float64", device=device, progress=False)
-    t_full64 = time.perf_counter() - t0
-    full64 = spectrum_stats(sub.obsm["jacobian_eigenvalues"])
+    full64 = None
+    for spectra in (("device", "host") if cuda else ("host",)):
+        where = {"device": f"{device}'s eigensolver", "host": f"LAPACK on {os.cpu_count()} host cores"}[spectra]
+        sch.tl.compute_jacobians(sub[:2].copy(), device=device, spectra=spectra, progress=False)  # warm-up
+        for dtype in ("float32", "float64"):
+            t0 = time.perf_counter()
+            sch.tl.compute_jacobians(sub, dtype=dtype, device=device, spectra=spectra, progress=False)
+            row(f"linstab full spectra (compute_jacobians, {dtype}, {where})", subset.size, time.perf_counter() - t0)
+        if full64 is None or spectra == "host":
+            full64 = spectrum_stats(sub.obsm["jacobian_eigenvalues"])
 
     obs = adata.obs.iloc[subset]
     agree64 = (obs["jacobian_positive_evals"].to_numpy() == full64["positive"]).mean()
     lead64 = np.abs(obs["jacobian_eig1_real"].to_numpy() - full64["leading"].real).max()
     agree32 = (obs["jacobian_positive_evals"].to_numpy() == base["positive"]).mean()
     lead32 = np.abs(obs["jacobian_eig1_real"].to_numpy() - base["leading"].real).max()
-
-    print("\n## (a) statistics: leading eigenvalue, counts, trace\n")
-    print("| route | cells timed | time | per cell | cells/s | all cells (est.) |")
-    print("|---|---:|---:|---:|---:|---:|")
-    print(f"| seed route: float32 J, np.linalg.eigvals on stacks, then statistics | {subset.size} | {_fmt(t_base)} | "
-          f"{1e3 * per_base:.1f} ms | {1 / per_base:.1f} | {_fmt(per_base * n_cells)} |")
-    if t_gpu_seed is not None:
-        print(f"| seed route on {device}: per cell, float32 J, torch.linalg.eigvals | {subset.size} | "
-              f"{_fmt(t_gpu_seed)} | {1e3 * t_gpu_seed / subset.size:.1f} ms | {subset.size / t_gpu_seed:.1f} | "
-              f"{_fmt(t_gpu_seed / subset.size * n_cells)} |")
-    print(f"| linstab full spectra (compute_jacobians, float32) | {subset.size} | {_fmt(t_full32)} | "
-          f"{1e3 * t_full32 / subset.size:.1f} ms | {subset.size / t_full32:.1f} | "
-          f"{_fmt(t_full32 / subset.size * n_cells)} |")
-    print(f"| linstab full spectra (compute_jacobians, float64) | {subset.size} | {_fmt(t_full64)} | "
-          f"{1e3 * t_full64 / subset.size:.1f} ms | {subset.size / t_full64:.1f} | "
-          f"{_fmt(t_full64 / subset.size * n_cells)} |")
-    print(f"| **linstab statistics route** (compute_jacobian_stats, float64) | {n_cells} | {_fmt(t_lin)} | "
-          f"{1e3 * t_lin / n_cells:.1f} ms | {n_cells / t_lin:.1f} | {_fmt(t_lin)} |")
     print(f"\nspeed-up of the statistics route over the seed route, per cell: **{per_base * n_cells / t_lin:.1f}x**")
+    if t_gpu_seed is not None:
+        print(f"speed-up of the statistics route over the seed's GPU route, per cell: "
+              f"**{t_gpu_seed / subset.size * n_cells / t_lin:.1f}x**")
     print(f"cells resolved by the partial spectrum: {info['cells_partial_spectrum']}, by full spectra: "
           f"{info['cells_full_spectrum']}")
     if ARGS.tfs:

@@ -6,12 +6,15 @@
 #   1. here, once per checkout:   bash benchmarks/gpu_check.sh prepare
 #      (downloads anndata and the dependencies the device lacks, as CPython 3.12 wheels, into .whl/,
 #       which .git/info/exclude keeps out of git)
-#   2. device tool:  run  command="bash benchmarks/gpu_check.sh run"  carry=[".whl"]  timeout_s=570
+#   2. device tool:  run  command="bash benchmarks/gpu_check.sh run"  carry=[".whl"]  timeout_s=540
 #
-# `run` writes to $OUT: gpu_tests.txt (tests/sc/test_sc_cuda.py and the CPU-vs-GPU agreement),
-# bench_c.txt (benchmark (c): 1947 cells x 1728 genes, seed route per cell on the GPU and on the
-# CPU, linstab full spectra and statistics route on the GPU) and bench_c_tfs.txt (the same with
-# 150 regulating genes). Each step has its own time limit, so a slow one cannot starve the others.
+# `run` writes to $OUT: probe.txt (the primitives: the GPU's eigensolver against LAPACK on the
+# host's cores, batched GEMM and inverses), gpu_tests.txt (tests/sc/test_sc_cuda.py and the
+# CPU-vs-GPU agreement), bench_c.txt (benchmark (c): 1947 cells x 1728 genes; the statistics route
+# on the GPU and on the host's cores, the seed route per cell on the GPU and on the CPU, linstab
+# full spectra with the GPU's eigensolver and with LAPACK on the host's cores) and bench_c_tfs.txt
+# (the same with 150 regulating genes). Each step has its own time limit (510 s in all), so a slow
+# one cannot starve the others, and every table row is printed as soon as it is measured.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,12 +40,13 @@ run)
     nvidia-smi -L
     python3 -c "import torch, anndata; print('torch', torch.__version__, 'cuda', torch.version.cuda, \
 torch.cuda.get_device_name(0), '| anndata', anndata.__version__)" || exit 1
-    # tests: the CUDA module, plus the CPU suite of linstab.sc on this machine's python for reference
-    timeout 150 python3 -m pytest -q -p no:cacheprovider -o addopts="--strict-markers -ra" \
+    timeout 60 python3 benchmarks/gpu_probe.py 2>&1 | tee "$OUT/probe.txt"
+    # tests: the CUDA module, plus the block tests of linstab.sc on this machine's python
+    timeout 120 python3 -m pytest -q -p no:cacheprovider -o addopts="--strict-markers -ra" \
         tests/sc/test_sc_cuda.py tests/sc/test_sc_blocks.py 2>&1 | tee "$OUT/gpu_tests.txt"
-    # benchmark (c): the seed's data size; its route timed on 30 cells (GPU, one cell at a time)
-    timeout 240 python3 benchmarks/bench_sc.py --device cuda --baseline-cells 30 --skip-b 2>&1 | tee "$OUT/bench_c.txt"
-    timeout 120 python3 benchmarks/bench_sc.py --device cuda --baseline-cells 30 --skip-b --tfs 150 2>&1 \
+    # benchmark (c): the seed's data size; the full-spectrum routes timed on 16 cells
+    timeout 240 python3 benchmarks/bench_sc.py --device cuda --baseline-cells 16 --skip-b 2>&1 | tee "$OUT/bench_c.txt"
+    timeout 90 python3 benchmarks/bench_sc.py --device cuda --baseline-cells 16 --skip-b --tfs 150 2>&1 \
         | tee "$OUT/bench_c_tfs.txt"
     ;;
 *)

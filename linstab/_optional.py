@@ -14,6 +14,7 @@ _EXTRAS = {
     "h5py": "grn",
     "tqdm": "grn",
     "pandas": "grn",
+    "threadpoolctl": "grn",
     "bokeh": "plot",
     "jupyter_book": "book",
     "playwright": "test",

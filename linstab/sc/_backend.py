@@ -8,6 +8,7 @@ out-of-memory error halves the chunk and retries it.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -17,9 +18,13 @@ import numpy as np
 
 from linstab._optional import require
 
-__all__ = ["Backend", "get_backend", "parse_memory", "run_chunked"]
+__all__ = ["Backend", "get_backend", "host_eig", "parse_memory", "run_chunked"]
 
 _DTYPES = ("float64", "float32")
+_SPECTRA = ("auto", "device", "host")
+#: Where ``spectra='auto'`` takes full spectra on a CUDA device. Measured on one H200 with 16 host
+#: cores (README, benchmark (c)): see the figures there.
+_CUDA_SPECTRA = "host"
 _DEFAULT_MEMORY = 1 << 30  # 1 GiB
 
 
@@ -35,11 +40,16 @@ class Backend:
         ``"cpu"`` or a CUDA device string (torch only).
     dtype
         ``"float64"`` or ``"float32"``.
+    spectra
+        Where full spectra (:meth:`eigvals`, :meth:`eig`) are computed: ``"device"`` (the
+        backend's own eigensolver) or ``"host"`` (LAPACK on the host's cores, matrices of a stack
+        in parallel). Always ``"host"`` for numpy.
     """
 
     name: str
     device: str
     dtype: str
+    spectra: str = "host"
 
     # ------------------------------------------------------------------ modules
     @property
@@ -94,14 +104,14 @@ class Backend:
 
     def eigvals(self, a: Any) -> np.ndarray:
         """Eigenvalues of a stack of square matrices, returned as a numpy complex array."""
-        if self.name == "numpy":
-            return np.linalg.eigvals(a)
+        if self.spectra == "host":
+            return host_eig(self.to_numpy(a))
         return self.to_numpy(self.xp.linalg.eigvals(a))
 
     def eig(self, a: Any) -> tuple[np.ndarray, np.ndarray]:
         """Eigenvalues and right eigenvectors (columns) of a stack, as numpy complex arrays."""
-        if self.name == "numpy":
-            return np.linalg.eig(a)
+        if self.spectra == "host":
+            return host_eig(self.to_numpy(a), vectors=True)
         w, v = self.xp.linalg.eig(a)
         return self.to_numpy(w), self.to_numpy(v)
 
@@ -126,23 +136,28 @@ class Backend:
         return False
 
 
-def get_backend(device: str | None = "cpu", *, backend: str | None = None, dtype: str = "float64") -> Backend:
-    """Resolve the ``device``/``backend``/``dtype`` options of the ``sc.tl`` functions.
+def get_backend(device: str | None = "cpu", *, backend: str | None = None, dtype: str = "float64",
+                spectra: str = "auto") -> Backend:
+    """Resolve the ``device``/``backend``/``dtype``/``spectra`` options of the ``sc.tl`` functions.
 
     ``device='cpu'`` with no ``backend`` runs on numpy; ``device='cuda'`` (or ``'cuda:1'``) runs
     on torch and needs a CUDA build of torch with a visible GPU. ``backend='torch'`` with
-    ``device='cpu'`` runs torch on the CPU.
+    ``device='cpu'`` runs torch on the CPU. ``spectra='auto'`` takes full spectra on the host's
+    cores for numpy and CUDA (where the GPU eigensolver does not batch; README, benchmark (c))
+    and with torch's own solver on a CPU torch backend.
 
     Examples
     --------
     >>> get_backend("cpu")
-    Backend(name='numpy', device='cpu', dtype='float64')
-    >>> get_backend("cpu", backend="torch", dtype="float32").dtype
-    'float32'
+    Backend(name='numpy', device='cpu', dtype='float64', spectra='host')
+    >>> get_backend("cpu", backend="torch", dtype="float32").spectra
+    'device'
     """
     device = "cpu" if device is None else str(device)
     if dtype not in _DTYPES:
         raise ValueError(f"`dtype` must be one of {', '.join(map(repr, _DTYPES))}; got {dtype!r}")
+    if spectra not in _SPECTRA:
+        raise ValueError(f"`spectra` must be one of {', '.join(map(repr, _SPECTRA))}; got {spectra!r}")
     if not (device == "cpu" or re.fullmatch(r"cuda(:\d+)?", device)):
         raise ValueError(f"`device` must be 'cpu' or 'cuda' (optionally 'cuda:N'); got {device!r}")
     if backend is None:
@@ -159,7 +174,54 @@ def get_backend(device: str | None = "cpu", *, backend: str | None = None, dtype
                 f"(torch {torch.__version__}, CUDA build: {torch.version.cuda is not None}); "
                 "pass device='cpu', e.g. device='cuda' if torch.cuda.is_available() else 'cpu'."
             )
-    return Backend(name=backend, device=device, dtype=dtype)
+    if backend == "numpy":
+        spectra = "host"
+    elif spectra == "auto":
+        spectra = _CUDA_SPECTRA if device.startswith("cuda") else "device"
+    return Backend(name=backend, device=device, dtype=dtype, spectra=spectra)
+
+
+def host_cores() -> int:
+    """The CPU cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def host_eig(a: np.ndarray, *, vectors: bool = False) -> Any:
+    """LAPACK ``geev`` on a stack of matrices ``(..., n, n)``, the stack split over the host's cores.
+
+    Each worker thread takes a slice of the stack with one BLAS thread (numpy's linear algebra
+    releases the GIL), so ``c`` cores give up to ``c`` matrices at once; a multithreaded BLAS
+    inside one ``geev`` gains little, since its QR iterations are mostly sequential. The result
+    does not depend on the number of cores: every matrix is computed single-threaded.
+
+    Returns the eigenvalues (``vectors=False``) or ``(eigenvalues, eigenvectors)`` as numpy's
+    :func:`numpy.linalg.eig` does.
+
+    Examples
+    --------
+    >>> host_eig(np.array([[[2.0, 0.0], [0.0, -1.0]]] * 3)).real.tolist()
+    [[2.0, -1.0], [2.0, -1.0], [2.0, -1.0]]
+    """
+    a = np.asarray(a)
+    solve = np.linalg.eig if vectors else np.linalg.eigvals
+    stack = a.reshape(-1, *a.shape[-2:])
+    workers = min(host_cores(), stack.shape[0])
+    if stack.shape[0] == 1 or a.shape[-1] < 32:  # one matrix, or small ones: a single call
+        return solve(a)
+    from concurrent.futures import ThreadPoolExecutor
+
+    threadpool_limits = require("threadpoolctl", extra="grn").threadpool_limits
+    pieces = np.array_split(np.arange(stack.shape[0]), workers)
+    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
+        outs = list(pool.map(lambda idx: solve(stack[idx]), pieces))
+    if vectors:
+        w = np.concatenate([o[0] for o in outs]).reshape(a.shape[:-1])
+        v = np.concatenate([o[1] for o in outs]).reshape(a.shape)
+        return w, v
+    return np.concatenate(outs).reshape(a.shape[:-1])
 
 
 def parse_memory(limit: int | float | str | None) -> int:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from linstab.sc._backend import chunk_size, get_backend, parse_memory, run_chunked
+from linstab.sc import _backend
+from linstab.sc._backend import chunk_size, get_backend, host_eig, parse_memory, run_chunked
 
 
 def test_parse_memory():
@@ -27,6 +28,37 @@ def test_get_backend_choices():
         get_backend("cuda", backend="numpy")
     with pytest.raises(ValueError, match="`backend` must be"):
         get_backend("cpu", backend="jax")
+    with pytest.raises(ValueError, match="`spectra` must be one of"):
+        get_backend("cpu", spectra="gpu")
+    assert get_backend("cpu", spectra="device").spectra == "host"  # numpy has no other eigensolver
+
+
+@pytest.mark.parametrize("vectors", [False, True])
+def test_host_eig_splits_the_stack_over_cores(monkeypatch, vectors):
+    """Eigenvalues (and eigenvectors) of a 4-D stack over several worker threads equal LAPACK on
+    each matrix alone; the result does not depend on the number of workers."""
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((3, 5, 40, 40))
+    outs = []
+    for cores in (1, 2, 7):
+        monkeypatch.setattr(_backend, "host_cores", lambda cores=cores: cores)
+        outs.append(host_eig(a, vectors=vectors))
+    for out in outs[1:]:
+        for x, y in zip(outs[0], out) if vectors else [(outs[0], out)]:
+            np.testing.assert_array_equal(x, y)
+    w = outs[0][0] if vectors else outs[0]
+    assert w.shape == (3, 5, 40)
+    for i, j in ((0, 0), (2, 4), (1, 3)):
+        ref = np.linalg.eigvals(a[i, j])
+        np.testing.assert_allclose(np.sort_complex(w[i, j]), np.sort_complex(ref), rtol=1e-10, atol=1e-12)
+    if vectors:
+        v = outs[0][1]
+        np.testing.assert_allclose(a @ v, v * w[..., None, :], atol=1e-10)
+
+
+def test_host_eig_keeps_float32():
+    a = np.random.default_rng(1).standard_normal((4, 40, 40)).astype(np.float32)
+    assert host_eig(a).dtype == np.complex64
 
 
 def test_run_chunked_halves_on_out_of_memory():

@@ -17,16 +17,26 @@ def grn():
     return sch.datasets.synthetic_grn(n_cells=120, n_genes=300, n_clusters=3, seed=7, rank=8)
 
 
+@pytest.mark.parametrize("spectra", ["device", "host"])
 @pytest.mark.parametrize("n_tfs", [None, 40])
-def test_full_spectra_cuda_match_numpy(n_tfs):
+def test_full_spectra_cuda_match_numpy(n_tfs, spectra):
     adata = sch.datasets.synthetic_grn(n_cells=60, n_genes=200, n_tfs=n_tfs, seed=3)
-    gpu = sch.tl.compute_jacobians(adata, device="cuda", progress=False, copy=True)
+    gpu = sch.tl.compute_jacobians(adata, device="cuda", spectra=spectra, progress=False, copy=True)
     cpu = sch.tl.compute_jacobians(adata, progress=False, copy=True)
     a, b = gpu.obsm["jacobian_eigenvalues"], cpu.obsm["jacobian_eigenvalues"]
     scale = np.abs(b).max()
     np.testing.assert_allclose(a[:, 0], b[:, 0], rtol=0, atol=1e-10 * scale)
     np.testing.assert_allclose(np.sort(a.real, 1), np.sort(b.real, 1), rtol=0, atol=1e-9 * scale)
-    assert gpu.uns["jacobian"]["device"] == "cuda"
+    assert gpu.uns["jacobian"]["device"] == "cuda" and gpu.uns["jacobian"]["spectra"] == spectra
+
+
+def test_dense_statistics_on_the_gpu_eigensolver(grn):
+    """method='dense' with the GPU's own eigensolver: the same counts as LAPACK on the host."""
+    a = sch.tl.compute_jacobian_stats(grn, spliced_key="Ms", method="dense", device="cuda", spectra="device",
+                                      progress=False, copy=True)
+    b = sch.tl.compute_jacobian_stats(grn, spliced_key="Ms", method="dense", progress=False, copy=True)
+    np.testing.assert_array_equal(a.obs["jacobian_positive_evals"], b.obs["jacobian_positive_evals"])
+    np.testing.assert_allclose(a.obs["jacobian_eig1_real"], b.obs["jacobian_eig1_real"], rtol=0, atol=1e-9)
 
 
 def test_statistics_route_cuda_matches_numpy(grn):
@@ -72,7 +82,7 @@ def test_real_out_of_memory_halves_the_chunk():
     torch.cuda.set_per_process_memory_fraction(0.002)
     try:
         sch.tl.compute_jacobian_stats(adata, spliced_key="Ms", method="dense", device="cuda",
-                                      memory_limit=f"{int(10 * cap)}", progress=False)
+                                      spectra="device", memory_limit=f"{int(10 * cap)}", progress=False)
     finally:
         torch.cuda.set_per_process_memory_fraction(1.0)
         torch.cuda.empty_cache()

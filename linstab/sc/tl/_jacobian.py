@@ -42,8 +42,8 @@ _DENSE_MAX = 256  # method='auto': full spectra while the largest diagonal block
 
 
 def _setup(adata, func, *, spliced_key, degradation_key, cluster_key, model, params, clusters,
-           device, backend, dtype):
-    be = get_backend(device, backend=backend, dtype=dtype)
+           device, backend, dtype, spectra="auto"):
+    be = get_backend(device, backend=backend, dtype=dtype, spectra=spectra)
     plan = prepare(adata, func=func, spliced_key=spliced_key, degradation_key=degradation_key,
                    cluster_key=cluster_key, model=model, params=params, clusters=clusters, backend=be)
     return be, plan
@@ -82,6 +82,7 @@ def _jacobian_uns(plan: Plan, be: Backend, **extra) -> dict:
         "backend": be.name,
         "device": be.device,
         "dtype": be.dtype,
+        "spectra": be.spectra,
         "clusters": [g.name for g in plan.groups],
     }
     info.update({k: v for k, v in extra.items() if v is not None})
@@ -102,6 +103,7 @@ def compute_jacobians(
     device: str = "cpu",
     backend: str | None = None,
     dtype: str = "float64",
+    spectra: str = "auto",
     memory_limit: int | str | None = None,
     progress: bool = True,
     copy: bool = False,
@@ -143,6 +145,12 @@ def compute_jacobians(
         ``'numpy'`` or ``'torch'``; by default numpy on the CPU and torch on CUDA.
     dtype
         Working precision, ``'float64'`` or ``'float32'``.
+    spectra
+        Where full spectra are computed: ``'host'`` (LAPACK on the host's cores, cells in
+        parallel), ``'device'`` (the backend's own eigensolver, e.g. ``torch.linalg.eigvals`` on
+        the GPU) or ``'auto'``: the host for numpy and CUDA, where the GPU's general eigensolver
+        takes one matrix at a time and loses to the host's cores (README, benchmark (c)), and
+        torch's solver for CPU torch. Recorded in ``uns``.
     memory_limit
         Memory budget of one chunk of cells, in bytes or as a string (``'2GB'``); default 1 GiB.
         On a GPU an out-of-memory error halves the chunk and retries.
@@ -200,7 +208,7 @@ def compute_jacobians(
         )
     be, plan = _setup(adata, func, spliced_key=spliced_key, degradation_key=degradation_key,
                       cluster_key=cluster_key, model=model, params=params, clusters=clusters,
-                      device=device, backend=backend, dtype=dtype)
+                      device=device, backend=backend, dtype=dtype, spectra=spectra)
     memory = parse_memory(memory_limit)
     n = plan.n_genes
     cdtype = np.complex128 if dtype == "float64" else np.complex64
@@ -275,6 +283,7 @@ def compute_jacobian_stats(
     device: str = "cpu",
     backend: str | None = None,
     dtype: str = "float64",
+    spectra: str = "auto",
     memory_limit: int | str | None = None,
     progress: bool = True,
     copy: bool = False,
@@ -312,8 +321,9 @@ def compute_jacobian_stats(
         ones), ``'krylov'`` (the partial spectrum for every block of more than two genes) or
         ``'dense'`` (full spectra throughout). The statistics of the blocks combine into those
         of the cell: the leading eigenvalue is the rightmost of the blocks', the counts add up.
-    device, backend, dtype, memory_limit, progress
-        As in :func:`compute_jacobians`.
+    device, backend, dtype, spectra, memory_limit, progress
+        As in :func:`compute_jacobians`; ``spectra`` applies to the blocks and cells that get
+        full spectra.
     copy
         Work on (and return) a copy of ``adata``.
 
@@ -365,7 +375,7 @@ def compute_jacobian_stats(
                              "(direct route), not both")
         be, plan = _setup(adata, func, spliced_key=spliced_key, degradation_key=degradation_key,
                           cluster_key=cluster_key, model=model, params=params, clusters=clusters,
-                          device=device, backend=backend, dtype=dtype)
+                          device=device, backend=backend, dtype=dtype, spectra=spectra)
         stats, info = _direct_stats(plan, be, method=method, memory=parse_memory(memory_limit),
                                     progress=progress)
     pd = require("pandas", extra="grn")
@@ -475,6 +485,7 @@ def _direct_stats(plan: Plan, be: Backend, *, method: str, memory: int, progress
         "backend": be.name,
         "device": be.device,
         "dtype": be.dtype,
+        "spectra": be.spectra,
     }
     return {"leading": leading, "positive": positive, "negative": negative, "trace": trace}, info
 
