@@ -7,6 +7,7 @@
 #      (downloads anndata and the dependencies the device lacks, as CPython 3.12 wheels, into .whl/,
 #       which .git/info/exclude keeps out of git)
 #   2. device tool:  run  command="bash benchmarks/gpu_check.sh run"  carry=[".whl"]  timeout_s=540
+#      (`run tests bench` runs only those steps; the steps are probe, tests, bench)
 #
 # `run` writes to $OUT: probe.txt (the primitives: the GPU's eigensolver against LAPACK on the
 # host's cores, batched GEMM and inverses), gpu_tests.txt (tests/sc/test_sc_cuda.py and the
@@ -40,14 +41,17 @@ run)
     nvidia-smi -L
     python3 -c "import torch, anndata; print('torch', torch.__version__, 'cuda', torch.version.cuda, \
 torch.cuda.get_device_name(0), '| anndata', anndata.__version__)" || exit 1
-    timeout 60 python3 benchmarks/gpu_probe.py 2>&1 | tee "$OUT/probe.txt"
+    steps=" ${*:2} "; [ "$steps" = "  " ] && steps=" probe tests bench "  # default: every step
+    case $steps in *" probe "*) timeout 60 python3 benchmarks/gpu_probe.py 2>&1 | tee "$OUT/probe.txt" ;; esac
     # tests: the CUDA module, plus the block tests of linstab.sc on this machine's python
-    timeout 120 python3 -m pytest -q -p no:cacheprovider -o addopts="--strict-markers -ra" \
-        tests/sc/test_sc_cuda.py tests/sc/test_sc_blocks.py 2>&1 | tee "$OUT/gpu_tests.txt"
-    # benchmark (c): the seed's data size; the full-spectrum routes timed on 16 cells
-    timeout 240 python3 benchmarks/bench_sc.py --device cuda --baseline-cells 16 --skip-b 2>&1 | tee "$OUT/bench_c.txt"
-    timeout 90 python3 benchmarks/bench_sc.py --device cuda --baseline-cells 16 --skip-b --tfs 150 2>&1 \
-        | tee "$OUT/bench_c_tfs.txt"
+    case $steps in *" tests "*) timeout 120 python3 -m pytest -q -p no:cacheprovider -o addopts="--strict-markers -ra" \
+        tests/sc/test_sc_cuda.py tests/sc/test_sc_blocks.py 2>&1 | tee "$OUT/gpu_tests.txt" ;; esac
+    # benchmark (c): the seed's data size; the full-spectrum routes timed on 32 cells (2 per host core)
+    case $steps in *" bench "*)
+        timeout 240 python3 benchmarks/bench_sc.py --device cuda --baseline-cells 32 --skip-b 2>&1 | tee "$OUT/bench_c.txt"
+        timeout 90 python3 benchmarks/bench_sc.py --device cuda --baseline-cells 32 --skip-b --tfs 150 2>&1 \
+            | tee "$OUT/bench_c_tfs.txt" ;;
+    esac
     ;;
 *)
     echo "usage: bash benchmarks/gpu_check.sh prepare|run   (see the comment at the top)" >&2

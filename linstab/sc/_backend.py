@@ -18,7 +18,7 @@ import numpy as np
 
 from linstab._optional import require
 
-__all__ = ["Backend", "get_backend", "host_eig", "parse_memory", "run_chunked"]
+__all__ = ["Backend", "get_backend", "host_eig", "memory_budget", "parse_memory", "run_chunked"]
 
 _DTYPES = ("float64", "float32")
 _SPECTRA = ("auto", "device", "host")
@@ -251,9 +251,36 @@ def parse_memory(limit: int | float | str | None) -> int:
     return int(value)
 
 
-def chunk_size(n_items: int, bytes_per_item: float, memory: int) -> int:
-    """How many items fit into ``memory`` bytes (at least one)."""
-    return int(max(1, min(n_items, memory // max(1.0, bytes_per_item))))
+def memory_budget(limit: int | float | str | None, backend: Backend) -> int:
+    """The memory budget of one chunk: ``limit`` (:func:`parse_memory`) or a default.
+
+    The default is 1 GiB, raised where full spectra run on the host to an eighth of the machine's
+    memory (at most 8 GiB; on CUDA also at most a quarter of the device's free memory): the host
+    eigensolver keeps every core busy only with at least one matrix per core in a chunk, and a
+    1728-gene Jacobian takes about 96 MB of LAPACK copies and workspace.
+    """
+    if limit is not None:
+        return parse_memory(limit)
+    if backend.spectra != "host":
+        return _DEFAULT_MEMORY
+    try:
+        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # not on a POSIX system
+        ram = 8 * _DEFAULT_MEMORY
+    budget = min(8 << 30, ram // 8)
+    if backend.is_cuda:
+        free, _ = backend.xp.cuda.mem_get_info(backend.device)
+        budget = min(budget, free // 4)
+    return int(max(_DEFAULT_MEMORY, budget))
+
+
+def chunk_size(n_items: int, bytes_per_item: float, memory: int, *, multiple: int = 1) -> int:
+    """How many items fit into ``memory`` bytes (at least one), rounded down to a ``multiple``
+    (the host's cores for the host eigensolver) where at least that many fit."""
+    size = int(max(1, min(n_items, memory // max(1.0, bytes_per_item))))
+    if multiple > 1 and n_items > size >= multiple:
+        size -= size % multiple
+    return size
 
 
 def run_chunked(

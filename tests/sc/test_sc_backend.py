@@ -20,6 +20,17 @@ def test_parse_memory():
 
 def test_chunk_size():
     assert chunk_size(100, 10, 1000) == 100 and chunk_size(100, 10, 95) == 9 and chunk_size(5, 1e9, 10) == 1
+    # a multiple of the host's cores where that many fit; all items when they fit at once
+    assert chunk_size(100, 10, 950, multiple=16) == 80 and chunk_size(100, 10, 95, multiple=16) == 9
+    assert chunk_size(20, 10, 1000, multiple=16) == 20
+
+
+def test_memory_budget_default_feeds_every_core():
+    from linstab.sc._backend import memory_budget
+
+    assert memory_budget("2GB", get_backend("cpu")) == 2_000_000_000
+    assert memory_budget(None, get_backend("cpu")) >= 1 << 30
+    assert memory_budget(None, get_backend("cpu")) <= 8 << 30
 
 
 def test_get_backend_choices():

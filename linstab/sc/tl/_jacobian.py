@@ -16,7 +16,7 @@ import numpy as np
 
 from linstab._errors import MissingKeyError
 from linstab._optional import require
-from linstab.sc._backend import Backend, chunk_size, get_backend, parse_memory, run_chunked
+from linstab.sc._backend import Backend, chunk_size, get_backend, host_cores, memory_budget, run_chunked
 from linstab.sc._krylov import rightmost_stats
 from linstab.sc._spectra import sort_spectra, spectrum_stats
 from linstab.sc.tl._inputs import Plan, check_adata, prepare, resolve_pairs
@@ -53,11 +53,12 @@ def _chunks(plan: Plan, be: Backend, memory: int, per_cell, progress: bool, desc
     """Yield ``(cell positions, fn(group, state))`` over every group and chunk.
 
     ``per_cell`` is the memory one cell needs beyond its state: bytes, or a function of the
-    group's operator.
+    group's operator. Where full spectra run on the host, chunks hold a multiple of its cores.
     """
+    cores = host_cores() if be.spectra == "host" else 1
     for group in plan.groups:
         need = per_cell(group.op) if callable(per_cell) else per_cell
-        size = chunk_size(group.cells.size, need + group.op.state_bytes, memory)
+        size = chunk_size(group.cells.size, need + group.op.state_bytes, memory, multiple=cores)
 
         def work(idx, group=group):
             cells = group.cells[idx]
@@ -152,7 +153,9 @@ def compute_jacobians(
         takes one matrix at a time and loses to the host's cores (README, benchmark (c)), and
         torch's solver for CPU torch. Recorded in ``uns``.
     memory_limit
-        Memory budget of one chunk of cells, in bytes or as a string (``'2GB'``); default 1 GiB.
+        Memory budget of one chunk of cells, in bytes or as a string (``'2GB'``); default 1 GiB,
+        or where full spectra run on the host an eighth of the machine's memory (at most 8 GiB),
+        so that every core gets a matrix.
         On a GPU an out-of-memory error halves the chunk and retries.
     progress
         Show a progress bar over the cells.
@@ -209,7 +212,7 @@ def compute_jacobians(
     be, plan = _setup(adata, func, spliced_key=spliced_key, degradation_key=degradation_key,
                       cluster_key=cluster_key, model=model, params=params, clusters=clusters,
                       device=device, backend=backend, dtype=dtype, spectra=spectra)
-    memory = parse_memory(memory_limit)
+    memory = memory_budget(memory_limit, be)
     n = plan.n_genes
     cdtype = np.complex128 if dtype == "float64" else np.complex64
     evals = np.full((plan.n_obs, n), np.nan, dtype=cdtype)
@@ -376,7 +379,7 @@ def compute_jacobian_stats(
         be, plan = _setup(adata, func, spliced_key=spliced_key, degradation_key=degradation_key,
                           cluster_key=cluster_key, model=model, params=params, clusters=clusters,
                           device=device, backend=backend, dtype=dtype, spectra=spectra)
-        stats, info = _direct_stats(plan, be, method=method, memory=parse_memory(memory_limit),
+        stats, info = _direct_stats(plan, be, method=method, memory=memory_budget(memory_limit, be),
                                     progress=progress)
     pd = require("pandas", extra="grn")
     computed = ~np.isnan(stats["trace"])
@@ -425,6 +428,7 @@ def _direct_stats(plan: Plan, be: Backend, *, method: str, memory: int, progress
     # diagonal blocks larger than this go to the partial-spectrum method, the others get their
     # full spectra ('auto': full spectra while they are cheap)
     threshold = {"auto": _DENSE_MAX, "krylov": 2, "dense": None}[method]
+    cores = host_cores() if be.spectra == "host" else 1
 
     def krylov_blocks(op) -> list[np.ndarray]:
         if threshold is None or not op.can_krylov:
@@ -433,7 +437,7 @@ def _direct_stats(plan: Plan, be: Backend, *, method: str, memory: int, progress
 
     def dense_part(op, st, max_block=None):
         ws = []
-        size = chunk_size(int(st.shape[0]), op.spectrum_bytes, memory)
+        size = chunk_size(int(st.shape[0]), op.spectrum_bytes, memory, multiple=cores)
         for s in range(0, int(st.shape[0]), size):
             ws.append(op.eigvals(op.take(st, slice(s, s + size)), max_block=max_block))
         return spectrum_stats(np.concatenate(ws, axis=0))
@@ -544,7 +548,7 @@ def compute_rotational_part(
                       cluster_key=cluster_key, model=model, params=params, clusters=clusters,
                       device=device, backend=backend, dtype=dtype)
     rot = np.full(plan.n_obs, np.nan)
-    for cells, r in _chunks(plan, be, parse_memory(memory_limit), 4 * plan.n_genes * _itemsize(be),
+    for cells, r in _chunks(plan, be, memory_budget(memory_limit, be), 4 * plan.n_genes * _itemsize(be),
                             progress, "Rotational part", lambda g, st: be.to_numpy(g.op.rotational(st))):
         rot[cells] = r
     out = adata.copy() if copy else adata
@@ -612,7 +616,7 @@ def compute_jacobian_elements(
                       device=device, backend=backend, dtype=dtype)
     rows, cols, names = resolve_pairs(gene_pairs, plan.genes, func)
     vals = np.full((plan.n_obs, rows.size), np.nan)
-    for cells, e in _chunks(plan, be, parse_memory(memory_limit), 4 * plan.n_genes * _itemsize(be),
+    for cells, e in _chunks(plan, be, memory_budget(memory_limit, be), 4 * plan.n_genes * _itemsize(be),
                             progress, "Jacobian elements", lambda g, st: be.to_numpy(g.op.elements(st, rows, cols))):
         vals[cells] = e
     out = adata.copy() if copy else adata
