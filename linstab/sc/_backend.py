@@ -22,9 +22,12 @@ __all__ = ["Backend", "get_backend", "host_eig", "memory_budget", "parse_memory"
 
 _DTYPES = ("float64", "float32")
 _SPECTRA = ("auto", "device", "host")
-#: Where ``spectra='auto'`` takes full spectra on a CUDA device. Measured on one H200 with 16 host
-#: cores (README, benchmark (c)): see the figures there.
-_CUDA_SPECTRA = "host"
+#: ``spectra='auto'`` on CUDA: matrices (diagonal blocks of J) with fewer rows than this go to LAPACK
+#: on the host's cores, larger ones to the GPU's eigensolver. Measured on one H200 with 16 host cores
+#: (README, benchmark (c)): 150-gene blocks took 32 ms per cell on the host against 35-44 ms on the
+#: GPU; whole 1728-gene Jacobians 318-373 ms on the GPU against 433-494 ms on the host. The
+#: crossover lies between the two sizes and was not measured; 512 is a round number inside.
+_CUDA_HOST_BELOW = 512
 _DEFAULT_MEMORY = 1 << 30  # 1 GiB
 
 
@@ -42,8 +45,9 @@ class Backend:
         ``"float64"`` or ``"float32"``.
     spectra
         Where full spectra (:meth:`eigvals`, :meth:`eig`) are computed: ``"device"`` (the
-        backend's own eigensolver) or ``"host"`` (LAPACK on the host's cores, matrices of a stack
-        in parallel). Always ``"host"`` for numpy.
+        backend's own eigensolver), ``"host"`` (LAPACK on the host's cores, matrices of a stack
+        in parallel) or, on CUDA, ``"auto"``: by matrix size (:meth:`spectra_on`). Always
+        ``"host"`` for numpy.
     """
 
     name: str
@@ -102,15 +106,28 @@ class Backend:
             return np.linalg.norm(a, axis=-1)
         return self.xp.linalg.vector_norm(a, dim=-1)
 
+    def spectra_on(self, n: int) -> str:
+        """Where the spectra of ``n`` × ``n`` matrices are computed: ``"host"`` or ``"device"``.
+
+        Examples
+        --------
+        >>> b = Backend("torch", "cuda", "float64", spectra="auto")
+        >>> b.spectra_on(150), b.spectra_on(1728)
+        ('host', 'device')
+        """
+        if self.spectra == "auto":
+            return "host" if n < _CUDA_HOST_BELOW else "device"
+        return self.spectra
+
     def eigvals(self, a: Any) -> np.ndarray:
         """Eigenvalues of a stack of square matrices, returned as a numpy complex array."""
-        if self.spectra == "host":
+        if self.spectra_on(a.shape[-1]) == "host":
             return host_eig(self.to_numpy(a))
         return self.to_numpy(self.xp.linalg.eigvals(a))
 
     def eig(self, a: Any) -> tuple[np.ndarray, np.ndarray]:
         """Eigenvalues and right eigenvectors (columns) of a stack, as numpy complex arrays."""
-        if self.spectra == "host":
+        if self.spectra_on(a.shape[-1]) == "host":
             return host_eig(self.to_numpy(a), vectors=True)
         w, v = self.xp.linalg.eig(a)
         return self.to_numpy(w), self.to_numpy(v)
@@ -143,8 +160,9 @@ def get_backend(device: str | None = "cpu", *, backend: str | None = None, dtype
     ``device='cpu'`` with no ``backend`` runs on numpy; ``device='cuda'`` (or ``'cuda:1'``) runs
     on torch and needs a CUDA build of torch with a visible GPU. ``backend='torch'`` with
     ``device='cpu'`` runs torch on the CPU. ``spectra='auto'`` takes full spectra on the host's
-    cores for numpy and CUDA (where the GPU eigensolver does not batch; README, benchmark (c))
-    and with torch's own solver on a CPU torch backend.
+    cores for numpy, with torch's own solver on a CPU torch backend, and on CUDA by size: small
+    matrices (diagonal blocks) on the host's cores, large ones on the GPU, whose eigensolver takes
+    one matrix at a time (README, benchmark (c)).
 
     Examples
     --------
@@ -176,8 +194,8 @@ def get_backend(device: str | None = "cpu", *, backend: str | None = None, dtype
             )
     if backend == "numpy":
         spectra = "host"
-    elif spectra == "auto":
-        spectra = _CUDA_SPECTRA if device.startswith("cuda") else "device"
+    elif spectra == "auto" and not device.startswith("cuda"):
+        spectra = "device"
     return Backend(name=backend, device=device, dtype=dtype, spectra=spectra)
 
 
@@ -261,7 +279,7 @@ def memory_budget(limit: int | float | str | None, backend: Backend) -> int:
     """
     if limit is not None:
         return parse_memory(limit)
-    if backend.spectra != "host":
+    if backend.spectra == "device":
         return _DEFAULT_MEMORY
     try:
         ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")

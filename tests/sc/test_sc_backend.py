@@ -67,6 +67,24 @@ def test_host_eig_splits_the_stack_over_cores(monkeypatch, vectors):
         np.testing.assert_allclose(a @ v, v * w[..., None, :], atol=1e-10)
 
 
+def test_auto_spectra_on_cuda_go_by_size(monkeypatch):
+    """spectra='auto' (CUDA's default) hands small matrices to the host's cores and large ones to
+    the backend's own solver; checked with a CPU torch backend standing in for the device."""
+    pytest.importorskip("torch")
+    from linstab.sc._backend import Backend
+
+    calls = []
+    monkeypatch.setattr(_backend, "host_eig", lambda a, vectors=False: calls.append(a.shape) or np.linalg.eigvals(a))
+    be = Backend("torch", "cpu", "float64", spectra="auto")
+    rng = np.random.default_rng(2)
+    small, large = rng.standard_normal((2, 40, 40)), rng.standard_normal((1, 600, 600))
+    for a in (small, large):
+        w = be.eigvals(be.asarray(a))
+        np.testing.assert_allclose(np.sort_complex(w[0]), np.sort_complex(np.linalg.eigvals(a[0])), atol=1e-9)
+    assert calls == [(2, 40, 40)]  # only the small stack went to the host
+    assert be.spectra_on(40) == "host" and be.spectra_on(600) == "device"
+
+
 def test_host_eig_keeps_float32():
     a = np.random.default_rng(1).standard_normal((4, 40, 40)).astype(np.float32)
     assert host_eig(a).dtype == np.complex64

@@ -17,7 +17,7 @@ def grn():
     return sch.datasets.synthetic_grn(n_cells=120, n_genes=300, n_clusters=3, seed=7, rank=8)
 
 
-@pytest.mark.parametrize("spectra", ["device", "host"])
+@pytest.mark.parametrize("spectra", ["device", "host", "auto"])
 @pytest.mark.parametrize("n_tfs", [None, 40])
 def test_full_spectra_cuda_match_numpy(n_tfs, spectra):
     adata = sch.datasets.synthetic_grn(n_cells=60, n_genes=200, n_tfs=n_tfs, seed=3)

@@ -55,7 +55,7 @@ def _chunks(plan: Plan, be: Backend, memory: int, per_cell, progress: bool, desc
     ``per_cell`` is the memory one cell needs beyond its state: bytes, or a function of the
     group's operator. Where full spectra run on the host, chunks hold a multiple of its cores.
     """
-    cores = host_cores() if be.spectra == "host" else 1
+    cores = host_cores() if be.spectra != "device" else 1
     for group in plan.groups:
         need = per_cell(group.op) if callable(per_cell) else per_cell
         size = chunk_size(group.cells.size, need + group.op.state_bytes, memory, multiple=cores)
@@ -149,9 +149,10 @@ def compute_jacobians(
     spectra
         Where full spectra are computed: ``'host'`` (LAPACK on the host's cores, cells in
         parallel), ``'device'`` (the backend's own eigensolver, e.g. ``torch.linalg.eigvals`` on
-        the GPU) or ``'auto'``: the host for numpy and CUDA, where the GPU's general eigensolver
-        takes one matrix at a time and loses to the host's cores (README, benchmark (c)), and
-        torch's solver for CPU torch. Recorded in ``uns``.
+        the GPU) or ``'auto'``: the host for numpy, torch's solver for CPU torch, and on CUDA by
+        size, since the GPU's general eigensolver takes one matrix at a time: diagonal blocks
+        of fewer than 512 genes on the host's cores, larger ones on the GPU (README, benchmark
+        (c)). Recorded in ``uns``.
     memory_limit
         Memory budget of one chunk of cells, in bytes or as a string (``'2GB'``); default 1 GiB,
         or where full spectra run on the host an eighth of the machine's memory (at most 8 GiB),
@@ -428,7 +429,7 @@ def _direct_stats(plan: Plan, be: Backend, *, method: str, memory: int, progress
     # diagonal blocks larger than this go to the partial-spectrum method, the others get their
     # full spectra ('auto': full spectra while they are cheap)
     threshold = {"auto": _DENSE_MAX, "krylov": 2, "dense": None}[method]
-    cores = host_cores() if be.spectra == "host" else 1
+    cores = host_cores() if be.spectra != "device" else 1
 
     def krylov_blocks(op) -> list[np.ndarray]:
         if threshold is None or not op.can_krylov:
