@@ -309,16 +309,22 @@ def run_chunked(
     *,
     progress: bool = True,
     desc: str = "",
+    bar: Any = None,
 ) -> Iterator[tuple[np.ndarray, Any]]:
     """Yield ``(indices, func(indices))`` over chunks of ``range(n_items)``.
 
     An out-of-memory error inside ``func`` halves the chunk size and retries the same cells;
     only a failure on a single item is raised (as :class:`MemoryError` with advice).
-    A tqdm progress bar counts the items done.
+    A tqdm progress bar counts the items done: ``bar`` (shared by several calls) or its own.
     """
+    from contextlib import nullcontext
+
     tqdm = require("tqdm", extra="grn").tqdm
     start = 0
-    with tqdm(total=n_items, desc=desc, unit="cell", disable=not progress, leave=False) as bar:
+    own = bar is None
+    if own:
+        bar = tqdm(total=n_items, desc=desc, unit="cell", disable=not progress, leave=False)
+    with bar if own else nullcontext(bar):
         while start < n_items:
             idx = np.arange(start, min(n_items, start + size))
             try:

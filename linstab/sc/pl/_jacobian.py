@@ -43,7 +43,7 @@ def _clusters(adata: Any, cluster_key: str | None, order: Sequence[str] | None, 
         return ["all cells"], [np.ones(adata.n_obs, dtype=bool)]
     if cluster_key not in adata.obs:
         raise MissingKeyError(f"{func}: `adata.obs[{cluster_key!r}]` not found"
-                              f"{suggest(cluster_key, list(adata.obs.columns))} Pass `cluster_key=`.")
+                              f"{suggest(cluster_key, list(adata.obs.columns)) or '.'} Pass `cluster_key=`.")
     labels = adata.obs[cluster_key].astype(str).to_numpy()
     present = list(dict.fromkeys(labels.tolist()))
     col = adata.obs[cluster_key]
@@ -57,7 +57,7 @@ def _clusters(adata: Any, cluster_key: str | None, order: Sequence[str] | None, 
         if empty:
             raise ParameterError(
                 f"{func}: cluster(s) {_listing(empty)} in `order` have no cells in `adata.obs[{cluster_key!r}]`"
-                f"{suggest(empty[0], present)} Clusters with cells: {_listing(present)}."
+                f"{suggest(empty[0], present) or '.'} Clusters with cells: {_listing(present)}."
             )
     return names, [labels == c for c in names]
 
@@ -319,7 +319,7 @@ def plot_jacobian_stats_boxplots(
         missing = [k for k in keys if k not in adata.obs]
         if missing:
             raise MissingKeyError(f"{func}: `adata.obs[{missing[0]!r}]` not found"
-                                  f"{suggest(missing[0], list(adata.obs.columns))} Run "
+                                  f"{suggest(missing[0], list(adata.obs.columns)) or '.'} Run "
                                   "`linstab.sc.tl.compute_jacobian_stats` first or fix `keys`.")
     names, masks = _clusters(adata, cluster_key, order, func)
     cols = _colors(adata, cluster_key, names, colors)

@@ -48,7 +48,7 @@ class Plan:
     groups: list[Group]
     read: Callable[[np.ndarray], np.ndarray]  # cell positions -> dense expression (cells x genes)
     n_obs: int
-    source: str  # "hopfield" or "model"
+    source: str  # "hopfield" (the fitted GRN in varp) or the symbolic model's name
 
     @property
     def n_genes(self) -> int:
@@ -195,7 +195,7 @@ def _cluster_labels(adata: Any, cluster_key: str | None, clusters: Sequence[str]
     if cluster_key not in adata.obs:
         cats = [c for c in adata.obs.columns if str(adata.obs[c].dtype) in ("category", "object")]
         raise MissingKeyError(
-            f"{func}: `adata.obs[{cluster_key!r}]` not found{suggest(cluster_key, list(adata.obs.columns))} "
+            f"{func}: `adata.obs[{cluster_key!r}]` not found{suggest(cluster_key, list(adata.obs.columns)) or '.'} "
             f"Categorical obs columns: {_listing(cats)}. Pass `cluster_key=` one of them, or "
             "cluster_key=None to use the model 'all' for every cell."
         )
@@ -220,7 +220,7 @@ def _cluster_labels(adata: Any, cluster_key: str | None, clusters: Sequence[str]
         if empty:
             raise ParameterError(
                 f"{func}: cluster(s) {_listing(empty)} have no cells in `adata.obs[{cluster_key!r}]`"
-                f"{suggest(empty[0], present)} Clusters with cells: {_listing(present)}."
+                f"{suggest(empty[0], present) or '.'} Clusters with cells: {_listing(present)}."
             )
     return [(c, np.nonzero(labels == c)[0]) for c in wanted]
 
@@ -260,7 +260,7 @@ def prepare(
         if missing:
             raise MissingKeyError(
                 f"{func}: {len(missing)} state variable(s) of model {mdl.name!r} are not genes of adata: "
-                f"{_listing(missing)}{suggest(missing[0], list(var_names))} The model's variables must be "
+                f"{_listing(missing)}{suggest(missing[0], list(var_names)) or '.'} The model's variables must be "
                 "named like adata.var_names."
             )
         gene_idx = np.array([pos[g] for g in names], dtype=np.int64)
@@ -273,7 +273,7 @@ def prepare(
             groups.append(Group(cname, cells, ModelOperator(kernel, pvec, len(names), backend)))
         all_cells = np.concatenate([c for _, c in groups_spec]) if groups_spec else np.zeros(0, int)
         _check_expression(read, where, np.sort(all_cells), genes, adata, func)
-        return Plan(genes, gene_idx, groups, read, adata.n_obs, "model")
+        return Plan(genes, gene_idx, groups, read, adata.n_obs, mdl.name)
 
     if params is not None:
         raise ValueError(f"{func}: `params` applies to a symbolic `model` only; got model=None")

@@ -56,20 +56,24 @@ def _chunks(plan: Plan, be: Backend, memory: int, per_cell, progress: bool, desc
     group's operator. Where full spectra run on the host, chunks hold a multiple of its cores.
     """
     cores = host_cores() if be.spectra != "device" else 1
-    for group in plan.groups:
-        need = per_cell(group.op) if callable(per_cell) else per_cell
-        size = chunk_size(group.cells.size, need + group.op.state_bytes, memory, multiple=cores)
+    tqdm = require("tqdm", extra="grn").tqdm
+    total = sum(g.cells.size for g in plan.groups)
+    # one bar for the whole call, in cells per second; the cluster being computed as its postfix
+    with tqdm(total=total, desc=desc, unit="cell", disable=not progress, leave=True) as bar:
+        for group in plan.groups:
+            need = per_cell(group.op) if callable(per_cell) else per_cell
+            size = chunk_size(group.cells.size, need + group.op.state_bytes, memory, multiple=cores)
+            bar.set_postfix_str(str(group.name), refresh=False)
 
-        def work(idx, group=group):
-            cells = group.cells[idx]
-            state = group.op.state(plan.read(cells))
-            out = fn(group, state)
-            be.synchronize()
-            return out
+            def work(idx, group=group):
+                cells = group.cells[idx]
+                state = group.op.state(plan.read(cells))
+                out = fn(group, state)
+                be.synchronize()
+                return out
 
-        for idx, out in run_chunked(work, group.cells.size, size, be, progress=progress,
-                                    desc=f"{desc} ({group.name})"):
-            yield group.cells[idx], out
+            for idx, out in run_chunked(work, group.cells.size, size, be, bar=bar):
+                yield group.cells[idx], out
 
 
 def _itemsize(be: Backend) -> int:

@@ -162,3 +162,14 @@ def test_not_a_model_file(small, tmp_path, unchanged):
         sch.tl.load_model(small, path)
     with unchanged(small), pytest.raises(FileNotFoundError):
         sch.tl.load_model(small, tmp_path / "missing.h5sch")
+
+
+def test_messages_end_their_sentences_without_a_suggestion(small):
+    """With no close match to suggest, the sentence still ends before the next one starts."""
+    with pytest.raises(MissingKeyError) as e:
+        sch.tl.compute_jacobian_stats(small, spliced_key="Ms", cluster_key="zzzzqqq", progress=False)
+    assert "not found. Categorical obs columns" in str(e.value)
+    sch.tl.compute_jacobian_stats(small, spliced_key="Ms", progress=False)
+    with pytest.raises(MissingKeyError) as e:
+        sch.pl.plot_jacobian_stats_boxplots(small, cluster_key="zzzzqqq")
+    assert "not found. Pass `cluster_key=`" in str(e.value)
