@@ -1,4 +1,4 @@
-"""Generate the case-study dataset of the single-cell chapter: ``data/krumsiek11.h5ad``.
+"""Generate the case-study dataset of the single-cell chapter: ``linstab/data/krumsiek11.h5ad``.
 
 The myeloid progenitor network of Krumsiek et al. (2011) — 11 transcription factors, 30 signed
 regulatory edges (``data/krumsiek11/network.tsv``) — is turned into a Hill-type ODE model in the
@@ -41,8 +41,8 @@ integrates the labelled cells without noise and reports how many reach their own
 
 Writes (deterministic for a given seed)::
 
-    data/krumsiek11.h5ad           the AnnData (see data/krumsiek11/README.md for every key)
-    data/krumsiek11_model.h5sch    the model per cell type in the scHopfield file layout
+    linstab/data/krumsiek11.h5ad          the AnnData (see data/krumsiek11/README.md for every key)
+    linstab/data/krumsiek11_model.h5sch   the model per cell type in the scHopfield file layout
 
 Run from the repository root: ``python data/make_krumsiek11.py`` (``--out DIR`` to write elsewhere,
 ``--validate`` to also print the fixed-point and convergence checks).
@@ -59,6 +59,7 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
+PACKAGE_DATA = HERE.parent / "linstab" / "data"  # shipped in the wheel: sch.datasets.krumsiek11()
 SEED = 11
 
 #: Names in the paper -> human (HGNC) symbols; EgrNab is the EGR/NAB complex (no single symbol).
@@ -313,7 +314,7 @@ def embed(X: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return pcs, s**2 / (s**2).sum()
 
 
-def make(out_dir: Path = HERE, *, seed: int = SEED, write: bool = True):
+def make(out_dir: Path = PACKAGE_DATA, *, seed: int = SEED, write: bool = True):
     """Build the AnnData (and write both files into ``out_dir``); returns the AnnData."""
     import anndata as ad
     import pandas as pd
@@ -367,7 +368,7 @@ def make(out_dir: Path = HERE, *, seed: int = SEED, write: bool = True):
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--out", type=Path, default=HERE, help="output folder (default: data/)")
+    parser.add_argument("--out", type=Path, default=PACKAGE_DATA, help="output folder (default: linstab/data/)")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--validate", action="store_true",
                         help="also print the attractors' checks and the noise-free convergence of the labelled cells")

@@ -3,7 +3,7 @@
 - :func:`synthetic_grn`: a random fitted-GRN-like dataset of any size, in the scHopfield layout,
   generated in memory from a seed;
 - :func:`krumsiek11`: the case study of the book, a stochastic simulation of the 11-gene myeloid
-  progenitor network of Krumsiek et al. (2011), read from ``data/krumsiek11.h5ad`` (made by
+  progenitor network of Krumsiek et al. (2011), read from ``linstab/data/krumsiek11.h5ad`` (made by
   ``data/make_krumsiek11.py``).
 """
 
@@ -16,9 +16,9 @@ import numpy as np
 
 from linstab._optional import require
 
-__all__ = ["synthetic_grn", "krumsiek11"]
+__all__ = ["synthetic_grn", "krumsiek11", "krumsiek11_model_file"]
 
-_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+_DATA_DIR = Path(__file__).resolve().parents[1] / "data"  # linstab/data, shipped in the wheel
 
 
 def synthetic_grn(
@@ -121,7 +121,7 @@ def krumsiek11(path: str | Path | None = None) -> Any:
     Parameters
     ----------
     path
-        An ``.h5ad`` file; by default ``data/krumsiek11.h5ad`` of the linstab source tree.
+        An ``.h5ad`` file; by default the copy installed with linstab (``linstab/data/``).
 
     Returns
     -------
@@ -140,7 +140,22 @@ def krumsiek11(path: str | Path | None = None) -> Any:
     p = Path(path) if path is not None else _DATA_DIR / "krumsiek11.h5ad"
     if not p.is_file():
         raise FileNotFoundError(
-            f"{p} not found; the case-study file ships with the linstab source tree. Regenerate it with "
+            f"{p} not found; the case-study file ships with linstab (linstab/data/). Regenerate it with "
             "`python data/make_krumsiek11.py` from the repository root, or pass `path=`."
         )
-    return anndata.read_h5ad(p)
+    import warnings
+
+    with warnings.catch_warnings():  # anndata's notices about its own file format
+        warnings.simplefilter("ignore", FutureWarning)
+        return anndata.read_h5ad(p)
+
+
+def krumsiek11_model_file() -> Path:
+    """The case study's model per cell type (scHopfield layout), for :func:`linstab.sc.tl.load_model`.
+
+    Examples
+    --------
+    >>> krumsiek11_model_file().name
+    'krumsiek11_model.h5sch'
+    """
+    return _DATA_DIR / "krumsiek11_model.h5sch"

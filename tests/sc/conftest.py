@@ -12,7 +12,7 @@ pytest.importorskip("anndata")
 pytest.importorskip("h5py")
 
 HAS_TORCH = importlib.util.find_spec("torch") is not None
-DATA = Path(__file__).resolve().parents[2] / "data"
+DATA = Path(__file__).resolve().parents[2] / "linstab" / "data"
 
 
 @pytest.fixture(params=["numpy", pytest.param("torch", marks=pytest.mark.skipif(not HAS_TORCH, reason="no torch"))])
@@ -51,11 +51,9 @@ def dense():
 
 @pytest.fixture
 def krumsiek():
-    anndata = pytest.importorskip("anndata")
-    path = DATA / "krumsiek11.h5ad"
-    if not path.is_file():
-        pytest.skip("data/krumsiek11.h5ad not present")
-    return anndata.read_h5ad(path)
+    from linstab.sc.datasets import krumsiek11
+
+    return krumsiek11()
 
 
 def _snap(value):

@@ -1,4 +1,4 @@
-"""The case-study generator reproduces the committed data/krumsiek11.h5ad and model file."""
+"""The case-study generator reproduces the committed linstab/data/krumsiek11.h5ad and model file."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "linstab" / "data"
 
 
 def _generator():
@@ -80,7 +81,7 @@ def test_four_fates_are_distinct_stable_fixed_points(krumsiek):
 
     gen = _generator()
     bare = ad.AnnData(X=np.zeros((1, krumsiek.n_vars)), var=pd.DataFrame(index=krumsiek.var_names))
-    model = sch.tl.load_model(bare, ROOT / "data" / "krumsiek11_model.h5sch")
+    model = sch.tl.load_model(bare, DATA / "krumsiek11_model.h5sch")
     W, I = model.varp["W_all"], model.var["I_all"].to_numpy()
     k, n = model.var["sigmoid_threshold"].to_numpy(), model.var["sigmoid_exponent"].to_numpy()
     gamma = model.var["gamma"].to_numpy()
@@ -139,10 +140,10 @@ def test_model_file_matches(krumsiek, tmp_path):
     bare = krumsiek.copy()
     for key in list(bare.varp):
         del bare.varp[key]
-    out = sch.tl.load_model(bare, ROOT / "data" / "krumsiek11_model.h5sch")
+    out = sch.tl.load_model(bare, DATA / "krumsiek11_model.h5sch")
     for key in krumsiek.varp:
         np.testing.assert_array_equal(out.varp[key], krumsiek.varp[key])
-    assert (ROOT / "data" / "krumsiek11.h5ad").stat().st_size + (ROOT / "data" / "krumsiek11_model.h5sch").stat().st_size < 5e6
+    assert (DATA / "krumsiek11.h5ad").stat().st_size + (DATA / "krumsiek11_model.h5sch").stat().st_size < 5e6
 
 
 @pytest.mark.slow

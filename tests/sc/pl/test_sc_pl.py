@@ -81,10 +81,8 @@ def test_plot_errors(computed):
 
 
 def test_seed_notebook_section4_runs_on_the_case_study(krumsiek, tmp_path):
-    """The seed's calls, argument names and output keys, on data/krumsiek11.h5ad."""
-    from pathlib import Path
-
-    model_file = Path(__file__).resolve().parents[3] / "data" / "krumsiek11_model.h5sch"
+    """The seed's calls, argument names and output keys, on the case-study data."""
+    model_file = sch.datasets.krumsiek11_model_file()
     CLUSTER_KEY = "cell_type"
     SPLICED_KEY = "Ms"
     CELL_TYPE_ORDER = ["Meg", "Ery", "MEP-like", "progenitor", "GMP-like", "Mon", "Neu"]
