@@ -17,6 +17,7 @@ from linstab._errors import (
     ParseError,
 )
 from linstab.model import Model, builtin_models, load_model
+from linstab.num import first_lyapunov_coefficient, hopf_criticality
 from linstab.num._continuation import continue_curve
 from linstab.num._fixed_points import NumericFixedPoint, find_fixed_points
 from linstab.num._maps import StabilityMap, stability_map
@@ -40,6 +41,8 @@ __all__ = [
     "bifurcation_curves",
     "check_behaviour",
     "continue_curve",
+    "first_lyapunov_coefficient",
+    "hopf_criticality",
     "simulate",
     "stability_map",
     "AnalysisError",

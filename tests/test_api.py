@@ -94,3 +94,17 @@ def test_docstring_agrees_with_signature(name, obj):
 
 def test_version():
     assert isinstance(linstab.__version__, str) and linstab.__version__
+
+
+def test_readme_functions_are_exported_at_top_level():
+    """Every linstab function the README names in backticks is reachable as linstab.<name>."""
+    import re
+    from pathlib import Path
+
+    import linstab
+
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    named = set(re.findall(r"`([a-z_]{4,})`", text))
+    inner = {n for n in named for mod in (linstab.num, linstab.sym) if callable(getattr(mod, n, None))}
+    assert inner, "the README names no function of linstab.num or linstab.sym"
+    assert sorted(n for n in inner if not hasattr(linstab, n)) == []

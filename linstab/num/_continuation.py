@@ -361,7 +361,7 @@ def continue_curve(
 
             zm = Z[len(Z) // 2]
             vals = dict(zip(model.parameter_names, sys.params(zm)))
-            lyap = hopf_criticality(model, zm[: sys.n], vals)
+            lyap = hopf_criticality(model, zm[: sys.n], values=vals)
         curves.append(BifurcationCurve(
             kind=kind, param=param, against=against, expression=None, condition=None,
             points=np.column_stack([Z[:, -1], Z[:, -2]]), lyapunov=lyap, fixed=dict(fixed),

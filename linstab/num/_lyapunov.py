@@ -59,7 +59,7 @@ def _forms(model: Model):
     return kb, kc
 
 
-def first_lyapunov_coefficient(model: Model | str, state: Any, values: Mapping[str, float] | None = None) -> float:
+def first_lyapunov_coefficient(model: Model | str, state: Any, *, values: Mapping[str, float] | None = None) -> float:
     """ℓ₁ at the Hopf point ``state`` of ``model`` (parameters ``values``).
 
     Parameters
@@ -97,6 +97,12 @@ def first_lyapunov_coefficient(model: Model | str, state: Any, values: Mapping[s
     -2.0
     """
     model = load_model(model)
+    if isinstance(state, Mapping):
+        raise TypeError(
+            "first_lyapunov_coefficient: `state` is the equilibrium at the Hopf point, one number per "
+            f"state variable ({', '.join(model.variable_names)}); got a mapping. Pass parameter values as "
+            "values={...}, e.g. first_lyapunov_coefficient(model, fp.state, values={'b': 2.0})."
+        )
     x0 = np.asarray(state, dtype=float)
     if x0.shape != (model.n_vars,):
         raise DimensionError(f"state had shape {x0.shape} while it should have had ({model.n_vars},)")
@@ -136,8 +142,8 @@ def first_lyapunov_coefficient(model: Model | str, state: Any, values: Mapping[s
     return float(np.real(t1 - 2 * t2 + t3) / (2 * omega))
 
 
-def hopf_criticality(model: Model | str, state: Any, values: Mapping[str, float] | None = None,
-                     *, tol: float = 1e-9) -> str:
+def hopf_criticality(model: Model | str, state: Any, *, values: Mapping[str, float] | None = None,
+                     tol: float = 1e-9) -> str:
     """``"supercritical"``, ``"subcritical"`` or ``"degenerate"`` (``|ℓ₁| <= tol``) at a Hopf point.
 
     Parameters
@@ -155,10 +161,10 @@ def hopf_criticality(model: Model | str, state: Any, values: Mapping[str, float]
     --------
     The Brusselator's Hopf point ``b = 1 + a²`` (here ``a = 1``) is supercritical:
 
-    >>> hopf_criticality("brusselator", [1.0, 2.0], {"a": 1.0, "b": 2.0})
+    >>> hopf_criticality("brusselator", [1.0, 2.0], values={"a": 1.0, "b": 2.0})
     'supercritical'
     """
-    l1 = first_lyapunov_coefficient(model, state, values)
+    l1 = first_lyapunov_coefficient(model, state, values=values)
     if not np.isfinite(l1) or abs(l1) <= tol:
         return "degenerate"
     return "supercritical" if l1 < 0 else "subcritical"

@@ -820,7 +820,7 @@ def _sample_curve(model, kind, P, Q, p_star, condition, state, fixed, q_range, n
 
         mid = np.flatnonzero(ok)[ok.sum() // 2]
         vals = dict(zip([p.name for p in model.parameters], pars[mid]))
-        lyap = hopf_criticality(model, x[mid], vals)
+        lyap = hopf_criticality(model, x[mid], values=vals)
     return pts, states[ok], lyap
 
 

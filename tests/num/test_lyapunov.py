@@ -44,21 +44,29 @@ def test_linear_centre_is_degenerate():
 def test_brusselator_supercritical(a):
     # Brusselator Hopf at b = 1 + a², fixed point (a, b/a): supercritical for all a
     b = 1 + a * a
-    assert hopf_criticality("brusselator", [a, b / a], {"a": a, "b": b}) == "supercritical"
+    assert hopf_criticality("brusselator", [a, b / a], values={"a": a, "b": b}) == "supercritical"
 
 
 def test_repressilator_supercritical_on_the_seed_line():
     n = 3.0
     beta = n / 2 * (n / 2 - 1) ** (-(n + 1) / n)
     x0 = (2 / (n - 2)) ** (1 / n)
-    assert hopf_criticality("repressilator", [x0] * 3, {"beta": beta, "n": n}) == "supercritical"
+    assert hopf_criticality("repressilator", [x0] * 3, values={"beta": beta, "n": n}) == "supercritical"
 
 
 def test_errors():
     with pytest.raises(AnalysisError, match="no complex pair"):
-        first_lyapunov_coefficient("toggle_switch", [1.0, 1.0], {"beta": 2.0, "n": 2.0})
+        first_lyapunov_coefficient("toggle_switch", [1.0, 1.0], values={"beta": 2.0, "n": 2.0})
     with pytest.raises(AnalysisError, match="not a Hopf point|imaginary axis"):
-        first_lyapunov_coefficient("brusselator", [1.0, 3.0], {"a": 1.0, "b": 3.0})
+        first_lyapunov_coefficient("brusselator", [1.0, 3.0], values={"a": 1.0, "b": 3.0})
     with pytest.raises(DimensionError, match=r"shape \(3,\) while it should have had \(2,\)"):
         first_lyapunov_coefficient("brusselator", [1.0, 2.0, 3.0])
-    assert np.isfinite(first_lyapunov_coefficient(load_model("brusselator"), [1.0, 2.0], {"b": 2.0}))
+    assert np.isfinite(first_lyapunov_coefficient(load_model("brusselator"), [1.0, 2.0], values={"b": 2.0}))
+
+
+def test_parameter_values_in_place_of_the_state_get_a_clear_error():
+    """The mistake of passing parameter values second: a one-line TypeError that says what to do."""
+    with pytest.raises(TypeError, match=r"`state` is the equilibrium.*values=\{"):
+        first_lyapunov_coefficient("brusselator", {"b": 2.0})
+    with pytest.raises(TypeError):  # values are keyword-only
+        first_lyapunov_coefficient("brusselator", [1.0, 2.0], {"b": 2.0})
