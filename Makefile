@@ -1,20 +1,27 @@
 # Two commands do all the set-up on a fresh machine:
-#   make demo   -> .venv with every extra, then `linstab analyze repressilator` and the diagram
-#   make test   -> the same .venv plus Chromium, then the whole test suite
+#   make demo   -> .venv with what the demo needs (core + plot), then `linstab analyze repressilator`
+#                  and the diagram
+#   make test   -> the same .venv plus every extra and Chromium, then the whole test suite
 VENV    := .venv
 PY      := $(VENV)/bin/python
+DEMO_STAMP := $(VENV)/.installed-demo
 STAMP   := $(VENV)/.installed
 
-.PHONY: install demo test book bench browser mathjax clean
+.PHONY: install demo-install demo test book bench browser mathjax clean
 
-$(STAMP): pyproject.toml
+$(DEMO_STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[plot]'
+	touch $(DEMO_STAMP)
+
+$(STAMP): $(DEMO_STAMP) pyproject.toml
 	# the CPU wheel that lies on disk, before anything can pull a multi-GB CUDA build
 	$(PY) -m pip install -q torch==2.13.0
 	$(PY) -m pip install -q -e '.[all]'
 	touch $(STAMP)
 
+demo-install: $(DEMO_STAMP)
 install: $(STAMP)
 
 # MathJax 3 for the book, served from the book itself (no CDN): fetched once from npm
@@ -35,7 +42,7 @@ book: install $(MATHJAX)
 browser:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q chromium; }
 
-demo: install
+demo: demo-install
 	$(VENV)/bin/linstab analyze repressilator
 	$(VENV)/bin/linstab diagram repressilator --param beta --against n --html build/repressilator.html
 	@echo "Open build/repressilator.html in a browser (works offline): the stability diagram and eigenvalue explorer."
