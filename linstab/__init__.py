@@ -5,6 +5,7 @@ eigenvalues, Routh–Hurwitz conditions and bifurcation curves in closed form wh
 one lambdify path turns them into numpy or torch kernels for parameter grids and single cells.
 """
 
+from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 
 from linstab._errors import (
@@ -16,24 +17,58 @@ from linstab._errors import (
     ParameterError,
     ParseError,
 )
-from linstab.model import Model, builtin_models, load_model
-from linstab.num import first_lyapunov_coefficient, hopf_criticality
-from linstab.num._continuation import continue_curve
-from linstab.num._fixed_points import NumericFixedPoint, find_fixed_points
-from linstab.num._maps import StabilityMap, stability_map
-from linstab.num._simulate import check_behaviour, simulate
-from linstab.sym._bifurcation import BifurcationCurve, bifurcation_curves
-from linstab.sym._charpoly import charpoly, eigenvalues
-from linstab.sym._classify import classify
-from linstab.sym._fixed_points import FixedPoint, fixed_points, parametric_fixed_point
-from linstab.sym._jacobian import jacobian, linearize
-from linstab.sym._report import report
-from linstab.sym._routh import routh_hurwitz
 
 try:
     __version__ = version("linstab")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     __version__ = "0+unknown"
+
+# The public names and the module each comes from. They are imported on first use (PEP 562), so
+# that `import linstab` and `linstab --help` do not wait for SymPy to load.
+_LAZY = {
+    "Model": "linstab.model",
+    "builtin_models": "linstab.model",
+    "load_model": "linstab.model",
+    "first_lyapunov_coefficient": "linstab.num",
+    "hopf_criticality": "linstab.num",
+    "continue_curve": "linstab.num",
+    "NumericFixedPoint": "linstab.num",
+    "find_fixed_points": "linstab.num",
+    "StabilityMap": "linstab.num",
+    "stability_map": "linstab.num",
+    "check_behaviour": "linstab.num",
+    "simulate": "linstab.num",
+    "BifurcationCurve": "linstab.sym",
+    "bifurcation_curves": "linstab.sym",
+    "charpoly": "linstab.sym",
+    "eigenvalues": "linstab.sym",
+    "classify": "linstab.sym",
+    "FixedPoint": "linstab.sym",
+    "fixed_points": "linstab.sym",
+    "parametric_fixed_point": "linstab.sym",
+    "jacobian": "linstab.sym",
+    "linearize": "linstab.sym",
+    "report": "linstab.sym",
+    "routh_hurwitz": "linstab.sym",
+}
+
+
+_SUBPACKAGES = ("sym", "num", "plot", "sc", "check", "model", "cli")
+
+
+def __getattr__(name: str):
+    if name in _SUBPACKAGES:  # `linstab.sym` without importing it first, as before
+        return import_module(f"linstab.{name}")
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'linstab' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
 
 __all__ = [
     "BifurcationCurve",

@@ -10,12 +10,14 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import textwrap
 from collections.abc import Sequence
 
 __all__ = ["main", "build_parser"]
 
 # subcommand modules under linstab/_cli/, in the order --help lists them
 _COMMANDS = (
+    "models",
     "analyze",
     "bifurcation",
     "map",
@@ -28,10 +30,27 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand registered."""
     from linstab import __version__
 
+    from linstab._cli.models import builtin_titles
+
+    examples = """\
+built-in models (MODEL may also be a path to a .toml file):
+  {models}
+
+examples:
+  linstab analyze repressilator                      the derivation, step by step
+  linstab analyze toggle_switch --set beta=4 --json  one JSON object
+  linstab bifurcation repressilator --kind hopf --param beta --against n
+  linstab map repressilator --x n 1.5 5 200 --y beta 1 1000 200 --log-y --out rep.npz
+  linstab diagram repressilator --param beta --against n --html rep.html
+  linstab portrait brusselator --html brusselator.html
+
+'linstab COMMAND --help' describes each command.
+""".format(models="\n  ".join(textwrap.wrap(", ".join(builtin_titles()), 90)))
     parser = argparse.ArgumentParser(
         prog="linstab",
         description="Linear stability analysis of biological circuits: symbolic derivations, "
         "numeric kernels and interactive stability diagrams.",
+        epilog=examples, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"linstab {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

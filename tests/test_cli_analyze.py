@@ -99,3 +99,29 @@ def test_missing_parameter_value_json(tmp_path):
     assert out.returncode != 0 and "k" in out.stderr and "--set" in out.stderr
     text = _run(str(m))
     assert text.returncode == 0 and "numeric fixed points skipped" in text.stdout
+
+
+def test_help_lists_models_and_examples_without_loading_sympy():
+    """`linstab --help` names every built-in model and shows examples, and loads no SymPy
+    (which takes about a second to import)."""
+    import subprocess
+    import sys
+
+    from linstab import builtin_models
+
+    code = ("import sys, linstab.cli; text = linstab.cli.build_parser().format_help(); "
+            "print('sympy' in sys.modules); print(text)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True).stdout
+    loaded, text = out.split("\n", 1)
+    assert loaded == "False"
+    assert all(name in text for name in builtin_models()) and "examples:" in text
+
+
+def test_models_command_lists_every_builtin(capsys):
+    from linstab import builtin_models
+    from linstab.cli import main
+
+    assert main(["models"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == builtin_models()
+    assert any(line.startswith("repressilator ") and "[x1, x2, x3]" in line for line in lines)

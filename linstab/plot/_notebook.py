@@ -14,6 +14,11 @@ def setup_notebook(*, hide_banner: bool = True) -> None:
     behind a firewall; this call inlines BokehJS (about 1 MB, once per notebook) instead. Call it
     once, in the first cell, then ``bokeh.io.show(fig)`` any linstab figure.
 
+    Parameters
+    ----------
+    hide_banner
+        Do not print Bokeh's "BokehJS loaded" banner.
+
     Examples
     --------
     >>> import linstab.plot as lp
