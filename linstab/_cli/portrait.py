@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 
 from linstab._cli._common import add_model_args, model_from_args
 
@@ -24,6 +25,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_model_args(parser)
     parser.add_argument("--html", required=True, metavar="OUT.html", help="where to write the page")
+    parser.add_argument("--x-range", nargs=2, type=float, metavar=("XMIN", "XMAX"),
+                        help="phase-plane window of the first variable (default: from the fixed points)")
+    parser.add_argument("--y-range", nargs=2, type=float, metavar=("YMIN", "YMAX"),
+                        help="phase-plane window of the second variable")
+    parser.add_argument("--log", action="append", default=[], metavar="PARAM",
+                        help="give PARAM a slider along log10 (repeatable), for positive parameters "
+                             "that span decades")
     parser.set_defaults(func=run)
 
 
@@ -32,6 +40,14 @@ def run(args: argparse.Namespace) -> int:
     from linstab.plot import phase_portrait, save_html
 
     model = model_from_args(args)
-    path = save_html(phase_portrait(model), args.html, title=f"linstab · {model.name} phase portrait")
+    for name, r in (("--x-range", args.x_range), ("--y-range", args.y_range)):
+        if r is not None and not (math.isfinite(r[0]) and math.isfinite(r[1]) and r[0] < r[1]):
+            raise ValueError(f"{name} needs two finite numbers, the smaller first; got {r[0]} {r[1]}")
+    for name in args.log:
+        model.parameter(name)  # an unknown name: an error that lists the parameters
+    values = model.numeric_values()
+    ranges = {name: (values[name] / 100, values[name] * 100) for name in args.log if values[name] > 0}
+    fig = phase_portrait(model, x_range=args.x_range, y_range=args.y_range, log=args.log, ranges=ranges)
+    path = save_html(fig, args.html, title=f"linstab · {model.name} phase portrait")
     print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB): phase portrait and trace–determinant plane of {model.name}")
     return 0

@@ -72,9 +72,22 @@ def slider_specs(model: Any, values: Mapping[str, float], *, params: Sequence[st
     return out
 
 
+_SLIDER_FORMAT = """
+const a = Math.abs(tick);
+return (a >= 1e4 || (a < 1e-3 && tick !== 0)) ? tick.toExponential(3) : (+tick.toPrecision(4)).toString();
+"""
+
+
 def make_sliders(specs: Sequence[SliderSpec]) -> list[Any]:
-    """Bokeh sliders for ``specs`` (named ``slider_<param>``; a log slider moves along ``log10``)."""
-    from bokeh.models import Slider
+    """Bokeh sliders for ``specs`` (named ``slider_<param>``; a log slider moves along ``log10``).
+
+    The value shows with four significant digits at any magnitude (``2.962e-5``, ``3.5``,
+    ``1.2e+4``), as the readouts do, where a fixed number of decimals would show a small value
+    as ``0``.
+    """
+    from bokeh.models import CustomJSTickFormatter, Slider
+
+    shown = CustomJSTickFormatter(code=_SLIDER_FORMAT)
 
     sliders = []
     for s in specs:
@@ -85,7 +98,7 @@ def make_sliders(specs: Sequence[SliderSpec]) -> list[Any]:
             lo, hi, v = s.start, s.end, s.value
             title = pretty(s.name)
         sliders.append(Slider(start=lo, end=hi, value=v, step=(hi - lo) / 500, title=title, name=f"slider_{s.name}",
-                              format="0[.]000", width=260))
+                              format=shown, width=260))
     return sliders
 
 

@@ -257,3 +257,15 @@ def test_portrait_slider_update_time(open_page, portrait_page, capsys):
               f"max {compute[-1]:.1f} ms")
     assert compute[len(compute) // 2] < 500
     assert pg.errors == []
+
+
+def test_slider_shows_small_values(open_page, tmp_path_factory):
+    """A parameter of 2.962e-5 reads as such on its slider (a fixed 3-decimal format showed 0)."""
+    from linstab.plot import phase_portrait
+
+    m = load_model({"name": "small_k", "parameters": {"K": 2.962e-5, "g": 1.0},
+                    "equations": {"x": "K*1e5 - g*x", "y": "x - g*y"}})
+    pg = _open_clean(open_page, _page(tmp_path_factory, "small_k", phase_portrait(m, params=["K"])))
+    shown = pg.page.locator(".bk-slider-value").all_inner_texts()
+    assert shown == ["2.962e-5"], shown
+    assert pg.errors == []
