@@ -17,7 +17,7 @@ _EXTRAS = {
     "threadpoolctl": "grn",
     "bokeh": "plot",
     "jupyter_book": "book",
-    "playwright": "test",
+    "playwright": "export",
 }
 
 

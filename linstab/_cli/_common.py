@@ -7,7 +7,7 @@ import math
 
 from linstab._errors import ParameterError
 
-__all__ = ["add_model_args", "parse_sets", "model_from_args"]
+__all__ = ["add_model_args", "add_output_args", "parse_sets", "model_from_args", "write_outputs"]
 
 
 def add_model_args(parser: argparse.ArgumentParser) -> None:
@@ -50,3 +50,31 @@ def model_from_args(args: argparse.Namespace):
     model = load_model(args.model)
     sets = parse_sets(args.sets)
     return model.with_values(sets) if sets else model
+
+
+def add_output_args(parser: argparse.ArgumentParser) -> None:
+    """``--html``, ``--png`` and ``--svg``: where to write the figure (at least one)."""
+    parser.add_argument("--html", metavar="OUT.html", help="the interactive page (BokehJS inlined, works offline)")
+    parser.add_argument("--png", metavar="OUT.png", help="a static PNG of the plots at the initial parameters "
+                        "(needs Chromium and playwright, extra 'export')")
+    parser.add_argument("--svg", metavar="OUT.svg", help="the same as SVG vector graphics")
+
+
+def write_outputs(fig, args: argparse.Namespace, *, title: str) -> list[str]:
+    """Write ``fig`` to every output the arguments name; returns one line per file written."""
+    if not (args.html or args.png or args.svg):
+        raise ValueError("name at least one output: --html OUT.html, --png OUT.png or --svg OUT.svg")
+    done = []
+    if args.html:
+        from linstab.plot import save_html
+
+        path = save_html(fig, args.html, title=title)
+        done.append(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)")
+    for kind in ("png", "svg"):
+        target = getattr(args, kind)
+        if target:
+            from linstab.plot import export_figure
+
+            path = export_figure(fig, target, format=kind)
+            done.append(f"wrote {path} ({path.stat().st_size / 1e3:.0f} kB)")
+    return done

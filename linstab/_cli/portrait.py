@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 
-from linstab._cli._common import add_model_args, model_from_args
+from linstab._cli._common import add_model_args, add_output_args, model_from_args, write_outputs
 
 __all__ = ["register", "run"]
 
@@ -24,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_model_args(parser)
-    parser.add_argument("--html", required=True, metavar="OUT.html", help="where to write the page")
+    add_output_args(parser)
     parser.add_argument("--x-range", nargs=2, type=float, metavar=("XMIN", "XMAX"),
                         help="phase-plane window of the first variable (default: from the fixed points)")
     parser.add_argument("--y-range", nargs=2, type=float, metavar=("YMIN", "YMAX"),
@@ -37,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Carry out ``linstab portrait``; returns the exit code."""
-    from linstab.plot import phase_portrait, save_html
+    from linstab.plot import phase_portrait
 
     model = model_from_args(args)
     for name, r in (("--x-range", args.x_range), ("--y-range", args.y_range)):
@@ -47,7 +47,9 @@ def run(args: argparse.Namespace) -> int:
         model.parameter(name)  # an unknown name: an error that lists the parameters
     values = model.numeric_values()
     ranges = {name: (values[name] / 100, values[name] * 100) for name in args.log if values[name] > 0}
+    if not (args.html or args.png or args.svg):  # before the work, not after it
+        raise ValueError("name at least one output: --html OUT.html, --png OUT.png or --svg OUT.svg")
     fig = phase_portrait(model, x_range=args.x_range, y_range=args.y_range, log=args.log, ranges=ranges)
-    path = save_html(fig, args.html, title=f"linstab · {model.name} phase portrait")
-    print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB): phase portrait and trace–determinant plane of {model.name}")
+    for line in write_outputs(fig, args, title=f"linstab · {model.name} phase portrait"):
+        print(f"{line}: phase portrait and trace–determinant plane of {model.name}")
     return 0

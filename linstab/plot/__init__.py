@@ -10,9 +10,11 @@ Bokeh is imported inside the functions, so ``import linstab.plot`` stays light.
 from linstab.plot._bifurcation import bifurcation_diagram
 from linstab.plot._diagram import stability_diagram
 from linstab.plot._explorer import eigenvalue_explorer
+from linstab.plot._export import export_figure
 from linstab.plot._notebook import setup_notebook
 from linstab.plot._page import html, save_html
 from linstab.plot._portrait import phase_portrait, trace_determinant
 
 __all__ = ["stability_diagram", "eigenvalue_explorer", "phase_portrait", "trace_determinant",
-           "bifurcation_diagram", "html", "save_html", "setup_notebook"]
+           "bifurcation_diagram", "html", "save_html", "setup_notebook",
+           "export_figure"]
