@@ -7,7 +7,7 @@ PY      := $(VENV)/bin/python
 DEMO_STAMP := $(VENV)/.installed-demo
 STAMP   := $(VENV)/.installed
 
-.PHONY: install demo-install demo test book bench browser mathjax clean
+.PHONY: install demo-install demo test test-floors book bench browser mathjax clean
 
 $(DEMO_STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -52,6 +52,17 @@ test: install browser $(MATHJAX)
 	$(PY) -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
+# the core (sym, num, model, parser, checker) on the lowest versions pyproject.toml declares, in a
+# venv of its own; SymPy 1.12 also needs an mpmath older than 1.4 (newer ones warn at its import)
+FLOORS := .venv-floors
+FLOOR_PINS := "sympy==1.12" "mpmath==1.3.0" "numpy==1.24.4" "scipy==1.10.1" "pytest>=7.4" "hypothesis>=6.80"
+FLOOR_TESTS := tests/sym tests/num tests/check tests/test_model.py tests/test_parse.py tests/test_cli_analyze.py
+test-floors:
+	test -x $(FLOORS)/bin/python || python3 -m venv $(FLOORS)
+	$(FLOORS)/bin/python -m pip install -q $(FLOOR_PINS)
+	$(FLOORS)/bin/python -c "import sympy, numpy, scipy; print('floors: sympy', sympy.__version__, 'numpy', numpy.__version__, 'scipy', scipy.__version__)"
+	PYTHONPATH=$(CURDIR) $(FLOORS)/bin/python -m pytest -q -p no:cacheprovider $(FLOOR_TESTS)
+
 # each script runs linstab side by side with its baseline and prints a table (see README, Benchmarks)
 bench: install
 	$(PY) benchmarks/bench_analyze.py
@@ -59,4 +70,4 @@ bench: install
 	$(PY) benchmarks/bench_sc.py
 
 clean:
-	rm -rf $(VENV) build book/_build .pytest_cache
+	rm -rf $(VENV) $(FLOORS) build book/_build .pytest_cache
