@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 
 import sympy as sp
 
+from linstab._parse import as_matrix
 from linstab.check._answer import AnswerError, read_condition, read_expr, read_list, read_matrix
 from linstab.check._compound import compare_matrix, compare_polynomial, compare_set
 from linstab.check._cond import compare_condition, compare_equation
@@ -147,7 +148,7 @@ def check(
         msg = "`variable` is required for kind='polynomial', got None; pass e.g. variable=sympy.Symbol('lamda')."
         raise ValueError(msg)
     if kind == "matrix":
-        reference = sp.Matrix(reference)
+        reference = as_matrix(reference, where="check: reference")
     elif kind == "set":
         reference = list(reference.args if isinstance(reference, sp.FiniteSet) else reference)
     elif kind == "condition" and isinstance(reference, (list, tuple, set, frozenset)):

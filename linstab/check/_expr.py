@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from linstab._parse import as_expr
 from linstab.check._domain import Domain
 from linstab.check._numeric import all_close, close, symbolic_zero, values
 
@@ -33,7 +34,7 @@ class Probe:
     def make(cls, domain: Domain, exprs: Sequence[sp.Basic], *, n_points: int, seed: int) -> Probe:
         syms: set[sp.Symbol] = set()
         for e in exprs:
-            syms |= {s for s in sp.sympify(e).free_symbols if isinstance(s, sp.Symbol)}
+            syms |= {s for s in as_expr(e).free_symbols if isinstance(s, sp.Symbol)}
         dom = domain.with_symbols(sorted(syms, key=lambda s: s.name))
         return cls(dom, tuple(dom.sample(n_points, seed=seed)))
 
@@ -63,7 +64,7 @@ def equivalent(answer: sp.Basic, reference: sp.Basic, probe: Probe) -> tuple[boo
     Returns ``(verdict, method, answer_values)``: verdict ``True``/``False``/``None``
     (undecided); method ``"symbolic"`` or ``"numeric"``.
     """
-    diff = sp.sympify(answer) - sp.sympify(reference)
+    diff = as_expr(answer) - as_expr(reference)
     cheap = _cheap_zero(diff)
     av = probe.values(answer)
     if cheap:
@@ -211,7 +212,7 @@ def diagnose(answer: sp.Basic, reference: sp.Basic, probe: Probe, av: list | Non
 
     Returns ``(diagnosis, message)``; the message does not reveal the reference.
     """
-    answer, reference = sp.sympify(answer), sp.sympify(reference)
+    answer, reference = as_expr(answer), as_expr(reference)
     rv = probe.values(reference)
     av = probe.values(answer) if av is None else av
 

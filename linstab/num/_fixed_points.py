@@ -303,7 +303,7 @@ def _domain_bounds(model: Any, p: np.ndarray, bounds: Any) -> tuple[np.ndarray, 
     if bounds is None:
         # the state's scale follows the parameters and the numbers written in the equations
         consts = [abs(float(c)) for e in model.rhs for c in e.atoms(sp.Number) if c.is_finite]
-        scale = 10.0 * max(1.0, *(np.abs(p).tolist()), *consts)
+        scale = 10.0 * max([1.0, *np.abs(p).tolist(), *consts])
         lo = np.where(np.isfinite(lower), lower, -scale)
         hi = np.full(n, scale)
         return lo, hi, lower
