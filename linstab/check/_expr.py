@@ -140,6 +140,17 @@ def _pretty_power(power: sp.Pow) -> str:
     return f"the power {sp.sstr(power)}"
 
 
+def _same_ratio(q: complex, q0: complex) -> bool:
+    """Whether two ratios agree *relatively* and are of a size a prefactor can have.
+
+    An absolute tolerance would call every pair of tiny ratios equal: the answer ``(x+1)**200``
+    is 1e60 times the reference everywhere, a ratio of about 0 at every point, but not a constant.
+    """
+    if not (1e-9 < abs(q0) < 1e9):
+        return False
+    return abs(q - q0) <= 1e-8 * max(abs(q), abs(q0))
+
+
 def _ratio_factor(av: list, rv: list, probe: Probe) -> tuple[str, sp.Basic] | None:
     """Classify the ratio reference/answer: a constant, or ±symbol**k."""
     ratios = []
@@ -151,9 +162,9 @@ def _ratio_factor(av: list, rv: list, probe: Probe) -> tuple[str, sp.Basic] | No
         pts.append(p)
     if len(ratios) < 3:
         return None
-    if all(close(q, ratios[0], rtol=1e-8) for q in ratios):
+    if all(_same_ratio(q, ratios[0]) for q in ratios):
         c = ratios[0]
-        if abs(c.imag) < 1e-12:
+        if abs(c.imag) < 1e-12 * abs(c):
             return "constant", sp.nsimplify(round(c.real, 12), rational=True, tolerance=1e-10)
         return None
     syms = probe.domain.symbols
@@ -165,7 +176,7 @@ def _ratio_factor(av: list, rv: list, probe: Probe) -> tuple[str, sp.Basic] | No
                       for q, p in zip(ratios, pts)]
         except (ZeroDivisionError, OverflowError):
             continue
-        if all(close(q, scaled[0], rtol=1e-8) for q in scaled) and abs(scaled[0].imag) < 1e-12:
+        if all(_same_ratio(q, scaled[0]) for q in scaled) and abs(scaled[0].imag) < 1e-12 * abs(scaled[0]):
             c = sp.nsimplify(round(scaled[0].real, 12), rational=True, tolerance=1e-10)
             if _simple(c):
                 return "symbol", c * s**k

@@ -15,6 +15,8 @@ and then lists the numeric fixed points at the model's parameter values, classif
 
 from __future__ import annotations
 
+import functools
+import html
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -188,7 +190,9 @@ class Report:
         """Markdown with LaTeX maths (``$…$``, ``$$…$$``), for notebooks and the book."""
         m = self.model
         L = sp.latex
-        out = [f"### Linear stability analysis: {m.name}" + (f" — {m.title}" if m.title else ""), ""]
+        # Markdown passes raw HTML through: escape the text that comes from the model file
+        esc = functools.partial(html.escape, quote=False)
+        out = [f"### Linear stability analysis: {esc(m.name)}" + (f" — {esc(m.title)}" if m.title else ""), ""]
         if self.values:
             out.append("Parameters: " + ", ".join(f"${L(m.symbols[k])} = {_num(v)}$" for k, v in self.values.items()))
             out.append("")
@@ -206,7 +210,7 @@ class Report:
                 out.append(f"| {state} | {evs} | {fp.classification} | {'yes' if fp.stable else 'no'} |")
             out.append("")
         for note in self.notes:
-            out.append(f"*Note: {note}*")
+            out.append(f"*Note: {esc(note)}*")
         return "\n".join(out).rstrip() + "\n"
 
     def __str__(self) -> str:
