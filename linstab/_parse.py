@@ -298,9 +298,9 @@ class _Translator:
                      ((op, self.operand(n)) for op, n in self._chain(node, (ast.Add, ast.Sub)))]
             # a sum of rationals: the common denominator is at most the product of the denominators
             nums = [t for t in terms if isinstance(t, sp.Rational)]
-            if nums:
-                self.check_size(max(map(_bits, nums)) + len(nums).bit_length()
-                                + sum(int(t.q).bit_length() for t in nums if t.q != 1), node)
+            if len(nums) > 1:
+                self.check_size(max(math.log2(abs(int(t.p)) or 1) for t in nums) + len(nums).bit_length()
+                                + sum(math.log2(int(t.q)) for t in nums), node)
             return sp.Add(*terms)
         if isinstance(node.op, (ast.Mult, ast.Div)):
             factors = []

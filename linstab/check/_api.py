@@ -7,9 +7,9 @@ from collections.abc import Iterable, Mapping
 
 import sympy as sp
 
+from linstab._budget import MEMORY_LIMIT, TIME_LIMIT, can_limit, run_limited
 from linstab._parse import as_matrix
 from linstab.check._answer import AnswerError, read_condition, read_expr, read_list, read_matrix
-from linstab.check._budget import MEMORY_LIMIT, TIME_LIMIT, can_limit, run_limited
 from linstab.check._compound import compare_matrix, compare_polynomial, compare_set
 from linstab.check._cond import compare_condition, compare_equation
 from linstab.check._domain import Domain
@@ -156,6 +156,9 @@ def check(
         raise ValueError(f"`time_limit` must be a positive finite number of seconds or None, got {time_limit!r}")
     if not (isinstance(memory_limit, int) and memory_limit > 0):
         raise ValueError(f"`memory_limit` must be a positive number of MB, got {memory_limit!r}")
+    if isinstance(reference, (str, bytes)):
+        raise TypeError("`reference` must be a SymPy object (expression, matrix, relational) or a list of them, "
+                        f"got the string {reference[:60]!r}; build it with SymPy")
     if isinstance(answer, str) and len(answer) > MAX_ANSWER_LENGTH:
         return Feedback(False, f"Your answer is {len(answer):,} characters long; answers are limited to "
                         f"{MAX_ANSWER_LENGTH:,} characters.", "parse_error", method="none")

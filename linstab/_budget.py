@@ -1,4 +1,4 @@
-"""Running one check within a time and memory budget.
+"""Running a computation (one check, one symbolic analysis) within a time and memory budget.
 
 SymPy has no notion of a budget: ``cancel((x + 1)**9999 - ...)`` expands ten thousand terms,
 ``x**x**x**x**x`` evaluated at 30 digits allocates gigabytes. A checker that faces students'
