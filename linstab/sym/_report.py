@@ -606,8 +606,13 @@ def report(model: Any, values: Mapping[str, float] | None = None, *, symbolic: b
         if missing:
             notes.append(f"numeric fixed points skipped: no value for {', '.join(missing)} (use --set NAME=VALUE)")
         else:
+            from linstab._errors import AnalysisError
             from linstab.num._fixed_points import find_fixed_points
 
-            numeric_fps = find_fixed_points(model)
+            try:
+                numeric_fps = find_fixed_points(model)
+                notes += [f"numeric fixed points: {note}" for note in numeric_fps.notes]
+            except AnalysisError as exc:
+                notes.append(f"numeric fixed points skipped: {exc}")
     return Report(model=model, values=dict(model.values), jacobian=model.jacobian(),
                   derivations=tuple(derivations), fixed_points=tuple(numeric_fps), notes=tuple(notes))
