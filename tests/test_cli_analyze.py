@@ -99,3 +99,12 @@ def test_missing_parameter_value_json(tmp_path):
     assert out.returncode != 0 and "k" in out.stderr and "--set" in out.stderr
     text = _run(str(m))
     assert text.returncode == 0 and "numeric fixed points skipped" in text.stdout
+
+
+def test_timeout_bounds_the_whole_symbolic_analysis():
+    from linstab.sym import report
+
+    rep = report("lorenz", timeout=0.01)  # far too little for SymPy: the symbolic step times out
+    assert any("symbolic analysis timed out" in note for note in rep.notes), rep.notes
+    assert rep.derivations == () and len(rep.fixed_points) == 3  # the numeric part still answers
+    assert "timed out" in rep.text
