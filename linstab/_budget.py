@@ -19,6 +19,7 @@ import pickle
 import select
 import signal
 import time
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -111,7 +112,9 @@ def run_limited(func: Callable[[], Any], *, time_limit: float, memory_limit: int
     ran out of memory or ``"depth"`` when it recursed too deeply.
     """
     read_fd, write_fd = os.pipe()
-    pid = os.fork()
+    with warnings.catch_warnings():  # Python 3.12 warns about fork() in a threaded process
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
     if pid == 0:  # pragma: no cover - runs in the child, which never returns
         os.close(read_fd)
         _child(func, write_fd, time_limit, memory_limit)

@@ -10,6 +10,7 @@ import resource
 import select
 import signal
 import time
+import warnings
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -24,7 +25,9 @@ def guarded(func: Callable[[], Any], errors: tuple[type[BaseException], ...]) ->
     """Run ``func`` in a child: ``("ok", repr(result))``, ``("error", message)`` for an expected error
     type, ``("crash", traceback)`` for any other exception, ``("hung", "")`` or ``("died", status)``."""
     read_fd, write_fd = os.pipe()
-    pid = os.fork()
+    with warnings.catch_warnings():  # Python 3.12 warns about fork() in a threaded process
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
     if pid == 0:  # the child
         code = 0
         try:

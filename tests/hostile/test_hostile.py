@@ -114,7 +114,7 @@ def test_model_payloads_create_no_file(tmp_path):
     marker = tmp_path / "MARK"
     for body in (f'x = "{payload(marker)}"', f'[parameters]\nk = 1.0\n[equations]\nx = "k*{payload(marker)}"'):
         path = tmp_path / "p.toml"
-        path.write_text(_toml(body.replace("'", "\\'") if False else body), encoding="utf-8")
+        path.write_text(_toml(body), encoding="utf-8")
         kind, message = guarded(lambda: linstab.load_model(path), ERRORS)
         assert kind == "error" and one_line(message), message
     assert not marker.exists()
