@@ -142,7 +142,10 @@ def run_limited(func: Callable[[], Any], *, time_limit: float, memory_limit: int
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-        _, status = os.waitpid(pid, 0)
+        try:
+            _, status = os.waitpid(pid, 0)
+        except ChildProcessError:  # SIGCHLD ignored: the child was reaped already
+            status = 0
     if timed_out:
         return Outcome("time")
     if not chunks:

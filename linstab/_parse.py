@@ -451,9 +451,11 @@ def parse_expr(
         raise TypeError(f"{where}: expected an expression string, got {type(text).__name__} {text!r}")
     if len(text) > MAX_LENGTH:
         raise ParseError(f"{where}: expression is {len(text)} characters long; the limit is {MAX_LENGTH}")
-    # Python's parser reads identifiers in NFKC form (PEP 3131); normalize first so that what is
-    # checked is what is read ("Ｅ" would otherwise become Euler's number unnoticed).
-    source = normalize_name(text).strip()
+    # Python's parser reads identifiers in NFKC form (PEP 3131): "ｘ" is the name "x" and "Ｅ" is
+    # "E". The names of the symbol table are normalized the same way below, so what is checked is
+    # what is read. The text itself is not normalized: "x²" stays a syntax error rather than
+    # silently becoming the name "x2".
+    source = text.strip()
     if not source:
         raise ParseError(f"{where}: the expression is empty")
     source = source.replace("^", "**")

@@ -167,3 +167,9 @@ def test_as_expr_never_evaluates_strings(tmp_path):
         as_matrix([[1, 2], [3]])
     with pytest.raises(TypeError, match="string"):
         as_matrix("[[1]]")
+
+
+def test_superscripts_are_not_read_as_names():
+    """NFKC would turn ``x²`` into the name ``x2``: a silent misreading; it must stay an error."""
+    with pytest.raises(ParseError, match="invalid"):
+        parse_expr("x²", {"x": x, "x2": y})
