@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping
 
 import sympy as sp
 
-from linstab._budget import MEMORY_LIMIT, TIME_LIMIT, can_limit, run_limited
+from linstab._budget import MEMORY_LIMIT, TIME_LIMIT, can_limit, run_warm
 from linstab._parse import as_matrix
 from linstab.check._answer import AnswerError, read_condition, read_expr, read_list, read_matrix
 from linstab.check._compound import compare_matrix, compare_polynomial, compare_set
@@ -163,14 +164,12 @@ def check(
         return Feedback(False, f"Your answer is {len(answer):,} characters long; answers are limited to "
                         f"{MAX_ANSWER_LENGTH:,} characters.", "parse_error", method="none")
 
-    def run() -> Feedback:
-        return _check(answer, reference, kind=kind, symbols=symbols, domain=domain, ranges=ranges, where=where,
-                      variable=variable, up_to_factor=up_to_factor, solve_for=solve_for, n_points=n_points,
-                      seed=seed)
-
+    run = functools.partial(_check, answer, reference, kind=kind, symbols=None if symbols is None else tuple(symbols),
+                            domain=domain, ranges=ranges, where=where, variable=variable, up_to_factor=up_to_factor,
+                            solve_for=solve_for, n_points=n_points, seed=seed)
     if time_limit is None or not can_limit():
         return run()
-    outcome = run_limited(run, time_limit=float(time_limit), memory_limit=memory_limit)
+    outcome = run_warm(run, time_limit=float(time_limit), memory_limit=memory_limit)
     if outcome.kind == "ok":
         return outcome.value
     if outcome.kind == "error":
