@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 import sympy as sp
 
 from linstab._errors import ParseError
-from linstab._parse import as_expr, as_matrix, parse_expr
+from linstab._parse import as_expr, parse_expr
 
 __all__ = ["AnswerError", "read_expr", "read_list", "read_matrix", "read_condition", "rebind"]
 

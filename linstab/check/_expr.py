@@ -9,7 +9,7 @@ import sympy as sp
 
 from linstab._parse import as_expr
 from linstab.check._domain import Domain
-from linstab.check._numeric import all_close, close, symbolic_zero, values
+from linstab.check._numeric import all_close, symbolic_zero, values
 
 __all__ = ["Probe", "equivalent", "diagnose", "correct_message"]
 
