@@ -35,6 +35,8 @@ MAX_SEARCH_VARIABLES = 50
 _BATCH_BYTES = 256 * 2**20
 #: Distinct points with a singular Jacobian beyond which the fixed points count as a continuum.
 _MAX_SINGULAR = 24
+#: Deflation passes at most (each stops the search when it finds nothing new).
+_DEFLATION_PASSES = 4
 
 
 class FixedPointList(list):
@@ -551,7 +553,7 @@ def find_fixed_points(model: Any, values: Mapping[str, float] | None = None, *,
 
     # 3. deflation passes until nothing new appears
     still_finding = False
-    for _ in range(4):
+    for _ in range(_DEFLATION_PASSES):
         if not roots.items or roots.continuum:
             still_finding = False
             break
@@ -570,8 +572,8 @@ def find_fixed_points(model: Any, values: Mapping[str, float] | None = None, *,
         notes.append(f"the fixed points are not isolated: more than {_MAX_SINGULAR} points with a singular "
                      "Jacobian were found (a curve or surface of equilibria); the list holds a sample of them")
     elif still_finding:
-        notes.append("the search was still finding new fixed points when it stopped (after 4 deflation passes); "
-                     "there may be more: pass a larger n_starts")
+        notes.append(f"the search was still finding new fixed points when it stopped (after {_DEFLATION_PASSES} "
+                     "deflation passes); there may be more: pass a larger n_starts")
     ordered = sorted(range(len(roots.items)), key=lambda k: tuple(np.round(roots.items[k], 12)))
     for k in ordered:
         x = roots.items[k]
