@@ -309,8 +309,7 @@ def test_a_search_that_cannot_be_complete_says_so():
     m = load_model({"parameters": {"a": 1.0}, "equations": {f"x{i}": f"a*x{i} - x{i}**3" for i in range(6)}})
     fps = find_fixed_points(m)
     assert len(fps) <= 729
-    assert fps.complete == (len(fps) == 729)
-    if not fps.complete:
-        assert "there may be more" in fps.notes[0]
+    if len(fps) < 729:  # no claim of completeness that is false
+        assert not fps.complete and "there may be more" in fps.notes[0]
     for fp in fps:  # what is found is right: every coordinate in {-1, 0, 1}
         assert np.allclose(fp.state, np.round(fp.state), atol=1e-12) and set(np.round(fp.state)) <= {-1, 0, 1}
