@@ -13,16 +13,39 @@ from __future__ import annotations
 
 import ast
 import difflib
-from collections.abc import Callable, Mapping
+import math
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import sympy as sp
 
 from linstab._errors import ParseError
 
-__all__ = ["parse_expr", "FUNCTIONS", "CONSTANTS", "hill_activation", "hill_repression"]
+__all__ = [
+    "parse_expr",
+    "as_expr",
+    "as_matrix",
+    "normalize_name",
+    "FUNCTIONS",
+    "CONSTANTS",
+    "MAX_LENGTH",
+    "MAX_DEPTH",
+    "MAX_INT_BITS",
+    "hill_activation",
+    "hill_repression",
+]
 
-_MAX_LENGTH = 10_000
+#: Longest expression text accepted (characters).
+MAX_LENGTH = 10_000
 _MAX_NODES = 5_000
+#: Deepest nesting of operations accepted (a chain ``a + b + c + ...`` or ``a*b*c*...`` counts as
+#: one level, so long sums and products are fine; a power tower ``x**x**...`` or nested calls are not).
+MAX_DEPTH = 60
+#: Largest exact number a computation on literals may produce, in bits (about 3,000 decimal
+#: digits). The size of a result is estimated *before* SymPy computes it, so that
+#: ``(9**9999)**9999`` is refused at once instead of running for minutes.
+MAX_INT_BITS = 10_000
 _MAX_POWER_LITERAL = 10_000  # refuse 10**10**10-style literal blow-ups
 
 
@@ -139,18 +162,59 @@ def _describe(node: ast.AST) -> str:
     return names.get(type(node), type(node).__name__)
 
 
+def normalize_name(name: str) -> str:
+    """A name in the form Python's parser reads it: Unicode NFKC (``"ｘ"`` is ``"x"``, ``"ℐ"`` is ``"I"``).
+
+    Python normalizes identifiers to NFKC when it parses them (PEP 3131), so names must be
+    compared, and checked against reserved names, in that form.
+
+    Examples
+    --------
+    >>> normalize_name("Ｅ"), normalize_name("x₁")
+    ('E', 'x1')
+    """
+    return unicodedata.normalize("NFKC", name)
+
+
+def _bits(value: sp.Basic) -> float:
+    """Size in bits of the exact number SymPy carries for ``value`` (0 for symbols and floats)."""
+    if isinstance(value, sp.Rational):
+        return max(math.log2(abs(int(value.p))) if value.p else 0.0, math.log2(int(value.q)))
+    if isinstance(value, sp.Mul):
+        return _bits(value.as_coeff_Mul()[0])
+    if isinstance(value, sp.Pow):
+        return _bits(value.base)
+    return 0.0
+
+
+def _power_bits(base: sp.Basic, exp: sp.Basic) -> float:
+    """Estimated size of the exact number in ``base**exp`` before SymPy computes it.
+
+    SymPy evaluates a rational power of a number, and distributes an integer power over the
+    numeric coefficient of a product (``(2*x)**3 = 8*x**3``); every other power stays unevaluated.
+    """
+    if not isinstance(exp, sp.Rational):
+        return _bits(base) if isinstance(base, sp.Rational) else 0
+    if isinstance(base, (sp.Rational, sp.Mul, sp.Pow)):
+        return _bits(base) * max(1, abs(int(exp.p)))
+    return 0
+
+
 class _Translator:
     """Translate a checked :mod:`ast` tree into SymPy, refusing everything unexpected."""
 
-    def __init__(self, text: str, symbols: Mapping[str, sp.Basic], where: str) -> None:
+    def __init__(self, text: str, symbols: Mapping[str, sp.Basic], where: str, *, free: bool = False) -> None:
         self.text = text
-        self.symbols = symbols
+        self.symbols = dict(symbols)
         self.where = where
+        self.free = free
+        self.depth = 0
 
     def fail(self, problem: str, node: ast.AST | None = None) -> ParseError:
         col = getattr(node, "col_offset", None)
         at = f" at column {col + 1}" if col is not None else ""
-        return ParseError(f"{self.where}: cannot parse {self.text!r}{at}: {problem}")
+        shown = self.text if len(self.text) <= 80 else self.text[:60] + f"... ({len(self.text)} characters)"
+        return ParseError(f"{self.where}: cannot parse {shown!r}{at}: {problem}")
 
     def unknown_name(self, name: str, node: ast.AST) -> ParseError:
         known = sorted({*self.symbols, *CONSTANTS, *FUNCTIONS})
@@ -167,7 +231,25 @@ class _Translator:
         method = getattr(self, f"visit_{type(node).__name__}", None)
         if method is None:
             raise self.fail(f"{_describe(node)} is not allowed in an expression", node)
-        return method(node)
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.fail(f"the expression is nested more than {MAX_DEPTH} levels deep (the limit); "
+                            "write it in simpler parts", node)
+        try:
+            return method(node)
+        finally:
+            self.depth -= 1
+
+    def check_size(self, bits: float, node: ast.AST) -> None:
+        if bits > MAX_INT_BITS:
+            raise self.fail(f"a number in it would have about {math.ceil(bits):,} bits; the limit is {MAX_INT_BITS:,} bits "
+                            f"(about {int(MAX_INT_BITS * 0.30103):,} decimal digits)", node)
+
+    def operand(self, node: ast.AST) -> sp.Expr:
+        value = self.visit(node)
+        if not isinstance(value, sp.Expr) or isinstance(value, sp.Tuple):
+            raise self.fail(f"arithmetic needs numbers or expressions, got {value}", node)
+        return value
 
     def visit_Expression(self, node: ast.Expression) -> sp.Basic:
         return self.visit(node.body)
@@ -177,6 +259,7 @@ class _Translator:
         if isinstance(value, bool):
             return sp.true if value else sp.false
         if isinstance(value, int):
+            self.check_size(value.bit_length(), node)
             return sp.Integer(value)
         if isinstance(value, float):
             if value != value or value in (float('inf'), float('-inf')):
@@ -194,27 +277,72 @@ class _Translator:
             return CONSTANTS[name]
         if name in FUNCTIONS:
             raise self.fail(f"function {name!r} must be called with arguments", node)
+        if self.free:
+            return self.symbols.setdefault(name, sp.Symbol(name))
         raise self.unknown_name(name, node)
 
+    def _chain(self, node: ast.BinOp, ops: tuple[type, ...]) -> list[tuple[type | None, ast.AST]]:
+        """``a + b - c + ...`` as ``[(None, a), (Add, b), (Sub, c), ...]`` without recursion."""
+        items: list[tuple[type | None, ast.AST]] = []
+        cur: ast.AST = node
+        while isinstance(cur, ast.BinOp) and isinstance(cur.op, ops):
+            items.append((type(cur.op), cur.right))
+            cur = cur.left
+        items.append((None, cur))
+        items.reverse()
+        return items
+
     def visit_BinOp(self, node: ast.BinOp) -> sp.Basic:
-        op = _BINOPS.get(type(node.op))
-        if op is None:
+        if isinstance(node.op, (ast.Add, ast.Sub)):
+            terms = [-v if op is ast.Sub else v for op, v in
+                     ((op, self.operand(n)) for op, n in self._chain(node, (ast.Add, ast.Sub)))]
+            # a sum of rationals: the common denominator is at most the product of the denominators
+            nums = [t for t in terms if isinstance(t, sp.Rational)]
+            if len(nums) > 1:
+                self.check_size(max(math.log2(abs(int(t.p)) or 1) for t in nums) + len(nums).bit_length()
+                                + sum(math.log2(int(t.q)) for t in nums), node)
+            return sp.Add(*terms)
+        if isinstance(node.op, (ast.Mult, ast.Div)):
+            factors = []
+            for op, n in self._chain(node, (ast.Mult, ast.Div)):
+                value = self.operand(n)
+                if op is ast.Div:
+                    self.check_size(_power_bits(value, sp.Integer(-1)), n)
+                    value = 1 / value
+                factors.append(value)
+            self.check_size(sum(_bits(f) for f in factors), node)
+            return sp.Mul(*factors)
+        if not isinstance(node.op, ast.Pow):
             raise self.fail(f"operator {type(node.op).__name__} is not allowed", node)
-        left, right = self.visit(node.left), self.visit(node.right)
-        if isinstance(node.op, ast.Pow) and left.is_Number and right.is_Number:
-            if abs(float(right)) > _MAX_POWER_LITERAL:
-                raise self.fail("numeric power too large", node)
-        return op(left, right)
+        left, right = self.operand(node.left), self.operand(node.right)
+        if left.is_Number and right.is_Number and abs(float(right)) > _MAX_POWER_LITERAL:
+            raise self.fail(f"numeric power too large (exponents of numbers are limited to {_MAX_POWER_LITERAL})",
+                            node)
+        self.check_size(_power_bits(left, right), node)
+        return left**right
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> sp.Basic:
-        operand = self.visit(node.operand)
-        if isinstance(node.op, ast.USub):
-            return -operand
-        if isinstance(node.op, ast.UAdd):
-            return operand
-        if isinstance(node.op, ast.Not):
-            return sp.Not(operand)
-        raise self.fail(f"operator {type(node.op).__name__} is not allowed", node)
+        ops = []
+        cur: ast.AST = node
+        while isinstance(cur, ast.UnaryOp):
+            ops.append(cur.op)
+            cur = cur.operand
+        value = self.visit(cur)
+        for op in reversed(ops):
+            if isinstance(op, ast.USub):
+                value = -self.as_expr(value, node)
+            elif isinstance(op, ast.UAdd):
+                value = self.as_expr(value, node)
+            elif isinstance(op, ast.Not):
+                value = sp.Not(value)
+            else:
+                raise self.fail(f"operator {type(op).__name__} is not allowed", node)
+        return value
+
+    def as_expr(self, value: sp.Basic, node: ast.AST) -> sp.Expr:
+        if not isinstance(value, sp.Expr) or isinstance(value, sp.Tuple):
+            raise self.fail(f"arithmetic needs numbers or expressions, got {value}", node)
+        return value
 
     def visit_Compare(self, node: ast.Compare) -> sp.Basic:
         parts = []
@@ -224,13 +352,19 @@ class _Translator:
             if rel is None:
                 raise self.fail(f"comparison {type(op).__name__} is not allowed", node)
             right = self.visit(comparator)
-            parts.append(rel(left, right))
+            try:
+                parts.append(rel(left, right))
+            except TypeError as exc:
+                raise self.fail(f"cannot compare {left} with {right} ({exc})", node) from None
             left = right
         return parts[0] if len(parts) == 1 else sp.And(*parts)
 
     def visit_BoolOp(self, node: ast.BoolOp) -> sp.Basic:
         values = [self.visit(v) for v in node.values]
-        return sp.And(*values) if isinstance(node.op, ast.And) else sp.Or(*values)
+        try:
+            return sp.And(*values) if isinstance(node.op, ast.And) else sp.Or(*values)
+        except TypeError as exc:
+            raise self.fail(f"`and`/`or` join conditions, not expressions ({exc})", node) from None
 
     def visit_Tuple(self, node: ast.Tuple) -> sp.Basic:
         return sp.Tuple(*(self.visit(e) for e in node.elts))
@@ -258,8 +392,14 @@ class _Translator:
                 if not (isinstance(a, sp.Tuple) and len(a) == 2):
                     raise self.fail("Piecewise takes (expression, condition) pairs", node)
                 pairs.append(tuple(a))
-            return sp.Piecewise(*pairs)
-        return func(*args)
+            try:
+                return sp.Piecewise(*pairs)
+            except (TypeError, ValueError) as exc:
+                raise self.fail(f"invalid Piecewise ({exc})", node) from None
+        try:
+            return func(*args)
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise self.fail(f"invalid arguments for {name!r} ({exc})", node) from None
 
 
 def parse_expr(
@@ -267,6 +407,7 @@ def parse_expr(
     symbols: Mapping[str, sp.Basic],
     *,
     where: str = "expression",
+    free: bool = False,
 ) -> sp.Basic:
     """Parse ``text`` into a SymPy expression without evaluating any code.
 
@@ -279,6 +420,9 @@ def parse_expr(
         :data:`FUNCTIONS` and constants from :data:`CONSTANTS` are always available.
     where
         Where the text comes from, for error messages (e.g. ``"model.toml: [equations] x1"``).
+    free
+        Whether names not in ``symbols`` (nor functions or constants) become plain ``Symbol``s
+        instead of errors.
 
     Returns
     -------
@@ -288,8 +432,10 @@ def parse_expr(
     Raises
     ------
     ParseError
-        If the text is not valid syntax, uses an undefined symbol (with close-match suggestions)
-        or uses anything outside the allowed grammar.
+        If the text is not valid syntax, uses an undefined symbol (with close-match suggestions),
+        uses anything outside the allowed grammar, exceeds a size limit (:data:`MAX_LENGTH`
+        characters, :data:`MAX_DEPTH` levels of nesting, numbers of :data:`MAX_INT_BITS` bits)
+        or is undefined (``1/0``).
 
     Examples
     --------
@@ -303,17 +449,104 @@ def parse_expr(
     """
     if not isinstance(text, str):
         raise TypeError(f"{where}: expected an expression string, got {type(text).__name__} {text!r}")
-    if len(text) > _MAX_LENGTH:
-        raise ParseError(f"{where}: expression is {len(text)} characters long; the limit is {_MAX_LENGTH}")
-    stripped = text.strip()
-    if not stripped:
+    if len(text) > MAX_LENGTH:
+        raise ParseError(f"{where}: expression is {len(text)} characters long; the limit is {MAX_LENGTH}")
+    # Python's parser reads identifiers in NFKC form (PEP 3131): "ｘ" is the name "x" and "Ｅ" is
+    # "E". The names of the symbol table are normalized the same way below, so what is checked is
+    # what is read. The text itself is not normalized: "x²" stays a syntax error rather than
+    # silently becoming the name "x2".
+    source = text.strip()
+    if not source:
         raise ParseError(f"{where}: the expression is empty")
-    source = stripped.replace("^", "**")
+    source = source.replace("^", "**")
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as exc:
         col = f" at column {exc.offset}" if exc.offset else ""
         raise ParseError(f"{where}: cannot parse {text!r}{col}: invalid syntax ({exc.msg})") from None
+    except (RecursionError, MemoryError, ValueError) as exc:
+        raise ParseError(f"{where}: cannot parse the expression: it is too deeply nested or too large "
+                         f"({type(exc).__name__})") from None
     if sum(1 for _ in ast.walk(tree)) > _MAX_NODES:
         raise ParseError(f"{where}: expression has more than {_MAX_NODES} syntax nodes")
-    return _Translator(text, symbols, where).visit(tree)
+    table: dict[str, sp.Basic] = {}
+    for key, value in symbols.items():
+        name = normalize_name(key)
+        if name in table and table[name] != value:
+            raise ParseError(f"{where}: the names {key!r} and {name!r} are the same name once Unicode is "
+                             "normalized (NFKC); rename one")
+        table[name] = value
+    translator = _Translator(text, table, where, free=free)
+    try:
+        result = translator.visit(tree)
+    except RecursionError:
+        raise ParseError(f"{where}: the expression is nested too deeply") from None
+    if isinstance(result, sp.Basic) and result.has(sp.zoo, sp.nan):
+        raise translator.fail("it is undefined (a division by zero such as 1/0, or 0*oo)")
+    return result
+
+
+def as_expr(value: Any, symbols: Mapping[str, sp.Basic] | None = None, *, where: str = "expression") -> sp.Basic:
+    """A SymPy object from a number, a SymPy object or a string, never running code.
+
+    The safe replacement for ``sympy.sympify`` on values a user passes in: SymPy's ``sympify``
+    runs ``eval`` on strings. Strings go through :func:`parse_expr`; names not in ``symbols``
+    become plain ``Symbol``s. Numbers go through ``sympify(strict=True)``, which parses nothing.
+
+    Examples
+    --------
+    >>> as_expr("a/2 + 1")
+    a/2 + 1
+    >>> as_expr(0.5), as_expr(3)
+    (0.500000000000000, 3)
+    >>> as_expr("__import__('os').getcwd()")
+    Traceback (most recent call last):
+    ...
+    linstab._errors.ParseError: expression: cannot parse "__import__('os').getcwd()" at column 1: ...
+    """
+    if isinstance(value, sp.Basic):
+        return value
+    if isinstance(value, str):
+        return parse_expr(value, symbols or {}, where=where, free=True)
+    if isinstance(value, (bytes, bytearray, Mapping, list, tuple, set, frozenset)):
+        raise TypeError(f"{where}: expected a single expression (a number, a string or a SymPy expression), "
+                        f"got {type(value).__name__}")
+    try:
+        return sp.sympify(value, strict=True)
+    except (sp.SympifyError, TypeError, ValueError):
+        raise TypeError(f"{where}: expected a number, a string or a SymPy expression, got "
+                        f"{type(value).__name__}") from None
+
+
+def as_matrix(value: Any, symbols: Mapping[str, sp.Basic] | None = None, *, where: str = "matrix") -> sp.Matrix:
+    """A SymPy ``Matrix`` from a matrix, nested lists or an array; string entries via :func:`as_expr`.
+
+    ``sympy.Matrix`` would ``sympify`` (and so ``eval``) string entries; here every entry is
+    converted safely first. A flat list is a column, as for ``sympy.Matrix``.
+
+    Examples
+    --------
+    >>> as_matrix([["a", 1], [0, "2*a"]])
+    Matrix([
+    [a,   1],
+    [0, 2*a]])
+    """
+    if isinstance(value, sp.MatrixBase):
+        return sp.Matrix(value)
+    if isinstance(value, (str, bytes, bytearray)):
+        raise TypeError(f"{where}: expected a matrix (a SymPy Matrix, nested lists or an array), got a string")
+    if hasattr(value, "tolist") and not isinstance(value, sp.Basic):
+        value = value.tolist()
+    if not isinstance(value, Iterable) or isinstance(value, Mapping):
+        raise TypeError(f"{where}: expected a matrix (a SymPy Matrix, nested lists or an array), "
+                        f"got {type(value).__name__}")
+    rows = []
+    for i, row in enumerate(value):
+        if isinstance(row, (str, bytes, sp.Basic)) or not isinstance(row, Iterable):
+            rows.append([as_expr(row, symbols, where=f"{where}[{i}]")])
+        else:
+            rows.append([as_expr(e, symbols, where=f"{where}[{i}][{j}]") for j, e in enumerate(row)])
+    widths = {len(r) for r in rows}
+    if len(widths) > 1:
+        raise ValueError(f"{where}: the rows have different lengths {sorted(widths)}; expected a rectangular matrix")
+    return sp.Matrix(rows)

@@ -70,7 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         return int(args.func(args) or 0)
-    except (LinstabError, ValueError, TypeError, FileNotFoundError, ImportError, KeyError) as exc:
+    except (LinstabError, ValueError, TypeError, FileNotFoundError, ImportError, KeyError,
+            ArithmeticError, MemoryError, RecursionError) as exc:  # a hostile input: one line, no traceback
         msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         print(f"linstab {args.command}: error: {msg}", file=sys.stderr)
         return 1

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import sympy as sp
 
 from linstab._errors import ModelError, ParameterError
-from linstab._parse import CONSTANTS, FUNCTIONS, parse_expr
+from linstab._parse import CONSTANTS, FUNCTIONS, normalize_name, parse_expr
 
 if TYPE_CHECKING:
     from linstab.num._kernels import Kernel
@@ -47,6 +47,8 @@ DOMAINS: Mapping[str, Mapping[str, bool]] = {
 }
 
 _BUILTIN_DIR = Path(__file__).parent / "data" / "models"
+_MAX_FILE_BYTES = 1_000_000
+_MAX_VARIABLES = 500
 _TOP_KEYS = {"name", "title", "description", "reference", "variables", "parameters", "equations"}
 
 
@@ -114,12 +116,20 @@ class Model:
         path = Path(path)
         if not path.is_file():
             raise ModelError(f"model file {str(path)!r} does not exist (or is not a file)")
+        size = path.stat().st_size
+        if size > _MAX_FILE_BYTES:
+            raise ModelError(f"{path}: the model file is {size:,} bytes; the limit is {_MAX_FILE_BYTES:,} bytes")
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise ModelError(f"{path}: TOML syntax error: {exc}") from None
         except UnicodeDecodeError as exc:
             raise ModelError(f"{path}: not a UTF-8 text file ({exc.reason})") from None
+        except RecursionError:
+            raise ModelError(f"{path}: the TOML is nested too deeply to read (arrays or tables within "
+                             "each other hundreds of levels deep)") from None
+        except (ValueError, MemoryError) as exc:  # e.g. an integer of more than 4300 digits
+            raise ModelError(f"{path}: TOML value error: {exc}") from None
         return cls.from_dict(data, source=str(path))
 
     @classmethod
@@ -356,15 +366,25 @@ def _as_float(value: Any, where: str) -> float:
             if value.imag == 0:
                 return float(value.real)
         raise ParameterError(f"{where} must be a number, got {value!r} ({type(value).__name__})")
-    out = float(value)
+    try:
+        out = float(value)
+    except OverflowError:
+        raise ParameterError(f"{where} must be finite, got a number too large for double precision") from None
     if not math.isfinite(out):
         raise ParameterError(f"{where} must be finite, got {out}")
     return out
 
 
 def _check_name(name: Any, where: str) -> str:
+    """The name, NFKC-normalized as Python's parser reads it, checked only after normalizing."""
     if not isinstance(name, str) or not name.isidentifier():
         raise ModelError(f"{where}: {name!r} is not a valid name (letters, digits and _, not starting with a digit)")
+    written, name = name, normalize_name(name)
+    if name != written and not name.isidentifier():
+        raise ModelError(f"{where}: {written!r} is not a valid name once Unicode is normalized (it reads as {name!r})")
+    if name != written and (name in FUNCTIONS or name in CONSTANTS):
+        raise ModelError(f"{where}: {written!r} reads as {name!r} (Unicode NFKC normalization, as Python's parser "
+                         "applies it), the name of a built-in function or constant; rename it")
     if name.startswith("_"):
         raise ModelError(f"{where}: name {name!r} may not start with an underscore")
     if keyword.iskeyword(name):
@@ -372,6 +392,38 @@ def _check_name(name: Any, where: str) -> str:
     if name in FUNCTIONS or name in CONSTANTS:
         raise ModelError(f"{where}: {name!r} is the name of a built-in function or constant; rename it")
     return name
+
+
+def _normalized(table: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """``table`` with its keys NFKC-normalized and checked; two keys that normalize alike are an error."""
+    out: dict[str, Any] = {}
+    written: dict[str, str] = {}
+    for key, value in table.items():
+        name = _check_name(key, where)
+        if name in out:
+            raise ModelError(f"{where}: {written[name]!r} and {key!r} are the same name {name!r} once Unicode is "
+                             "normalized (NFKC, as Python's parser reads names); rename one")
+        out[name], written[name] = value, key
+    return out
+
+
+def _check_real_finite(expr: sp.Expr, where: str) -> None:
+    """A right-hand side must be real and finite: no ``I``, ``oo``, ``zoo`` or ``nan``, no number
+    beyond double precision (which the numeric layer could not represent)."""
+    for bad, what in ((sp.I, "the imaginary unit I"), (sp.zoo, "complex infinity (a division by zero)"),
+                      (sp.nan, "an undefined value (nan)"), (sp.oo, "infinity (oo)"),
+                      (-sp.oo, "infinity (-oo)")):
+        if expr.has(bad):
+            raise ModelError(f"{where}: the equation contains {what}; the right-hand side of a model must be "
+                             "real and finite")
+    for num in expr.atoms(sp.Number):
+        try:
+            value = float(num)
+        except (OverflowError, TypeError, ValueError):
+            value = math.inf
+        if not math.isfinite(value) or (value == 0 and num != 0):
+            raise ModelError(f"{where}: the number {sp.sstr(num)[:40]}... is outside the double-precision range "
+                             "(about 1e-308 to 1e308) that the numeric analysis uses")
 
 
 def _domain_of(spec: Any, where: str, *, default: str = "real") -> str:
@@ -405,6 +457,11 @@ def _build(data: Mapping[str, Any], source: str) -> Model:
         raise ModelError(f"{where}: no equations; add an [equations] table with one `x = \"...\"` per state variable")
     var_specs = _table(data, "variables", where)
     par_specs = _table(data, "parameters", where)
+    equations = _normalized(equations, f"{where}: [equations]")
+    var_specs = _normalized(var_specs, f"{where}: [variables]")
+    par_specs = _normalized(par_specs, f"{where}: [parameters]")
+    if len(equations) > _MAX_VARIABLES:
+        raise ModelError(f"{where}: {len(equations)} equations; the limit is {_MAX_VARIABLES} state variables")
 
     domains: dict[str, str] = {}
     for vname in equations:
@@ -459,6 +516,7 @@ def _build(data: Mapping[str, Any], source: str) -> Model:
             expr = parse_expr(text, symbols, where=ewhere)
         if not isinstance(expr, sp.Expr) or isinstance(expr, (sp.Tuple,)):
             raise ModelError(f"{ewhere}: expected an algebraic expression, got {expr!r}")
+        _check_real_finite(expr, ewhere)
         rhs.append(expr)
 
     title = data.get("title", "")

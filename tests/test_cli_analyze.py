@@ -125,3 +125,12 @@ def test_models_command_lists_every_builtin(capsys):
     lines = capsys.readouterr().out.splitlines()
     assert [line.split()[0] for line in lines] == builtin_models()
     assert any(line.startswith("repressilator ") and "[x1, x2, x3]" in line for line in lines)
+
+
+def test_timeout_bounds_the_whole_symbolic_analysis():
+    from linstab.sym import report
+
+    rep = report("lorenz", timeout=0.01)  # far too little for SymPy: the symbolic step times out
+    assert any("symbolic analysis timed out" in note for note in rep.notes), rep.notes
+    assert rep.derivations == () and len(rep.fixed_points) == 3  # the numeric part still answers
+    assert "timed out" in rep.text

@@ -102,3 +102,74 @@ def test_malformed(text):
 def test_not_a_string():
     with pytest.raises(TypeError, match="expected an expression string"):
         parse_expr(3, SYMS)  # type: ignore[arg-type]
+
+
+# ----------------------------------------------------------------------------- size, depth, Unicode
+def test_number_size_is_bounded_before_sympy_computes_it():
+    from linstab._parse import MAX_INT_BITS
+
+    assert parse_expr("3**6000", {}) == sp.Integer(3) ** 6000  # 9,510 bits: inside the limit
+    for text in ("3**7000", "(9**9999)**9999 * x", "(4*x)**9999", "2**5000*2**5001", "1/3**7000"):
+        with pytest.raises(ParseError, match=f"limit is {MAX_INT_BITS:,} bits"):
+            parse_expr(text, SYMS)
+    # a symbolic power stays unevaluated, so it is not a big number
+    assert parse_expr("(x + 2)**9999", SYMS) == sp.Pow(x + 2, 9999)
+
+
+def test_long_flat_sums_and_products_parse_without_recursion():
+    assert parse_expr("+".join(["x"] * 1000), SYMS) == 1000 * x
+    assert parse_expr("*".join(["x"] * 1000), SYMS) == x**1000
+    assert parse_expr("-" * 1201 + "x", SYMS) == -x
+
+
+def test_nesting_is_bounded():
+    from linstab._parse import MAX_DEPTH
+
+    assert parse_expr("**".join(["x"] * 10), SYMS).has(x)
+    with pytest.raises(ParseError, match=f"nested more than {MAX_DEPTH} levels"):
+        parse_expr("**".join(["x"] * (MAX_DEPTH + 5)), SYMS)
+    with pytest.raises(ParseError, match=f"nested more than {MAX_DEPTH} levels"):
+        parse_expr("exp(" * (MAX_DEPTH + 5) + "x" + ")" * (MAX_DEPTH + 5), SYMS)
+
+
+@pytest.mark.parametrize("text", ["1/0", "x/0", "0*oo", "oo - oo"])
+def test_undefined_values_are_refused(text):
+    with pytest.raises(ParseError, match="undefined"):
+        parse_expr(text, SYMS)
+
+
+def test_names_are_read_after_nfkc_normalization():
+    assert parse_expr("ｘ + β", {"x": x, "β": beta}) == x + beta  # fullwidth x is x, as Python reads it
+    with pytest.raises(ParseError, match="same name"):
+        parse_expr("x", {"x": x, "ｘ": y})
+
+
+def test_as_expr_never_evaluates_strings(tmp_path):
+    import numpy as np
+
+    from linstab._parse import as_expr, as_matrix
+
+    marker = tmp_path / "MARK"
+    with pytest.raises(ParseError):
+        as_expr(f"__import__('os').system('touch {marker}')")
+    with pytest.raises(ParseError):
+        as_expr(np.str_(f"__import__('os').system('touch {marker}')"))
+    with pytest.raises(ParseError):
+        as_matrix(np.array([[f"__import__('os').system('touch {marker}')"]]))
+    assert not marker.exists()
+    a = sp.Symbol("a")
+    assert as_expr("a/2 + pi") == a / 2 + sp.pi  # free names become symbols, constants stay constants
+    assert as_expr(np.float64(0.25)) == sp.Float(0.25) and as_expr(3) == 3
+    with pytest.raises(TypeError):
+        as_expr([1, 2])
+    assert as_matrix([["a", 1], [0, "2"]]) == sp.Matrix([[a, 1], [0, 2]])
+    with pytest.raises(ValueError, match="different lengths"):
+        as_matrix([[1, 2], [3]])
+    with pytest.raises(TypeError, match="string"):
+        as_matrix("[[1]]")
+
+
+def test_superscripts_are_not_read_as_names():
+    """NFKC would turn ``x²`` into the name ``x2``: a silent misreading; it must stay an error."""
+    with pytest.raises(ParseError, match="invalid"):
+        parse_expr("x²", {"x": x, "x2": y})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 
 from linstab._cli._common import add_model_args, model_from_args
 
@@ -31,8 +32,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     fmt.add_argument("--latex", action="store_true", help="print Markdown with LaTeX maths")
     parser.add_argument("--derivation", action="store_true",
                         help="with --json: include the symbolic derivation (slower)")
-    parser.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS",
-                        help="time allowed for each symbolic solve (default: 5)")
+    parser.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
+                        help="CPU seconds for the whole symbolic analysis (default: 30); past it the "
+                             "output says that the symbolic step timed out and still lists the numeric "
+                             "fixed points")
     parser.set_defaults(func=run)
 
 
@@ -40,8 +43,8 @@ def run(args: argparse.Namespace) -> int:
     """Carry out ``linstab analyze``; returns the exit code."""
     from linstab.sym._report import report
 
-    if args.timeout is not None and not args.timeout > 0:
-        raise ValueError(f"--timeout must be a positive number of seconds, got {args.timeout}")
+    if not (math.isfinite(args.timeout) and args.timeout > 0):
+        raise ValueError(f"--timeout must be a positive, finite number of seconds, got {args.timeout}")
     model = model_from_args(args)
     if args.json:
         if any(v is None for _, v in model.values):

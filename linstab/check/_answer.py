@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 import sympy as sp
 
 from linstab._errors import ParseError
-from linstab._parse import parse_expr
+from linstab._parse import as_expr, parse_expr
 
 __all__ = ["AnswerError", "read_expr", "read_list", "read_matrix", "read_condition", "rebind"]
 
@@ -57,7 +57,7 @@ def rebind(expr: sp.Basic, names: Mapping[str, sp.Basic]) -> sp.Basic:
     A student who builds ``sympy.Symbol("beta")`` without assumptions still means the
     exercise's positive ``beta``.
     """
-    expr = sp.sympify(expr)
+    expr = as_expr(expr)
     subs = {s: names[s.name] for s in expr.free_symbols if s.name in names and names[s.name] != s}
     return expr.xreplace(subs) if subs else expr
 
@@ -67,7 +67,7 @@ def read_expr(answer: object, names: Mapping[str, sp.Basic]) -> sp.Basic:
     if isinstance(answer, str):
         return _parse(answer, names)
     if isinstance(answer, (int, float, complex)) and not isinstance(answer, bool):
-        return sp.nsimplify(answer) if isinstance(answer, int) else sp.sympify(answer)
+        return sp.nsimplify(answer) if isinstance(answer, int) else as_expr(answer)
     if isinstance(answer, sp.Basic):
         return rebind(answer, names)
     msg = f"expected an expression (a string or a SymPy expression), got {type(answer).__name__} {answer!r}"

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import math
 from collections.abc import Iterable, Mapping
 
 import sympy as sp
 
+from linstab._budget import MEMORY_LIMIT, TIME_LIMIT, can_limit, run_warm
+from linstab._parse import as_matrix
 from linstab.check._answer import AnswerError, read_condition, read_expr, read_list, read_matrix
 from linstab.check._compound import compare_matrix, compare_polynomial, compare_set
 from linstab.check._cond import compare_condition, compare_equation
@@ -17,6 +21,8 @@ __all__ = ["check", "KINDS"]
 
 #: The kinds of answer :func:`check` understands.
 KINDS = ("expression", "matrix", "polynomial", "set", "condition", "equation")
+#: Longest answer string :func:`check` reads (characters).
+MAX_ANSWER_LENGTH = 2_000
 _ALIASES = {"eigenvalues": "set", "fixed_points": "set", "roots": "set", "inequality": "condition",
             "conditions": "condition", "expr": "expression", "charpoly": "polynomial"}
 
@@ -68,6 +74,8 @@ def check(
     solve_for: sp.Symbol | None = None,
     n_points: int = 12,
     seed: int = 0,
+    time_limit: float | None = TIME_LIMIT,
+    memory_limit: int = MEMORY_LIMIT,
 ) -> Feedback:
     """Compare a student's ``answer`` with a ``reference`` on the domain of the symbols.
 
@@ -105,6 +113,13 @@ def check(
         For equations: the symbol to solve both sides for (chosen automatically if omitted).
     n_points, seed
         How many random points to probe, and the seed that makes the check reproducible.
+    time_limit, memory_limit
+        The budget of the check: seconds of CPU time and MB of memory (on top of what the
+        process holds already); the wall-clock time is capped at twice the time plus a second. The comparison runs
+        in a forked child process under these limits, so that no answer (``(x+1)**9999``,
+        ``x**x**x**x**x**x``) can hang or exhaust the machine; past the budget the feedback says
+        that the answer could not be checked (diagnosis ``"too_complex"``). ``time_limit=None``
+        checks in process, without limits (so does a platform without ``fork``).
 
     Returns
     -------
@@ -135,7 +150,53 @@ def check(
     True
     >>> check("[[-1, 0], [a, -1]]", sp.Matrix([[-1, a], [0, -1]])).diagnosis
     'transposed'
+    >>> check("(x + 1)**9999", ref).diagnosis      # refused within the budget, not expanded
+    'too_complex'
     """
+    if time_limit is not None and not (isinstance(time_limit, (int, float)) and 0 < time_limit < math.inf):
+        raise ValueError(f"`time_limit` must be a positive finite number of seconds or None, got {time_limit!r}")
+    if not (isinstance(memory_limit, int) and memory_limit > 0):
+        raise ValueError(f"`memory_limit` must be a positive number of MB, got {memory_limit!r}")
+    if isinstance(reference, (str, bytes)):
+        raise TypeError("`reference` must be a SymPy object (expression, matrix, relational) or a list of them, "
+                        f"got the string {reference[:60]!r}; build it with SymPy")
+    if isinstance(answer, str) and len(answer) > MAX_ANSWER_LENGTH:
+        return Feedback(False, f"Your answer is {len(answer):,} characters long; answers are limited to "
+                        f"{MAX_ANSWER_LENGTH:,} characters.", "parse_error", method="none")
+
+    run = functools.partial(_check, answer, reference, kind=kind, symbols=None if symbols is None else tuple(symbols),
+                            domain=domain, ranges=ranges, where=where, variable=variable, up_to_factor=up_to_factor,
+                            solve_for=solve_for, n_points=n_points, seed=seed)
+    if time_limit is None or not can_limit():
+        return run()
+    outcome = run_warm(run, time_limit=float(time_limit), memory_limit=memory_limit)
+    if outcome.kind == "ok":
+        return outcome.value
+    if outcome.kind == "error":
+        raise outcome.value
+    what = {"time": f"the time budget ({time_limit:g} s)", "memory": f"the memory budget ({memory_limit} MB)",
+            "depth": "the nesting SymPy can handle"}[outcome.kind]
+    return Feedback(False, f"Your answer could not be checked within {what}: comparing it needs too much "
+                    "computation. Simplify it (for example, do not expand large powers) and try again.",
+                    "too_complex", method="none")
+
+
+def _check(
+    answer: object,
+    reference: object,
+    *,
+    kind: str | None,
+    symbols: Iterable[sp.Symbol] | None,
+    domain: Domain | None,
+    ranges: Mapping[str, tuple[float, float]] | None,
+    where: sp.Basic | None,
+    variable: sp.Symbol | None,
+    up_to_factor: bool,
+    solve_for: sp.Symbol | None,
+    n_points: int,
+    seed: int,
+) -> Feedback:
+    """:func:`check` in process, without a budget."""
     if kind is not None:
         kind = _ALIASES.get(kind, kind)
         if kind not in KINDS:
@@ -147,7 +208,7 @@ def check(
         msg = "`variable` is required for kind='polynomial', got None; pass e.g. variable=sympy.Symbol('lamda')."
         raise ValueError(msg)
     if kind == "matrix":
-        reference = sp.Matrix(reference)
+        reference = as_matrix(reference, where="check: reference")
     elif kind == "set":
         reference = list(reference.args if isinstance(reference, sp.FiniteSet) else reference)
     elif kind == "condition" and isinstance(reference, (list, tuple, set, frozenset)):

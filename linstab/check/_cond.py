@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from linstab._parse import as_expr
 from linstab.check._compound import compare_set
 from linstab.check._domain import Domain
 from linstab.check._expr import Probe, diagnose
@@ -124,7 +125,7 @@ def compare_condition(answer: sp.Basic, reference: sp.Basic, probe: Probe, *, se
 
 
 def _residual(eq: sp.Basic) -> sp.Basic:
-    return eq.lhs - eq.rhs if isinstance(eq, sp.Equality) else sp.sympify(eq)
+    return eq.lhs - eq.rhs if isinstance(eq, sp.Equality) else as_expr(eq)
 
 
 def _solve(residual: sp.Basic, s: sp.Symbol) -> list[sp.Basic] | None:

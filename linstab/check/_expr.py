@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from linstab._parse import as_expr
 from linstab.check._domain import Domain
-from linstab.check._numeric import all_close, close, symbolic_zero, values
+from linstab.check._numeric import all_close, symbolic_zero, values
 
 __all__ = ["Probe", "equivalent", "diagnose", "correct_message"]
 
@@ -33,7 +34,7 @@ class Probe:
     def make(cls, domain: Domain, exprs: Sequence[sp.Basic], *, n_points: int, seed: int) -> Probe:
         syms: set[sp.Symbol] = set()
         for e in exprs:
-            syms |= {s for s in sp.sympify(e).free_symbols if isinstance(s, sp.Symbol)}
+            syms |= {s for s in as_expr(e).free_symbols if isinstance(s, sp.Symbol)}
         dom = domain.with_symbols(sorted(syms, key=lambda s: s.name))
         return cls(dom, tuple(dom.sample(n_points, seed=seed)))
 
@@ -63,7 +64,7 @@ def equivalent(answer: sp.Basic, reference: sp.Basic, probe: Probe) -> tuple[boo
     Returns ``(verdict, method, answer_values)``: verdict ``True``/``False``/``None``
     (undecided); method ``"symbolic"`` or ``"numeric"``.
     """
-    diff = sp.sympify(answer) - sp.sympify(reference)
+    diff = as_expr(answer) - as_expr(reference)
     cheap = _cheap_zero(diff)
     av = probe.values(answer)
     if cheap:
@@ -139,6 +140,17 @@ def _pretty_power(power: sp.Pow) -> str:
     return f"the power {sp.sstr(power)}"
 
 
+def _same_ratio(q: complex, q0: complex) -> bool:
+    """Whether two ratios agree *relatively* and are of a size a prefactor can have.
+
+    An absolute tolerance would call every pair of tiny ratios equal: the answer ``(x+1)**200``
+    is 1e60 times the reference everywhere, a ratio of about 0 at every point, but not a constant.
+    """
+    if not (1e-9 < abs(q0) < 1e9):
+        return False
+    return abs(q - q0) <= 1e-8 * max(abs(q), abs(q0))
+
+
 def _ratio_factor(av: list, rv: list, probe: Probe) -> tuple[str, sp.Basic] | None:
     """Classify the ratio reference/answer: a constant, or ±symbol**k."""
     ratios = []
@@ -150,9 +162,9 @@ def _ratio_factor(av: list, rv: list, probe: Probe) -> tuple[str, sp.Basic] | No
         pts.append(p)
     if len(ratios) < 3:
         return None
-    if all(close(q, ratios[0], rtol=1e-8) for q in ratios):
+    if all(_same_ratio(q, ratios[0]) for q in ratios):
         c = ratios[0]
-        if abs(c.imag) < 1e-12:
+        if abs(c.imag) < 1e-12 * abs(c):
             return "constant", sp.nsimplify(round(c.real, 12), rational=True, tolerance=1e-10)
         return None
     syms = probe.domain.symbols
@@ -164,7 +176,7 @@ def _ratio_factor(av: list, rv: list, probe: Probe) -> tuple[str, sp.Basic] | No
                       for q, p in zip(ratios, pts)]
         except (ZeroDivisionError, OverflowError):
             continue
-        if all(close(q, scaled[0], rtol=1e-8) for q in scaled) and abs(scaled[0].imag) < 1e-12:
+        if all(_same_ratio(q, scaled[0]) for q in scaled) and abs(scaled[0].imag) < 1e-12 * abs(scaled[0]):
             c = sp.nsimplify(round(scaled[0].real, 12), rational=True, tolerance=1e-10)
             if _simple(c):
                 return "symbol", c * s**k
@@ -211,7 +223,7 @@ def diagnose(answer: sp.Basic, reference: sp.Basic, probe: Probe, av: list | Non
 
     Returns ``(diagnosis, message)``; the message does not reveal the reference.
     """
-    answer, reference = sp.sympify(answer), sp.sympify(reference)
+    answer, reference = as_expr(answer), as_expr(reference)
     rv = probe.values(reference)
     av = probe.values(answer) if av is None else av
 

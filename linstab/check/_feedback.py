@@ -36,6 +36,7 @@ DIAGNOSES: dict[str, str] = {
     "partial_domain": "the condition agrees with the reference on part of the domain only",
     "not_equivalent": "the answer is not equivalent to the reference",
     "undecided": "equivalence could not be decided (too few valid sample points)",
+    "too_complex": "the answer could not be checked within the time and memory budget",
 }
 
 
@@ -97,11 +98,12 @@ class Feedback:
         return "\n".join(lines)
 
     def _repr_markdown_(self) -> str:
+        # Markdown passes raw HTML through: escape what may quote the student's answer
         mark = "✅" if self.correct else "❌"
-        lines = [f"{mark} **{self.headline}** {self.message}"]
+        lines = [f"{mark} **{self.headline}** {html.escape(self.message, quote=False)}"]
         if self.details:
             lines.append("")
-            lines += [f"- {d}" for d in self.details]
+            lines += [f"- {html.escape(d, quote=False)}" for d in self.details]
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 
 import sympy as sp
 
+from linstab._parse import as_expr
+
 __all__ = ["evaluate", "values", "close", "all_close", "symbolic_zero", "RTOL"]
 
 #: Relative tolerance for two values to count as equal.
@@ -16,7 +18,7 @@ RTOL = 1e-9
 def evaluate(expr: sp.Basic, point: dict[sp.Symbol, sp.Float]) -> complex | None:
     """The value of ``expr`` at ``point`` as a complex number, or ``None`` where undefined."""
     try:
-        val = sp.N(sp.sympify(expr).xreplace(point), 30)
+        val = sp.N(as_expr(expr).xreplace(point), 30)
         z = complex(val)
     except (TypeError, ValueError, ZeroDivisionError, OverflowError):
         return None
@@ -57,7 +59,7 @@ def all_close(
 
 def symbolic_zero(diff: sp.Basic, *, max_ops: int = 400) -> bool:
     """Whether SymPy can show that ``diff`` is identically zero (cheap steps first)."""
-    diff = sp.sympify(diff)
+    diff = as_expr(diff)
     if diff == 0:
         return True
     try:

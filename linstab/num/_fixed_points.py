@@ -24,9 +24,40 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from linstab._errors import DimensionError
+from linstab._errors import AnalysisError, DimensionError
 
-__all__ = ["NumericFixedPoint", "find_fixed_points"]
+__all__ = ["NumericFixedPoint", "FixedPointList", "find_fixed_points"]
+
+#: Largest model the default multi-start search takes on (its cost grows like n⁴: about 100 n
+#: starts, each solving n × n systems); beyond it pass ``n_starts`` explicitly.
+MAX_SEARCH_VARIABLES = 50
+#: Memory for one batch of Newton iterates (bytes): starts go through in chunks of this size.
+_BATCH_BYTES = 256 * 2**20
+#: Distinct points with a singular Jacobian beyond which the fixed points count as a continuum.
+_MAX_SINGULAR = 24
+#: Deflation passes at most (each stops the search when it finds nothing new).
+_DEFLATION_PASSES = 4
+
+
+class FixedPointList(list):
+    """The fixed points found (a ``list`` of :class:`NumericFixedPoint`), with what the search knows.
+
+    Attributes
+    ----------
+    complete
+        ``False`` when the search cannot vouch that it found every fixed point (it was still
+        finding new ones when it stopped, or the fixed points are not isolated).
+    continuum
+        ``True`` when the fixed points are not isolated: more than a few dozen points with a
+        singular Jacobian were found (a curve or surface of equilibria); the list holds a sample.
+    notes
+        The reasons, one sentence each.
+    """
+
+    complete: bool = True
+    continuum: bool = False
+    notes: tuple[str, ...] = ()
+
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -49,6 +80,10 @@ class NumericFixedPoint:
         ``True`` iff every eigenvalue's real part is below ``-tol``.
     residual
         ``max |f(state)|`` after polishing.
+    singular
+        Whether the Jacobian is singular there (to working precision): the point is degenerate
+        (a fold) or not isolated (on a curve or surface of fixed points), and it is located
+        less precisely (Newton's method converges only linearly at such a root).
     """
 
     state: np.ndarray
@@ -58,6 +93,7 @@ class NumericFixedPoint:
     classification: str
     stable: bool
     residual: float
+    singular: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready mapping: state by name, eigenvalues as ``[re, im]`` pairs.
@@ -173,6 +209,17 @@ def _newton(sys: _System, x: np.ndarray, *, roots: np.ndarray | None = None, max
         active[idx] = (nf[idx] > tol) & ~stalled & np.all(np.isfinite(x[idx]), axis=-1)
         active[idx] &= np.all(np.abs(x[idx]) < 1e12, axis=-1)
     return x, nf
+
+
+def _newton_batches(sys: _System, x: np.ndarray, *, roots: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_newton` on chunks of starts, so that the batch of n × n Jacobians stays within
+    :data:`_BATCH_BYTES` (100 (n + 1) starts of a 300-variable model would need 20 GiB at once)."""
+    S, n = x.shape
+    chunk = max(1, int(_BATCH_BYTES // (8 * 4 * max(n, 1) ** 2)))
+    if S <= chunk:
+        return _newton(sys, x, roots=roots)
+    parts = [_newton(sys, x[i:i + chunk], roots=roots) for i in range(0, S, chunk)]
+    return np.concatenate([a for a, _ in parts]), np.concatenate([b for _, b in parts])
 
 
 def _polish(sys: _System, x: np.ndarray, steps: int = 8) -> tuple[np.ndarray, float]:
@@ -303,7 +350,7 @@ def _domain_bounds(model: Any, p: np.ndarray, bounds: Any) -> tuple[np.ndarray, 
     if bounds is None:
         # the state's scale follows the parameters and the numbers written in the equations
         consts = [abs(float(c)) for e in model.rhs for c in e.atoms(sp.Number) if c.is_finite]
-        scale = 10.0 * max(1.0, *(np.abs(p).tolist()), *consts)
+        scale = 10.0 * max([1.0, *np.abs(p).tolist(), *consts])
         lo = np.where(np.isfinite(lower), lower, -scale)
         hi = np.full(n, scale)
         return lo, hi, lower
@@ -335,15 +382,28 @@ def _starts(rng: np.random.Generator, lo: np.ndarray, hi: np.ndarray, count: int
 class _Roots:
     def __init__(self, sys: _System, tol: float):
         self.sys, self.tol, self.items = sys, tol, []
+        self.singular: list[bool] = []
+        self.residuals: list[float] = []
+        self.continuum = False
+        self._array: np.ndarray | None = None
+
+    def is_singular(self, x: np.ndarray) -> bool:
+        """Whether J(x) is singular to working precision (smallest singular value ≤ 1e-7 · largest)."""
+        J = np.asarray(self.sys.jac(x[None])[0], dtype=float)
+        if not np.all(np.isfinite(J)):
+            return False
+        sv = np.linalg.svd(J, compute_uv=False)
+        return bool(sv[-1] <= 1e-7 * max(1.0, float(sv[0])))
 
     def add(self, x: np.ndarray) -> bool:
         if not np.all(np.isfinite(x)):
             return False
         # most starts converge to a root already found: skip them before the (costly) polish
-        for y in self.items:
-            if np.max(np.abs(x - y)) <= 1e-5 * (1 + float(np.max(np.abs(y)))):
-                return False
+        if self.near(x, 1e-5).any():
+            return False
         if np.any(x < self.sys.lower - 1e-12 * (1 + np.abs(x))):
+            return False
+        if self.continuum and self.is_singular(x):  # one more point of the continuum: enough of them
             return False
         x, r = _polish(self.sys, x)
         tiny = np.abs(x) < 1e-12 * (1 + float(np.max(np.abs(x))))
@@ -355,11 +415,36 @@ class _Roots:
         fscale = 1.0 + float(np.max(np.abs(self.sys.p))) if self.sys.p.size else 1.0
         if not r <= self.tol * fscale * (1 + float(np.max(np.abs(x)))):
             return False
-        for y in self.items:
-            if np.max(np.abs(x - y)) <= 1e-7 * (1 + float(np.max(np.abs(y)))):
+        if self.near(x, 1e-7).any():
+            return False
+        singular = self.is_singular(x)
+        if singular:
+            # At a singular root a residual of 1e-9 only pins the point down to about its cube root
+            # (a triple root) or not at all (a curve of roots): one point per 1e-3 neighbourhood.
+            close = np.flatnonzero(self.near(x, 1e-3) & np.array(self.singular, dtype=bool))
+            if close.size:
+                k = int(close[0])
+                if r < self.residuals[k]:
+                    self.items[k], self.residuals[k] = x, r
+                    self._array = None
+                return False
+            if sum(self.singular) >= _MAX_SINGULAR:
+                self.continuum = True
                 return False
         self.items.append(x)
+        self.singular.append(singular)
+        self.residuals.append(r)
+        self._array = None
         return True
+
+    def near(self, x: np.ndarray, rtol: float) -> np.ndarray:
+        """Which found roots lie within ``rtol`` (relative, max-norm) of ``x``."""
+        if not self.items:
+            return np.zeros(0, dtype=bool)
+        if self._array is None:
+            self._array = np.array(self.items)
+        arr = self._array
+        return np.max(np.abs(arr - x), axis=1) <= rtol * (1 + np.max(np.abs(arr), axis=1))
 
     @property
     def array(self) -> np.ndarray:
@@ -392,8 +477,15 @@ def find_fixed_points(model: Any, values: Mapping[str, float] | None = None, *,
 
     Returns
     -------
-    list of NumericFixedPoint
-        Sorted by state (lexicographically).
+    FixedPointList
+        A list of :class:`NumericFixedPoint`, sorted by state (lexicographically); its
+        ``complete``, ``continuum`` and ``notes`` say when the search cannot vouch for having
+        found every fixed point, or found a continuum of them (a sample is listed).
+
+    Raises
+    ------
+    AnalysisError
+        For a model of more than :data:`MAX_SEARCH_VARIABLES` variables without ``n_starts``.
 
     Notes
     -----
@@ -419,9 +511,14 @@ def find_fixed_points(model: Any, values: Mapping[str, float] | None = None, *,
 
     model = load_model(model)
     p = np.asarray(model.parameter_vector(values), dtype=float)
+    n = model.n_vars
+    if n > MAX_SEARCH_VARIABLES and n_starts is None:
+        raise AnalysisError(
+            f"find_fixed_points: model {model.name!r} has {n} variables; the default multi-start search is "
+            f"limited to {MAX_SEARCH_VARIABLES} (its cost grows like n^4); pass n_starts= (and bounds=) to search "
+            "anyway")
     lo, hi, lower = _domain_bounds(model, p, bounds)
     sys = _System(model, p, lo, hi, lower)
-    n = model.n_vars
     roots = _Roots(sys, 1e-9)
     rng = np.random.default_rng(seed)
 
@@ -449,25 +546,37 @@ def find_fixed_points(model: Any, values: Mapping[str, float] | None = None, *,
     count = int(n_starts) if n_starts is not None else 100 * (n + 1)
     if count < 1:
         raise ValueError(f"find_fixed_points: `n_starts` must be a positive integer, got {n_starts!r}")
-    x, res = _newton(sys, _starts(rng, lo, hi, count))
+    x, res = _newton_batches(sys, _starts(rng, lo, hi, count))
     order = np.argsort(res)
     for i in order[res[order] < 1e-6 * (1 + np.max(np.abs(p)) if p.size else 1e-6)]:
         roots.add(x[i])
 
     # 3. deflation passes until nothing new appears
-    for _ in range(4):
-        if not roots.items:
+    still_finding = False
+    for _ in range(_DEFLATION_PASSES):
+        if not roots.items or roots.continuum:
+            still_finding = False
             break
-        x, res = _newton(sys, _starts(rng, lo, hi, max(count // 4, 16)), roots=roots.array)
+        x, res = _newton_batches(sys, _starts(rng, lo, hi, max(count // 4, 16)), roots=roots.array)
         new = False
         for i in np.flatnonzero(np.isfinite(res)):
             if res[i] < 1e-6 * (1 + float(np.max(np.abs(p))) if p.size else 1e-6):
                 new |= roots.add(x[i])
+        still_finding = new
         if not new:
             break
 
-    out = []
-    for x in sorted(roots.items, key=lambda v: tuple(np.round(v, 12))):
+    out = FixedPointList()
+    notes = []
+    if roots.continuum:
+        notes.append(f"the fixed points are not isolated: more than {_MAX_SINGULAR} points with a singular "
+                     "Jacobian were found (a curve or surface of equilibria); the list holds a sample of them")
+    elif still_finding:
+        notes.append(f"the search was still finding new fixed points when it stopped (after {_DEFLATION_PASSES} "
+                     "deflation passes); there may be more: pass a larger n_starts")
+    ordered = sorted(range(len(roots.items)), key=lambda k: tuple(np.round(roots.items[k], 12)))
+    for k in ordered:
+        x = roots.items[k]
         dom_ok = all(x[i] > 0 if model.domain[v] == "positive" else True for i, v in enumerate(model.variable_names))
         if not dom_ok:
             continue
@@ -479,8 +588,11 @@ def find_fixed_points(model: Any, values: Mapping[str, float] | None = None, *,
         out.append(NumericFixedPoint(
             state=x, variables=model.variable_names, eigenvalues=ev, jacobian=Jx,
             classification=classify(ev, tol=tol), stable=is_stable(ev, tol=tol),
-            residual=float(np.max(np.abs(sys.f(x[None])[0]))),
+            residual=float(np.max(np.abs(sys.f(x[None])[0]))), singular=roots.singular[k],
         ))
+    out.complete = not notes
+    out.continuum = roots.continuum
+    out.notes = tuple(notes)
     return out
 
 

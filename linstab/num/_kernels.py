@@ -15,6 +15,7 @@ import numpy as np
 import sympy as sp
 
 from linstab._errors import DimensionError
+from linstab._parse import as_expr
 from linstab._optional import require
 
 __all__ = ["Kernel", "compile_kernel", "BACKENDS"]
@@ -165,8 +166,12 @@ def compile_kernel(
     elif isinstance(exprs, sp.Basic):
         shape, flat = (), (exprs,)
     else:
-        flat = tuple(sp.sympify(e) for e in exprs)
+        flat = tuple(as_expr(e, where="compile_kernel") for e in exprs)
         shape = (len(flat),)
+    # The derivative of Heaviside (or of Max, Min, sign) is a DiracDelta, which no numeric backend
+    # has: numerically it is the classical derivative, 0 away from the jump (at the jump itself the
+    # derivative does not exist, and a kernel cannot represent the distribution).
+    flat = tuple(e.replace(sp.DiracDelta, lambda *a: sp.S.Zero) if e.has(sp.DiracDelta) else e for e in flat)
     groups = [tuple(g) for g in args]
     symbols = [s for g in groups for s in g]
     free = set().union(*(e.free_symbols for e in flat)) if flat else set()

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from linstab._parse import as_expr
 from linstab.plot import _numeric as num
 from linstab.plot._explorer import make_sliders, slider_specs
 from linstab.plot._js import program
@@ -46,7 +47,6 @@ def branch_samples(model: Any, param: str, values: Mapping[str, float], p_range:
     (True, 3)
     """
     import sympy as sp
-
     from linstab.num import compile_kernel
     from linstab.sym import parametric_fixed_points
 
@@ -62,7 +62,7 @@ def branch_samples(model: Any, param: str, values: Mapping[str, float], p_range:
     out = []
     for br in branches:
         s = br.coordinate
-        exprs = [br.value] + [sp.sympify(br.state.get(v, v)) for v in model.variables]
+        exprs = [br.value] + [as_expr(br.state.get(v, v)) for v in model.variables]
         if any(e.free_symbols - {s, *others} for e in exprs):
             continue
         kern = compile_kernel(exprs, [[s], others])
@@ -187,7 +187,7 @@ def branch_js(model: Any, param: str) -> tuple[str, list[bool]]:
     funcs, nonneg = [], []
     for br in branches:
         s = br.coordinate
-        exprs = [br.value] + [sp.sympify(br.state.get(v, v)) for v in model.variables]
+        exprs = [br.value] + [as_expr(br.state.get(v, v)) for v in model.variables]
         if any(e.free_symbols - {s, *others} for e in exprs):
             continue
         u = sp.Symbol("_s", real=True)

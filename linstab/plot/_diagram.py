@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from linstab._parse import as_expr
 from linstab.plot._style import PALETTE, REGION_NAMES, figure, hover, pretty, pretty_expr
 
 __all__ = ["stability_diagram", "tint", "region_of"]
@@ -71,8 +72,7 @@ def _curve_label(curve: Any) -> tuple[str, str]:
         return name, ""
     try:
         import sympy as sp
-
-        formula = f"{pretty(curve.param)} = {pretty_expr(sp.sympify(expr))}"
+        formula = f"{pretty(curve.param)} = {pretty_expr(as_expr(expr))}"
     except Exception:  # an expression SymPy cannot re-read: show it as given
         formula = f"{pretty(curve.param)} = {expr}"
     return name, formula

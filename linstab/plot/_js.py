@@ -22,6 +22,8 @@ from typing import Any
 
 import sympy as sp
 
+from linstab._parse import as_expr
+
 __all__ = ["model_js", "program", "LIBRARY"]
 
 
@@ -32,7 +34,7 @@ def _function(name: str, exprs: list[sp.Expr], model: Any) -> str:
     xs = [sp.Symbol(f"_x{i}", real=True) for i in range(len(model.variables))]
     ps = [sp.Symbol(f"_p{i}", real=True) for i in range(len(model.parameters))]
     mapping = dict(zip(model.variables, xs)) | dict(zip(model.parameters, ps))
-    exprs = [sp.sympify(e).xreplace(mapping) for e in exprs]
+    exprs = [as_expr(e, model.symbols).xreplace(mapping) for e in exprs]
     subs, reduced = sp.cse(exprs, symbols=sp.numbered_symbols("_c"))
     lines = [f"function {name}(x, p) {{"]
     if xs:

@@ -25,6 +25,8 @@ from typing import Any
 
 import sympy as sp
 
+from linstab._parse import as_expr
+
 __all__ = ["PALETTE", "VARIABLE_COLORS", "CLASS_COLORS", "REGION_NAMES", "pretty", "pretty_expr",
            "figure", "hover", "stability_word", "readout", "readout_data"]
 
@@ -100,7 +102,7 @@ def pretty_expr(expr: sp.Basic) -> str:
     >>> pretty_expr(n / 2 * (n / 2 - 1) ** (-(n + 1) / n))
     'n·(n/2 - 1)^((-n - 1)/n)/2'
     """
-    expr = sp.sympify(expr)
+    expr = as_expr(expr, where="pretty_expr")
     mapping = {s: sp.Symbol(pretty(s)) for s in expr.free_symbols if isinstance(s, sp.Symbol)}
     text = sp.sstr(expr.xreplace(mapping))
     return text.replace("**", "^").replace("*", "·")

@@ -20,7 +20,8 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from linstab._errors import AnalysisError, DimensionError
+from linstab._errors import AnalysisError, DimensionError, ParseError
+from linstab._parse import as_expr, as_matrix
 
 __all__ = ["CharPoly", "charpoly", "eigenvalues", "tidy"]
 
@@ -29,7 +30,9 @@ LAMBDA = sp.Symbol("lambda")
 
 def _as_square(matrix: Any, where: str) -> sp.Matrix:
     try:
-        M = sp.Matrix(matrix)
+        M = as_matrix(matrix, where=where)
+    except ParseError:
+        raise
     except (TypeError, ValueError, sp.SympifyError) as exc:
         raise TypeError(f"{where}: expected a square matrix (sympy Matrix, nested list or array), "
                         f"got {type(matrix).__name__} ({exc})") from None
@@ -65,7 +68,7 @@ def tidy(expr: sp.Expr) -> sp.Expr:
     >>> tidy(-1 + a/2 + sp.sqrt(3)*sp.I*a/2)
     a*(1 + sqrt(3)*I)/2 - 1
     """
-    expr = sp.sympify(expr)
+    expr = as_expr(expr, where="tidy")
     syms = sorted(expr.free_symbols, key=lambda s: s.name)
     if not syms:
         return sp.nsimplify(expr) if expr.is_Float else sp.radsimp(sp.expand(expr))

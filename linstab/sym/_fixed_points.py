@@ -29,6 +29,7 @@ from typing import Any
 import sympy as sp
 
 from linstab._errors import AnalysisError
+from linstab._parse import as_expr
 
 __all__ = [
     "FixedPoint",
@@ -324,7 +325,7 @@ def _ansatz_reduction(model: Any, ansatz: str | Mapping[Any, Any]) -> _Reduction
                         table[ident] = _orbit_symbol(model, [model.symbols[name]], taken, ident)
                 expr = parse_expr(value, table, where=f"ansatz[{name!r}]")
             else:
-                expr = sp.sympify(value)
+                expr = as_expr(value, where=f"ansatz[{name!r}]")
             subs[model.symbols[name]] = expr
         new = sorted({s for e in subs.values() for s in e.free_symbols} - set(model.symbols), key=str)
         desc = ", ".join(f"{k} = {v}" for k, v in subs.items())

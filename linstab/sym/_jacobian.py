@@ -8,6 +8,7 @@ from typing import Any
 import sympy as sp
 
 from linstab._errors import ParameterError
+from linstab._parse import as_expr
 
 __all__ = ["jacobian", "linearize", "hill_taylor"]
 
@@ -47,7 +48,7 @@ def _point_subs(model: Any, point: Mapping[Any, Any], where: str) -> dict[sp.Sym
         if name not in model.symbols:
             raise ParameterError(f"{where}: `point` names {name!r}, which is not a variable or parameter of "
                                  f"model {model.name!r}; variables: {', '.join(model.variable_names)}")
-        subs[model.symbols[name]] = sp.sympify(value)
+        subs[model.symbols[name]] = as_expr(value, model.symbols, where=f"{where}: point[{name!r}]")
     return subs
 
 
@@ -137,7 +138,7 @@ def hill_taylor(kind: str, x: Any, x0: Any, n: Any) -> sp.Expr:
     """
     if kind not in ("activation", "repression"):
         raise ValueError(f"hill_taylor: `kind` must be 'activation' or 'repression', got {kind!r}")
-    x, x0, n = sp.sympify(x), sp.sympify(x0), sp.sympify(n)
+    x, x0, n = (as_expr(v, where=f"hill_taylor: {k}") for k, v in (("x", x), ("x0", x0), ("n", n)))
     u = sp.Dummy("u", positive=True)
     f = u**n / (1 + u**n) if kind == "activation" else 1 / (1 + u**n)
     value = f.subs(u, x0)

@@ -15,6 +15,8 @@ and then lists the numeric fixed points at the model's parameter values, classif
 
 from __future__ import annotations
 
+import functools
+import html
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -188,7 +190,9 @@ class Report:
         """Markdown with LaTeX maths (``$…$``, ``$$…$$``), for notebooks and the book."""
         m = self.model
         L = sp.latex
-        out = [f"### Linear stability analysis: {m.name}" + (f" — {m.title}" if m.title else ""), ""]
+        # Markdown passes raw HTML through: escape the text that comes from the model file
+        esc = functools.partial(html.escape, quote=False)
+        out = [f"### Linear stability analysis: {esc(m.name)}" + (f" — {esc(m.title)}" if m.title else ""), ""]
         if self.values:
             out.append("Parameters: " + ", ".join(f"${L(m.symbols[k])} = {_num(v)}$" for k, v in self.values.items()))
             out.append("")
@@ -206,7 +210,7 @@ class Report:
                 out.append(f"| {state} | {evs} | {fp.classification} | {'yes' if fp.stable else 'no'} |")
             out.append("")
         for note in self.notes:
-            out.append(f"*Note: {note}*")
+            out.append(f"*Note: {esc(note)}*")
         return "\n".join(out).rstrip() + "\n"
 
     def __str__(self) -> str:
@@ -488,8 +492,39 @@ def _derive(model: Any, fp: Any, timeout: float | None) -> Derivation:
                       stable_if=stable_if, unstable_if=unstable_if, rewritten=rewritten, relation=relation)
 
 
+#: Largest model whose symbolic steps :func:`report` attempts (SymPy's Jacobian, solve and
+#: characteristic polynomial grow far faster than the numeric search).
+MAX_SYMBOLIC_VARIABLES = 12
+#: Memory budget of the symbolic analysis (MB, on top of what the process holds).
+SYMBOLIC_MEMORY = 2000
+
+
+def _symbolic(model: Any, timeout: float | None, max_fixed_points: int) -> tuple[list[Derivation], list[str]]:
+    """The symbolic half of :func:`report`: fixed points and a derivation at each."""
+    from linstab.sym._fixed_points import fixed_points
+
+    notes: list[str] = []
+    derivations: list[Derivation] = []
+    try:
+        fps = fixed_points(model, timeout=timeout)
+    except (ArithmeticError, NotImplementedError, TypeError, ValueError, RecursionError) as exc:
+        fps = []
+        notes.append(f"the symbolic fixed-point search failed ({type(exc).__name__}: {exc})")
+    if not fps:
+        notes.append("SymPy found no symbolic fixed point; see the numeric ones")
+    for k, fp in enumerate(fps[:max_fixed_points], 1):
+        try:
+            derivations.append(_derive(model, fp, timeout))
+        except (ArithmeticError, NotImplementedError, TypeError, ValueError, RecursionError) as exc:
+            # SymPy can fail deep inside simplification; the rest of the report still stands
+            notes.append(f"the derivation at symbolic fixed point {k} ({fp}) failed: {type(exc).__name__}: {exc}")
+    if len(fps) > max_fixed_points:
+        notes.append(f"{len(fps) - max_fixed_points} more symbolic fixed point(s) not derived")
+    return derivations, notes
+
+
 def report(model: Any, values: Mapping[str, float] | None = None, *, symbolic: bool = True,
-           numeric: bool = True, timeout: float | None = 5.0, max_fixed_points: int = 4) -> Report:
+           numeric: bool = True, timeout: float | None = 30.0, max_fixed_points: int = 4) -> Report:
     """Walk the steps of linear stability analysis for a model, symbolically and numerically.
 
     Parameters
@@ -500,12 +535,17 @@ def report(model: Any, values: Mapping[str, float] | None = None, *, symbolic: b
         Parameter values overriding the model's own.
     symbolic
         Derive fixed points, Jacobians at them, characteristic polynomials, eigenvalues and
-        stability conditions symbolically (the slow part).
+        stability conditions symbolically (the slow part); only for models of at most
+        :data:`MAX_SYMBOLIC_VARIABLES` variables.
     numeric
         Find and classify the fixed points at the parameter values (skipped, with a note, when a
         value is unset).
     timeout
-        Seconds allowed for each SymPy solve.
+        Seconds of CPU time for the whole symbolic analysis (``None``: no limit). Where the
+        platform allows it (``fork``), the symbolic steps run in a child process under this limit
+        and :data:`SYMBOLIC_MEMORY` MB of memory; when the budget runs out, the report says so in
+        its notes and still carries the numeric fixed points. Each single ``solve`` is also
+        limited to ``timeout`` seconds.
     max_fixed_points
         At most this many symbolic fixed points are derived.
 
@@ -530,38 +570,49 @@ def report(model: Any, values: Mapping[str, float] | None = None, *, symbolic: b
     >>> r.fixed_points[0].classification
     'saddle-focus'
     """
+    from linstab._budget import can_limit, run_limited
     from linstab.model import load_model
-    from linstab.sym._fixed_points import fixed_points
 
+    if timeout is not None and not (isinstance(timeout, (int, float)) and 0 < timeout < float("inf")):
+        raise ValueError(f"report: `timeout` must be a positive, finite number of seconds or None, got {timeout!r}")
     model = load_model(model)
     if values:
         model = model.with_values(values)
     notes: list[str] = []
     derivations: list[Derivation] = []
-    if symbolic:
-        try:
-            fps = fixed_points(model, timeout=timeout)
-        except (ArithmeticError, NotImplementedError, TypeError, ValueError, RecursionError) as exc:
-            fps = []
-            notes.append(f"the symbolic fixed-point search failed ({type(exc).__name__}: {exc})")
-        if not fps:
-            notes.append("SymPy found no symbolic fixed point; see the numeric ones")
-        for k, fp in enumerate(fps[:max_fixed_points], 1):
-            try:
-                derivations.append(_derive(model, fp, timeout))
-            except (ArithmeticError, NotImplementedError, TypeError, ValueError, RecursionError) as exc:
-                # SymPy can fail deep inside simplification; the rest of the report still stands
-                notes.append(f"the derivation at symbolic fixed point {k} ({fp}) failed: {type(exc).__name__}: {exc}")
-        if len(fps) > max_fixed_points:
-            notes.append(f"{len(fps) - max_fixed_points} more symbolic fixed point(s) not derived")
+    if symbolic and model.n_vars > MAX_SYMBOLIC_VARIABLES:
+        notes.append(f"symbolic steps skipped: the model has {model.n_vars} variables, and they are carried out "
+                     f"for at most {MAX_SYMBOLIC_VARIABLES}")
+    elif symbolic:
+        if timeout is not None and can_limit():
+            outcome = run_limited(lambda: _symbolic(model, timeout, max_fixed_points), time_limit=float(timeout),
+                                  memory_limit=SYMBOLIC_MEMORY)
+            if outcome.kind == "ok":
+                found, more = outcome.value
+                derivations, notes = list(found), list(more)
+            elif outcome.kind == "error":
+                raise outcome.value
+            else:
+                budget = {"time": f"the time budget (--timeout {timeout:g} s of CPU time)",
+                          "memory": f"the memory budget ({SYMBOLIC_MEMORY} MB)",
+                          "depth": "SymPy's recursion limit"}[outcome.kind]
+                notes.append(f"the symbolic analysis timed out: it did not finish within {budget}; "
+                             "the numeric fixed points do not depend on it")
+        else:
+            derivations, notes = _symbolic(model, timeout, max_fixed_points)
     numeric_fps: list[Any] = []
     if numeric:
         missing = [k for k, v in model.values if v is None]
         if missing:
             notes.append(f"numeric fixed points skipped: no value for {', '.join(missing)} (use --set NAME=VALUE)")
         else:
+            from linstab._errors import AnalysisError
             from linstab.num._fixed_points import find_fixed_points
 
-            numeric_fps = find_fixed_points(model)
+            try:
+                numeric_fps = find_fixed_points(model)
+                notes += [f"numeric fixed points: {note}" for note in numeric_fps.notes]
+            except AnalysisError as exc:
+                notes.append(f"numeric fixed points skipped: {exc}")
     return Report(model=model, values=dict(model.values), jacobian=model.jacobian(),
                   derivations=tuple(derivations), fixed_points=tuple(numeric_fps), notes=tuple(notes))

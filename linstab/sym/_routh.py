@@ -15,6 +15,7 @@ from typing import Any
 import sympy as sp
 
 from linstab._errors import DimensionError
+from linstab._parse import as_expr
 
 __all__ = ["RouthHurwitz", "hurwitz_matrix", "routh_hurwitz"]
 
@@ -25,7 +26,7 @@ def _coeff_list(coeffs: Any, where: str) -> list[sp.Expr]:
     if isinstance(coeffs, CharPoly):
         return list(coeffs.coeffs)
     if isinstance(coeffs, sp.Poly):
-        return [sp.sympify(c) for c in coeffs.all_coeffs()]
+        return list(coeffs.all_coeffs())
     if isinstance(coeffs, sp.Expr):
         free = coeffs.free_symbols
         lam = [s for s in free if s.name in ("lambda", "lam", "λ", "s", "z")]
@@ -34,13 +35,13 @@ def _coeff_list(coeffs: Any, where: str) -> list[sp.Expr]:
                 f"{where}: got the expression {coeffs}, but could not tell its variable; pass a "
                 "CharPoly, a sympy Poly or the coefficient list (highest degree first)"
             )
-        return [sp.sympify(c) for c in sp.Poly(coeffs, lam[0]).all_coeffs()]
+        return list(sp.Poly(coeffs, lam[0]).all_coeffs())
     if isinstance(coeffs, (str, bytes)) or not isinstance(coeffs, Sequence):
         raise TypeError(
             f"{where}: expected a CharPoly, a sympy Poly or a sequence of coefficients (highest "
             f"degree first), got {type(coeffs).__name__}"
         )
-    out = [sp.sympify(c) for c in coeffs]
+    out = [as_expr(c, where=f"{where}: coefficient {i}") for i, c in enumerate(coeffs)]
     if len(out) < 2:
         raise DimensionError(f"{where}: expected at least 2 coefficients (degree >= 1), got {len(out)}")
     if out[0] == 0:

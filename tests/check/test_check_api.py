@@ -190,3 +190,34 @@ def test_signature_options_are_keyword_only():
     assert [p.name for p in positional] == ["answer", "reference"]
     assert set(KINDS) == {"expression", "matrix", "polynomial", "set", "condition", "equation"}
     assert "correct" in DIAGNOSES
+
+
+# ----------------------------------------------------------------------------- the budget
+def test_budget_turns_runaway_answers_into_feedback():
+    x, n = sp.symbols("x n", positive=True)
+    ref = n * x ** (n - 1) / (1 + x**n) ** 2
+    fb = check("(x+1)**9999", ref, time_limit=0.5)  # cancel() would expand 10,000 terms
+    assert fb.diagnosis == "too_complex" and not fb.correct and "0.5 s" in fb.message
+    fb = check("x**x**x**x**x", ref, memory_limit=100)  # 30-digit evaluation needs gigabytes
+    assert fb.diagnosis == "too_complex" and "memory" in fb.message
+    # the same check in process, and a normal answer through the budget, agree
+    assert check("n*x^(n-1)/(1+x^n)^2", ref).correct
+    assert check("n*x^(n-1)/(1+x^n)^2", ref, time_limit=None).correct
+
+
+@pytest.mark.parametrize("bad", [0, -1.0, float("inf"), float("nan"), "2"])
+def test_budget_arguments_are_checked(bad):
+    with pytest.raises(ValueError, match="time_limit"):
+        check("1", sp.Integer(1), time_limit=bad)
+
+
+def test_errors_in_the_child_reach_the_caller():
+    with pytest.raises(ValueError, match="kind"):
+        check("1", sp.Integer(1), kind="nonsense")
+    with pytest.raises(TypeError, match="reference"):
+        check("1", "1")
+
+
+def test_long_answers_are_refused():
+    fb = check("x+" * 1000 + "x", sp.Symbol("x"))
+    assert fb.diagnosis == "parse_error" and "2,000 characters" in fb.message

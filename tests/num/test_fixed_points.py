@@ -254,3 +254,62 @@ def test_all_fixed_points_of_triangular_polynomial_systems(rx, ry, coupling):
     assert len(fps) == len(ref), (fps, ref)
     for x in ref:
         assert any(np.allclose(fp.state, x, atol=1e-6) for fp in fps)
+
+
+# ----------------------------------------------------------------------------- degenerate and large
+def test_line_of_equilibria_is_reported_as_a_continuum():
+    m = load_model({"equations": {"x": "y - x", "y": "x - y"}})
+    fps = find_fixed_points(m)
+    assert fps.continuum and not fps.complete and "not isolated" in fps.notes[0]
+    assert 1 <= len(fps) <= 30
+    for fp in fps:  # every sample lies on the line x = y, where J = [[-1, 1], [1, -1]] is singular
+        assert abs(fp.state[0] - fp.state[1]) < 1e-8 and fp.singular
+
+
+def test_degenerate_fixed_point_is_reported_once():
+    # the only fixed point (0, 0, 1); x' = -x**3 makes it degenerate (Newton converges linearly)
+    m = load_model({"equations": {"x": "-x**3", "y": "-y", "z": "1 - z"}})
+    (fp,) = find_fixed_points(m)
+    assert np.allclose(fp.state, [0, 0, 1], atol=1e-3) and fp.singular
+
+
+def test_decoupled_cubic_finds_all_and_says_so():
+    m = load_model({"parameters": {"a": 1.0}, "equations": {f"x{i}": f"a*x{i} - x{i}**3" for i in range(3)}})
+    fps = find_fixed_points(m)
+    assert len(fps) == 27 and fps.complete and fps.notes == ()  # every point of {-1, 0, 1}^3
+    assert {tuple(np.round(fp.state, 9)) for fp in fps} == {(a, b, c) for a in (-1, 0, 1) for b in (-1, 0, 1)
+                                                           for c in (-1, 0, 1)}
+
+
+def test_large_models_are_refused_up_front():
+    from linstab import AnalysisError
+    from linstab.num._fixed_points import MAX_SEARCH_VARIABLES
+
+    n = MAX_SEARCH_VARIABLES + 1
+    m = load_model({"equations": {f"x{i}": f"x{(i + 1) % n} - x{i}" for i in range(n)}})
+    with pytest.raises(AnalysisError, match="n_starts"):
+        find_fixed_points(m)
+
+
+def test_models_without_parameters_or_numbers():
+    (fp,) = find_fixed_points(load_model({"equations": {"x": "y", "y": "x"}}))
+    assert fp.state.tolist() == [0.0, 0.0] and fp.classification == "saddle"
+
+
+def test_heaviside_model():
+    # x' = H(x - 1) - x/3: fixed points 0 and, past the step, 3 (the Jacobian is -1/3 off the step)
+    fps = find_fixed_points(load_model({"equations": {"x": "Heaviside(x - 1) - x/3"}}))
+    states = sorted(float(fp.state[0]) for fp in fps)
+    assert states[0] == 0 and abs(states[-1] - 3) < 1e-9
+    assert all(fp.stable for fp in fps if abs(fp.state[0] - 1) > 1e-6)
+
+
+def test_a_search_that_cannot_be_complete_says_so():
+    # 3**6 = 729 fixed points: the default search finds several hundred and must not claim all
+    m = load_model({"parameters": {"a": 1.0}, "equations": {f"x{i}": f"a*x{i} - x{i}**3" for i in range(6)}})
+    fps = find_fixed_points(m)
+    assert len(fps) <= 729
+    if len(fps) < 729:  # no claim of completeness that is false
+        assert not fps.complete and "there may be more" in fps.notes[0]
+    for fp in fps:  # what is found is right: every coordinate in {-1, 0, 1}
+        assert np.allclose(fp.state, np.round(fp.state), atol=1e-12) and set(np.round(fp.state)) <= {-1, 0, 1}
