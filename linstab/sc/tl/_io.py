@@ -62,44 +62,175 @@ def _open(path: Path, mode: str, func: str, what: str):
 
 
 # ----------------------------------------------------------------------------- model files
-def _read_model_file(path: Path, func: str) -> dict[str, Any]:
+# A model file is read by a collaborator's hand-made or hostile file as often as by our own: every
+# object is checked (link kind, storage, dtype, shape, bytes) before a single value is read, so that
+# a 28 KB file cannot expand into gigabytes (gzip of zeros), read another local file (HDF5
+# external storage, external links, virtual datasets) or inject keys the format does not define.
+_MAX_STRING_BYTES = 4096  # per fixed-length string element (gene names are short)
+
+
+def _member(group: Any, key: str, where: str, func: str, path: Path) -> Any:
+    """``group[key]`` after checking that it is a hard link inside this file."""
+    h5py = _h5py()
+    link = group.get(key, getlink=True)
+    if not isinstance(link, h5py.HardLink):
+        kind = type(link).__name__
+        raise ModelError(f"{func}: {str(path)!r}: `{where}` is an HDF5 {kind}; a model file holds its data "
+                         "itself (links to other objects or files are refused).")
+    return group[key]
+
+
+def _checked_dataset(group: Any, key: str, where: str, func: str, path: Path, *, shape: tuple[int, ...],
+                     kinds: str, what: str) -> Any:
+    """The dataset ``group[key]``, refused unless it is plain in-file storage of ``shape`` and a dtype
+    of kind in ``kinds`` -- all read from the metadata, before any value is decompressed."""
+    h5py = _h5py()
+    ds = _member(group, key, where, func, path)
+    if not isinstance(ds, h5py.Dataset):
+        raise ModelError(f"{func}: {str(path)!r}: `{where}` should be a dataset ({what}); got a group")
+    if ds.external:
+        raise ModelError(f"{func}: {str(path)!r}: `{where}` uses HDF5 external storage (its values live in "
+                         "another file); refused: a model file must hold its own data.")
+    if ds.is_virtual:
+        raise ModelError(f"{func}: {str(path)!r}: `{where}` is an HDF5 virtual dataset (mapped from other "
+                         "files); refused: a model file must hold its own data.")
+    if ds.shape != shape:
+        raise DimensionError(f"{func}: {str(path)!r}: `{where}` had shape {ds.shape} while it should have had "
+                             f"{shape} ({what})")
+    dt = ds.dtype
+    string = h5py.check_string_dtype(dt) is not None
+    kind = "S" if string else dt.kind
+    if kind not in kinds or dt.names is not None or dt.subdtype is not None:
+        expected = {"S": "strings", "b": "booleans", "i": "integers", "u": "integers", "f": "real numbers"}
+        want = " or ".join(dict.fromkeys(expected[k] for k in kinds))
+        got = "complex numbers" if dt.kind == "c" else f"dtype {dt}"
+        raise ModelError(f"{func}: {str(path)!r}: `{where}` ({what}) should hold {want}; got {got}")
+    if string and dt.kind == "S" and dt.itemsize > _MAX_STRING_BYTES:
+        raise ModelError(f"{func}: {str(path)!r}: `{where}` holds strings of {dt.itemsize} bytes each; "
+                         f"at most {_MAX_STRING_BYTES} are accepted")
+    return ds
+
+
+def _read_dataset(ds: Any, where: str, func: str, path: Path) -> np.ndarray:
+    try:
+        return np.asarray(ds[()])
+    except (OSError, ValueError, TypeError) as exc:  # corrupt chunks, unavailable filters
+        raise ModelError(f"{func}: {str(path)!r}: `{where}` cannot be read ({exc}); the file is damaged "
+                         "or was written with an HDF5 filter that is not installed.") from None
+
+
+def _json_attr(raw: Any, name: str, func: str, path: Path) -> Any:
+    if isinstance(raw, bytes):
+        raw = raw.decode("utf-8", errors="replace")
+    if not isinstance(raw, str):
+        raise ModelError(f"{func}: {str(path)!r}: attribute `{name}` should be a JSON string; got "
+                         f"{type(raw).__name__}")
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        raise ModelError(f"{func}: {str(path)!r}: attribute `{name}` is not valid JSON ({exc})") from None
+
+
+def _read_model_file(path: Path, func: str, *, have_genes: set[str],
+                     memory_limit: int | str | None = None) -> dict[str, Any]:
+    """Everything a model file holds, checked; nothing of ``adata`` is touched here.
+
+    The gene names are read first and must all be in ``have_genes`` (the AnnData's genes); then
+    the parameters' shapes ``(n,)`` and ``(n, n)`` and their total bytes are checked against
+    ``memory_limit`` before they are read.
+    """
     if not path.is_file():
         raise FileNotFoundError(f"{func}: model file {str(path)!r} not found")
+    h5py = _h5py()
+    limit = parse_memory(memory_limit)
     with _open(path, "r", func, "model") as f:
-        if "gene_names" not in f:
-            raise ModelError(f"{func}: {str(path)!r} has no `gene_names` dataset; it is not a .h5sch model file "
-                             "(write one with linstab.sc.tl.save_model).")
-        genes = _strings(f["gene_names"])
-        if "varp" not in f or not any(str(k).startswith("W_") for k in f["varp"]):
-            raise ModelError(f"{func}: {str(path)!r} has no interaction matrices (group `varp/` with `W_<cluster>`).")
-        var = {k: np.asarray(f["var"][k][()]) for k in f["var"]} if "var" in f else {}
-        varp = {k: np.asarray(f["varp"][k][()]) for k in f["varp"]}
+        for key in ("gene_names", "varp"):
+            if key not in f:
+                hint = ("it is not a .h5sch model file (write one with linstab.sc.tl.save_model)"
+                        if key == "gene_names" else "it has no interaction matrices `varp/W_<cluster>`")
+                raise ModelError(f"{func}: {str(path)!r} has no `{key}`; {hint}.")
+        g = _member(f, "gene_names", "gene_names", func, path)
+        if not isinstance(g, h5py.Dataset) or g.ndim != 1:
+            raise ModelError(f"{func}: {str(path)!r}: `gene_names` should be a 1-D string dataset")
+        n = int(g.shape[0])
+        if n == 0:
+            raise ModelError(f"{func}: {str(path)!r}: `gene_names` is empty; the model has no genes")
+        gds = _checked_dataset(f, "gene_names", "gene_names", func, path, shape=(n,), kinds="S", what="gene names")
+        per_name = gds.dtype.itemsize if gds.dtype.kind == "S" else 64  # variable-length: held in the file
+        if n * per_name > limit:
+            raise MemoryError(f"{func}: {str(path)!r}: `gene_names` holds {n} names, more than memory_limit "
+                              "allows; raise `memory_limit` if this is intended.")
+        genes = _strings(_read_dataset(gds, "gene_names", func, path))
+        if len(set(genes.tolist())) != n:
+            raise ModelError(f"{func}: {str(path)!r}: `gene_names` has duplicates")
+        missing = [x for x in genes if x not in have_genes]
+        if missing:
+            raise MissingKeyError(
+                f"{func}: {len(missing)} of the model's {n} genes are not in adata.var_names: "
+                f"{_listing(missing)}. The model was fitted on another gene set; load the matching data, "
+                "or refit the model on these genes."
+            )
+        varp_g = _member(f, "varp", "varp", func, path)
+        var_g = _member(f, "var", "var", func, path) if "var" in f else None
+        for grp, name in ((varp_g, "varp"), (var_g, "var")):
+            if grp is not None and not isinstance(grp, h5py.Group):
+                raise ModelError(f"{func}: {str(path)!r}: `{name}` should be a group")
         raw = f.attrs.get("clusters", None)
         meta_raw = f.attrs.get("uns_scHopfield", "{}")
-    if isinstance(raw, bytes):
-        raw = raw.decode()
-    if isinstance(raw, str):
-        clusters = [str(c) for c in json.loads(raw)]
-    elif raw is not None:
-        clusters = [c.decode() if isinstance(c, bytes) else str(c) for c in np.ravel(raw)]
-    else:
-        clusters = sorted(k[2:] for k in varp if k.startswith("W_"))
-    meta = json.loads(meta_raw.decode() if isinstance(meta_raw, bytes) else str(meta_raw))
-    n = genes.size
-    if len(set(genes.tolist())) != n:
-        raise ModelError(f"{func}: {str(path)!r}: `gene_names` has duplicates")
-    for key, arr in var.items():
-        if arr.shape != (n,):
-            raise DimensionError(f"{func}: {str(path)!r}: `var/{key}` had shape {arr.shape} while it should "
-                                 f"have had {(n,)} (one value per model gene)")
-    for key, arr in varp.items():
-        if arr.shape != (n, n):
-            raise DimensionError(f"{func}: {str(path)!r}: `varp/{key}` had shape {arr.shape} while it should "
-                                 f"have had {(n, n)} (model genes x model genes)")
+        w_keys = [str(k) for k in varp_g if str(k).startswith("W_") and len(str(k)) > 2]
+        if not w_keys:
+            raise ModelError(f"{func}: {str(path)!r} has no interaction matrices (group `varp/` with `W_<cluster>`).")
+        if raw is None:
+            clusters = sorted(k[2:] for k in w_keys)
+        elif isinstance(raw, (str, bytes)):
+            clusters = _json_attr(raw, "clusters", func, path)
+            if not isinstance(clusters, list) or not all(isinstance(c, (str, int)) for c in clusters):
+                raise ModelError(f"{func}: {str(path)!r}: attribute `clusters` should be a JSON list of names")
+            clusters = [str(c) for c in clusters]
+        else:
+            clusters = [c.decode() if isinstance(c, bytes) else str(c) for c in np.ravel(raw)]
+        absent = [c for c in clusters if f"W_{c}" not in w_keys]
+        if absent:
+            raise ModelError(f"{func}: {str(path)!r}: cluster(s) {_listing(absent)} listed in attribute "
+                             f"`clusters` have no `varp/W_<cluster>`")
+        meta = _json_attr(meta_raw, "uns_scHopfield", func, path)
+        if not isinstance(meta, dict):
+            raise ModelError(f"{func}: {str(path)!r}: attribute `uns_scHopfield` should be a JSON object")
+
+        # the keys the format defines; anything else is left in the file, with a warning
+        var_allowed = set(_VAR_BASE_KEYS) | {f"{p}{c}" for c in clusters for p in ("I_", "gamma_")}
+        var_keys = [str(k) for k in var_g] if var_g is not None else []
+        varp_keys = [str(k) for k in varp_g]
+        ignored = [f"var/{k}" for k in var_keys if k not in var_allowed]
+        ignored += [f"varp/{k}" for k in varp_keys if k not in w_keys or k[2:] not in clusters]
+        ignored += [f"uns_scHopfield[{k!r}]" for k in meta if k not in _UNS_META_KEYS
+                    or not isinstance(meta[k], (str, int, float)) or isinstance(meta[k], bool)]
+        var_keys = [k for k in var_keys if k in var_allowed]
+        w_keys = [f"W_{c}" for c in clusters]
+        meta = {k: meta[k] for k in _UNS_META_KEYS if k in meta and isinstance(meta[k], (str, int, float))
+                and not isinstance(meta[k], bool)}
+
+        sets = [(var_g, k, f"var/{k}", (n,), "biuf", "one value per model gene") for k in var_keys]
+        sets += [(varp_g, k, f"varp/{k}", (n, n), "biuf", "model genes x model genes") for k in w_keys]
+        checked = [(where, _checked_dataset(grp, k, where, func, path, shape=shape, kinds=kinds, what=what))
+                   for grp, k, where, shape, kinds, what in sets]
+        need = (n * n * len(w_keys) + n * len(var_keys)) * 8 + n * _MAX_STRING_BYTES
+        if need > limit:
+            raise MemoryError(f"{func}: {str(path)!r} holds {len(w_keys)} interaction matrices of {n} x {n} "
+                              f"genes ({need / 2**30:.2f} GiB), above memory_limit {limit / 2**30:.2f} GiB; "
+                              "raise `memory_limit` if this is intended.")
+        values = {where: _read_dataset(ds, where, func, path) for where, ds in checked}
+    var = {k: values[f"var/{k}"] for k in var_keys}
+    var = {k: a.astype(bool) if k == "scHopfield_used" else a.astype(np.float64) for k, a in var.items()}
+    varp = {k: values[f"varp/{k}"].astype(np.float64) for k in w_keys}
+    if ignored:
+        warnings.warn(f"{func}: {str(path)!r}: ignored {len(ignored)} {'entry' if len(ignored) == 1 else 'entries'} that the .h5sch format does "
+                      f"not define: {_listing(ignored)}", UserWarning, stacklevel=3)
     return {"genes": genes, "var": var, "varp": varp, "clusters": clusters, "meta": meta}
 
 
-def load_model(adata: Any, filename: str | os.PathLike, *, copy: bool = False) -> Any:
+def load_model(adata: Any, filename: str | os.PathLike, *, copy: bool = False,
+               memory_limit: int | str | None = None) -> Any:
     """Load a fitted GRN from a ``.h5sch`` model file into ``adata``.
 
     Restores the interaction matrices ``varp['W_<cluster>']``, the gene-level parameters
@@ -114,6 +245,9 @@ def load_model(adata: Any, filename: str | os.PathLike, *, copy: bool = False) -
         The model file (see :func:`save_model`).
     copy
         Return a modified copy and leave ``adata`` untouched.
+    memory_limit
+        Refuse a file whose arrays need more than this many bytes once read (default 1 GiB);
+        the sizes are checked from the file's metadata before anything is decompressed.
 
     Returns
     -------
@@ -125,7 +259,12 @@ def load_model(adata: Any, filename: str | os.PathLike, *, copy: bool = False) -
     Raises
     ------
     FileNotFoundError, ModelError
-        The file is missing or is not a model file.
+        The file is missing, is not a model file, or holds something the format does not allow:
+        links, external or virtual storage, complex or non-numeric parameters, unreadable data.
+        Keys the format does not define are ignored with a warning. Everything is checked before
+        ``adata`` is touched: on any error it is left exactly as it was.
+    MemoryError
+        The file's arrays would need more than ``memory_limit``.
     MissingKeyError
         Genes of the model are not in ``adata``.
     DimensionError
@@ -146,17 +285,10 @@ def load_model(adata: Any, filename: str | os.PathLike, *, copy: bool = False) -
     func = "load_model"
     check_adata(adata, func)
     path = Path(filename)
-    model = _read_model_file(path, func)
-    genes = model["genes"]
     have = np.asarray(adata.var_names, dtype=object).astype(str)
     pos = {g: i for i, g in enumerate(have)}
-    missing = [g for g in genes if g not in pos]
-    if missing:
-        raise MissingKeyError(
-            f"{func}: {len(missing)} of the model's {genes.size} genes are not in adata.var_names: "
-            f"{_listing(missing)}. The model was fitted on another gene set; load the matching data, "
-            "or refit the model on these genes."
-        )
+    model = _read_model_file(path, func, have_genes=set(pos), memory_limit=memory_limit)
+    genes = model["genes"]
     if have.size == genes.size and np.array_equal(have, genes):
         out = adata.copy() if copy else adata
     else:
@@ -169,10 +301,11 @@ def load_model(adata: Any, filename: str | os.PathLike, *, copy: bool = False) -
             stacklevel=2,
         )
         out = adata[:, idx].copy()
+    # every value was read and converted above: nothing below can fail half-way
     for key, arr in model["var"].items():
-        out.var[key] = arr.astype(bool) if key == "scHopfield_used" else arr
+        out.var[key] = arr
     for key, arr in model["varp"].items():
-        out.varp[key] = np.asarray(arr, dtype=np.float64)
+        out.varp[key] = arr
     uns = dict(out.uns.get("scHopfield", {}))
     uns.update(model["meta"])
     out.uns["scHopfield"] = uns
