@@ -52,15 +52,19 @@ def run(args: argparse.Namespace) -> int:
 
     from linstab.num._maps import stability_map
 
+    from linstab._atomic import atomic_path, check_output_path
+
     if not str(args.out).endswith(".npz"):
         raise ValueError(f"--out must name a .npz file, got {args.out!r}")
+    check_output_path(args.out, what="--out file")  # before the computation, not after it
     model = model_from_args(args)
     x = _axis(args.x, "--x")
     y = _axis(args.y, "--y") if args.y else None
     t0 = time.perf_counter()
     m = stability_map(model, x, y, log_x=args.log_x, log_y=args.log_y, backend=args.backend, method=args.method)
     dt = time.perf_counter() - t0
-    m.to_npz(args.out)
+    with atomic_path(args.out, what="--out file") as tmp:  # a kill or a failure leaves the old file
+        m.to_npz(tmp)
     shape = " × ".join(str(s) for s in m.max_real.shape[::-1])
     print(f"wrote {args.out}: {shape} grid ({m.method}, {dt:.2f} s); stable at {np.mean(m.n_stable >= 1):.1%} "
           f"of points, oscillatory instability at {np.mean(m.oscillatory & (m.max_real > 0)):.1%}, "

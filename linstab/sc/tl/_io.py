@@ -13,7 +13,11 @@ Jacobian file (:func:`save_jacobians`, also written by ``compute_jacobians`` wit
     eigenvalues_real, eigenvalues_imag      (cells x genes), rows sorted by decreasing Re
     eigenvectors_real, eigenvectors_imag    (cells x genes x genes), optional, chunked per cell
     cell_names, gene_names, clusters        string datasets
-    attrs: n_cells, n_genes, cluster_key, format
+    attrs: n_cells, n_genes, cluster_key, format, complete
+
+Every file is written atomically (a temporary file beside the target, renamed onto it when
+complete). A Jacobian file carries ``complete=False`` while it is written and ``True`` at the end;
+readers refuse a file with ``complete=False`` (an interrupted in-place update).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from linstab._atomic import atomic_path, check_output_path, commit, discard, new_temp
 from linstab._errors import DimensionError, MissingKeyError, ModelError
 from linstab._optional import require
 from linstab.sc._backend import parse_memory
@@ -56,9 +61,36 @@ def _strings(ds: Any) -> np.ndarray:
 def _open(path: Path, mode: str, func: str, what: str):
     h5py = _h5py()
     try:
-        return h5py.File(path, mode)
+        f = h5py.File(path, mode)
     except OSError as exc:
         raise ModelError(f"{func}: {str(path)!r} is not a readable HDF5 {what} file ({exc})") from None
+    if what == "Jacobian" and not _complete(f):
+        f.close()
+        raise ModelError(f"{func}: {str(path)!r} is incomplete: the run that wrote it was interrupted; "
+                         "compute the Jacobians again.")
+    return f
+
+
+def _complete(f: Any) -> bool:
+    """False only for a file marked as being written (files of older versions have no mark)."""
+    return bool(f.attrs.get("complete", True))
+
+
+def _refuse_foreign(path: Path, func: str, overwrite: bool, what: str) -> None:
+    """Refuse to replace an existing file that linstab did not write as a Jacobian file."""
+    if overwrite or not path.exists():
+        return
+    h5py = _h5py()
+    ours = False
+    if path.is_file() and h5py.is_hdf5(path):
+        try:
+            with h5py.File(path, "r") as f:
+                ours = f.attrs.get("format", "") == _FORMAT
+        except OSError:
+            ours = False
+    if not ours:
+        raise FileExistsError(f"{func}: {str(path)!r} exists and is not a linstab Jacobian file; refusing to "
+                              f"replace it with the {what}. Choose another name, or pass overwrite=True.")
 
 
 # ----------------------------------------------------------------------------- model files
@@ -357,12 +389,12 @@ def save_model(
     absent = [c for c in clusters if c not in have]
     if absent:
         raise MissingKeyError(f"{func}: `adata.varp['W_{absent[0]}']` not found; clusters with a model: {_listing(have)}")
-    path = Path(filename)
+    path = check_output_path(filename, what="model file")
     if path.exists() and not overwrite:
         raise FileExistsError(f"{func}: {str(path)!r} exists; pass overwrite=True to replace it")
     meta = {k: v for k, v in dict(adata.uns.get("scHopfield", {})).items()
             if k in _UNS_META_KEYS and isinstance(v, (str, int, float))}
-    with h5py.File(path, "w") as f:
+    with atomic_path(path, what="model file") as tmp, h5py.File(tmp, "w") as f:
         f.create_dataset("gene_names", data=np.array(adata.var_names, dtype=object), dtype=h5py.string_dtype())
         f.attrs["n_vars"] = adata.n_vars
         f.attrs["clusters"] = json.dumps(clusters)
@@ -382,25 +414,36 @@ def save_model(
 
 # ----------------------------------------------------------------------------- Jacobian files
 class _JacobianFile:
-    """Writer of the Jacobian HDF5 layout, filled chunk by chunk."""
+    """Writer of the Jacobian HDF5 layout, filled chunk by chunk into a temporary file that
+    :meth:`close` renames onto the target (``ok=True``) or removes (``ok=False``)."""
 
-    def __init__(self, f: Any, n_cells: int, n: int) -> None:
-        self.f, self.n_cells, self.n = f, n_cells, n
+    def __init__(self, f: Any, n_cells: int, n: int, tmp: Path, path: Path) -> None:
+        self.f, self.n_cells, self.n, self.tmp, self.path = f, n_cells, n, tmp, path
 
     @classmethod
-    def create(cls, path: Any, adata: Any, plan: Any, cluster_key: str | None, *, dtype: str) -> _JacobianFile:
+    def create(cls, path: Any, adata: Any, plan: Any, cluster_key: str | None, *, dtype: str,
+               overwrite: bool = False, func: str = "compute_jacobians") -> _JacobianFile:
         h5py = _h5py()
-        path = Path(path)
+        path = check_output_path(path, what="eigenvectors file")
+        _refuse_foreign(path, func, overwrite, "eigenvectors")
+        tmp = new_temp(path)
         try:
-            f = h5py.File(path, "w")
+            f = h5py.File(tmp, "w")
         except OSError as exc:
+            discard(tmp)
             raise OSError(f"cannot create the eigenvectors file {str(path)!r}: {exc}") from None
-        n = plan.n_genes
-        _write_header(f, adata, plan.genes, cluster_key)
-        for part in ("real", "imag"):
-            f.create_dataset(f"eigenvectors_{part}", shape=(adata.n_obs, n, n), dtype=dtype,
-                             chunks=(1, n, n), fillvalue=np.nan)
-        return cls(f, adata.n_obs, n)
+        try:
+            f.attrs["complete"] = False
+            n = plan.n_genes
+            _write_header(f, adata, plan.genes, cluster_key)
+            for part in ("real", "imag"):
+                f.create_dataset(f"eigenvectors_{part}", shape=(adata.n_obs, n, n), dtype=dtype,
+                                 chunks=(1, n, n), fillvalue=np.nan)
+        except BaseException:
+            f.close()
+            discard(tmp)
+            raise
+        return cls(f, adata.n_obs, n, tmp, path)
 
     def write_eigenvectors(self, cells: np.ndarray, v: np.ndarray) -> None:
         sel = _h5_selection(cells)
@@ -410,8 +453,18 @@ class _JacobianFile:
     def write_eigenvalues(self, evals: np.ndarray, compression: str | None = None) -> None:
         _write_eigenvalues(self.f, evals, compression)
 
-    def close(self) -> None:
-        self.f.close()
+    def close(self, ok: bool = True) -> None:
+        """Finish the file (mark it complete and rename it onto the target) or, after a failure,
+        remove it and leave the target as it was."""
+        try:
+            if ok:
+                self.f.attrs["complete"] = True
+            self.f.close()
+            if ok:
+                commit(self.tmp, self.path)
+        finally:
+            if not ok or self.tmp.exists():
+                discard(self.tmp)
 
 
 def _h5_selection(cells: np.ndarray) -> Any:
@@ -452,23 +505,29 @@ def save_jacobians(
     *,
     cluster_key: str | None = "cell_type",
     compression: str | None = "gzip",
+    overwrite: bool = False,
 ) -> None:
     """Write the Jacobian spectra (and eigenvectors, if computed) to an HDF5 file.
 
     Eigenvectors that ``compute_jacobians(compute_eigenvectors=True, eigenvectors_file=...)``
     wrote are copied into ``filename`` cell by cell (never all in memory); if ``filename`` is
-    that file, only the eigenvalues are rewritten.
+    that file, only the eigenvalues are rewritten, in place: the file is marked incomplete while
+    that happens, so that an interrupted update is refused by the readers rather than read.
+    Any other file is written atomically (temporary file, renamed when complete).
 
     Parameters
     ----------
     adata
         With ``obsm['jacobian_eigenvalues']``.
     filename
-        HDF5 file to write (replaced if it exists, unless it is the eigenvectors file).
+        HDF5 file to write. An existing Jacobian file is replaced (updated, if it is the
+        eigenvectors file); any other existing file only with ``overwrite=True``.
     cluster_key
         ``obs`` column whose labels are stored alongside (None: none).
     compression
         HDF5 compression (``'gzip'``, ``'lzf'`` or None).
+    overwrite
+        Replace an existing file that is not a linstab Jacobian file.
 
     Returns
     -------
@@ -498,29 +557,38 @@ def save_jacobians(
     if genes is None or len(genes) != evals.shape[1]:
         genes = [str(g) for g in adata.var_names[: evals.shape[1]]]
     src = info.get("eigenvectors_file")
-    path = Path(filename)
+    path = check_output_path(filename, what="Jacobian file")
     same = src is not None and Path(src).exists() and path.exists() and os.path.samefile(src, path)
+    _refuse_foreign(path, func, overwrite, "Jacobian spectra")
     if same:
-        with h5py.File(path, "a") as f:
+        with _open(path, "a", func, "Jacobian") as f:
+            f.attrs["complete"] = False
+            f.flush()
             _write_header(f, adata, genes, cluster_key)
             _write_eigenvalues(f, evals, compression)
+            f.attrs["complete"] = True
         return
-    with h5py.File(path, "w") as f:
-        _write_header(f, adata, genes, cluster_key)
-        _write_eigenvalues(f, evals, compression)
-        if src is not None and Path(src).exists():
-            with h5py.File(src, "r") as g:
-                for part in ("real", "imag"):
-                    key = f"eigenvectors_{part}"
-                    if key not in g:
-                        continue
-                    ds_in = g[key]
-                    n = ds_in.shape[-1]
-                    ds = f.create_dataset(key, shape=ds_in.shape, dtype=ds_in.dtype, chunks=(1, n, n),
-                                          compression=compression, fillvalue=np.nan)
-                    step = max(1, (64 << 20) // max(1, n * n * ds_in.dtype.itemsize))
-                    for s in range(0, ds_in.shape[0], step):
-                        ds[s:s + step] = ds_in[s:s + step]
+    g = _open(Path(src), "r", func, "Jacobian") if src is not None and Path(src).exists() else None
+    try:
+        with atomic_path(path, what="Jacobian file") as tmp, h5py.File(tmp, "w") as f:
+            f.attrs["complete"] = False
+            _write_header(f, adata, genes, cluster_key)
+            _write_eigenvalues(f, evals, compression)
+            for part in ("real", "imag"):
+                key = f"eigenvectors_{part}"
+                if g is None or key not in g:
+                    continue
+                ds_in = g[key]
+                n = ds_in.shape[-1]
+                ds = f.create_dataset(key, shape=ds_in.shape, dtype=ds_in.dtype, chunks=(1, n, n),
+                                      compression=compression, fillvalue=np.nan)
+                step = max(1, (64 << 20) // max(1, n * n * ds_in.dtype.itemsize))
+                for s in range(0, ds_in.shape[0], step):
+                    ds[s:s + step] = ds_in[s:s + step]
+            f.attrs["complete"] = True
+    finally:
+        if g is not None:
+            g.close()
 
 
 def _cell_alignment(file_cells: np.ndarray | None, n_file: int, adata: Any, func: str, path: Any) -> np.ndarray:
