@@ -339,7 +339,8 @@ def prepare(
     if sub_one.any():
         bad = np.nonzero(sub_one)[0]
         raise ParameterError(
-            f"{func}: {bad.size} gene(s) have Hill exponent n < 1 and zero expression (or subnormal, < 2.2e-308) in some cells "
+            f"{func}: {bad.size} gene(s) have Hill exponent n < 1 and zero expression (or subnormal, "
+            "< 2.2e-308) in some cells "
             f"(e.g. {genes[bad[0]]!r}, n = {n[bad[0]]}), where φ′(0) is infinite; use n >= 1 or a "
             "pseudo-count on the expression."
         )

@@ -256,7 +256,8 @@ def _read_model_file(path: Path, func: str, *, have_genes: set[str],
     var = {k: a.astype(bool) if k == "scHopfield_used" else a.astype(np.float64) for k, a in var.items()}
     varp = {k: values[f"varp/{k}"].astype(np.float64) for k in w_keys}
     if ignored:
-        warnings.warn(f"{func}: {str(path)!r}: ignored {len(ignored)} {'entry' if len(ignored) == 1 else 'entries'} that the .h5sch format does "
+        entries = "entry" if len(ignored) == 1 else "entries"
+        warnings.warn(f"{func}: {str(path)!r}: ignored {len(ignored)} {entries} that the .h5sch format does "
                       f"not define: {_listing(ignored)}", UserWarning, stacklevel=3)
     return {"genes": genes, "var": var, "varp": varp, "clusters": clusters, "meta": meta}
 
