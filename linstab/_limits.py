@@ -65,7 +65,8 @@ def format_bytes(n: float) -> str:
     """
     for unit, power in (("TiB", 4), ("GiB", 3), ("MiB", 2), ("KiB", 1)):
         if n >= 1024**power:
-            return f"{n / 1024**power:.2f} {unit}"
+            value = n / 1024**power
+            return f"{value:.2f} {unit}" if value < 1e6 else f"{value:.3g} {unit}"
     return f"{int(n)} B"
 
 
@@ -82,10 +83,12 @@ def check_fits(nbytes: float, what: str, fix: str) -> None:
     """
     budget = memory_budget()
     if nbytes > budget:
-        suggest = 2 ** math.ceil(math.log2(max(nbytes, 1) / 2**30 * 1.25))
-        raise MemoryError(f"{what} needs about {format_bytes(nbytes)}, above linstab's memory budget of "
-                          f"{format_bytes(budget)}; {fix}, or raise the budget with the environment variable "
-                          f"{ENV_VAR} (e.g. {ENV_VAR}={max(suggest, 1)}GiB)")
+        head = f"{what} needs about {format_bytes(nbytes)}, above linstab's memory budget of {format_bytes(budget)}"
+        if nbytes >= 2**40:  # beyond any machine's memory: raising the budget is no advice
+            raise MemoryError(f"{head}; {fix} (the budget is set by the environment variable {ENV_VAR})")
+        suggest = 2 ** max(0, math.ceil(math.log2(nbytes / 2**30 * 1.25)))
+        raise MemoryError(f"{head}; {fix}, or raise the budget with the environment variable {ENV_VAR} "
+                          f"(e.g. {ENV_VAR}={suggest}GiB)")
 
 
 def check_range(model: Any, name: str, lo: float, hi: float, where: str) -> tuple[float, float]:
