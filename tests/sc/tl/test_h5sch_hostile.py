@@ -9,8 +9,7 @@ import numpy as np
 import pytest
 
 import linstab.sc as sch
-from linstab import DimensionError, ModelError
-from linstab._errors import MissingKeyError
+from linstab import DimensionError, MissingKeyError, ModelError, ParameterError
 
 h5py = pytest.importorskip("h5py")
 
@@ -221,5 +220,22 @@ def test_sublinear_hill_with_subnormal_expression_is_refused(small, unchanged):
     X = np.array(small.layers["Ms"], dtype=float)
     X[3, 2] = 1e-320
     small.layers["Ms"] = X
-    with unchanged(small), pytest.raises(Exception, match=r"n < 1 and zero expression \(or subnormal"):
+    with unchanged(small), pytest.raises(ParameterError, match=r"n < 1 and zero expression \(or subnormal"):
         sch.tl.compute_jacobians(small, progress=False)
+
+
+@pytest.mark.parametrize(("change", "match"), [
+    (lambda f: (f.__delitem__("varp/W_A"), f.create_group("varp/W_A")), r"`varp/W_A` should be a dataset"),
+    (lambda f: (f.__delitem__("var"), f.create_dataset("var", data=np.ones(8))), r"`var` should be a group"),
+    (lambda f: (f.__delitem__("gene_names"), f.create_dataset("gene_names", data="g0")),
+     r"`gene_names` should be a 1-D string dataset"),
+    (lambda f: (f.__delitem__("gene_names"), f.create_dataset("gene_names", data=np.arange(8))),
+     r"`gene_names` \(gene names\) should hold strings"),
+    (lambda f: (f.__delitem__("var/gamma"), f.create_dataset("var/gamma", data=np.zeros(8, dtype=[("a", "f8")]))),
+     r"`var/gamma` .*should hold .*real numbers"),
+])
+def test_objects_of_the_wrong_kind(small, model_file, unchanged, change, match):
+    with h5py.File(model_file, "a") as f:
+        change(f)
+    with unchanged(small), pytest.raises(ModelError, match=match):
+        sch.tl.load_model(small, model_file)
