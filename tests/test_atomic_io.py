@@ -38,6 +38,13 @@ def _load(path: Path) -> np.ndarray:
         return z["data"]
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:  # renamed or removed meanwhile
+        return 0
+
+
 def _temps(folder: Path) -> list[Path]:
     return [p for p in folder.iterdir() if atomic.TEMP_MARK in p.name]
 
@@ -49,7 +56,7 @@ def test_kill_9_mid_write_leaves_the_old_file(tmp_path):
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:  # wait until a temporary file is being filled
-            if any(p.stat().st_size > 0 for p in _temps(tmp_path) if p.exists()):
+            if any(_size(p) > 0 for p in _temps(tmp_path)):
                 break
             time.sleep(0.001)
         else:
