@@ -2,7 +2,9 @@
 
 Each subcommand lives in ``linstab/_cli/<name>.py`` and exposes ``register(subparsers)``, which
 adds its parser and sets ``func`` to a callable taking the parsed arguments and returning an exit
-code. Errors that linstab raises on purpose print one line to stderr and exit non-zero.
+code. Every error prints one line to stderr and exits non-zero, never a traceback: the errors
+linstab raises on purpose, file-system errors (unwritable or special output paths, a full disk),
+an exhausted memory budget, and -- as "internal error" -- anything unexpected.
 """
 
 from __future__ import annotations
@@ -70,17 +72,32 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         return int(args.func(args) or 0)
-    except (LinstabError, ValueError, TypeError, FileNotFoundError, ImportError, KeyError,
-            ArithmeticError, MemoryError, RecursionError) as exc:  # a hostile input: one line, no traceback
-        msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        print(f"linstab {args.command}: error: {msg}", file=sys.stderr)
-        return 1
     except BrokenPipeError:  # output piped into `head` and the like: not an error
         sys.stderr.close()
         return 0
     except KeyboardInterrupt:  # pragma: no cover - interactive
         print("linstab: interrupted", file=sys.stderr)
         return 130
+    except (LinstabError, ValueError, TypeError, KeyError, ImportError, OSError, MemoryError,
+            ArithmeticError, RecursionError) as exc:
+        return _fail(args.command, exc, "")
+    except Exception as exc:  # noqa: BLE001 - the promise is one line, whatever went wrong
+        return _fail(args.command, exc, "internal error: ")
+
+
+def _fail(command: str, exc: BaseException, prefix: str) -> int:
+    """Print ``linstab COMMAND: error: ...`` (one line) to stderr; returns the exit code 1."""
+    text = str(exc).strip().splitlines()[0].strip() if str(exc).strip() else ""
+    if isinstance(exc, MemoryError):
+        text = text or "not enough memory"
+        if "memory" not in text.lower():
+            text = f"out of memory: {text}"
+    elif isinstance(exc, RecursionError):
+        text = f"input nested too deeply ({text})"
+    elif prefix or not text:
+        text = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    print(f"linstab {command}: error: {prefix}{text}", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

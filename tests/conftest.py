@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from linstab import load_model
 
@@ -19,6 +20,16 @@ CHROMIUM = os.environ.get("LINSTAB_CHROMIUM") or shutil.which("chromium") or "/u
 HAS_BROWSER = Path(CHROMIUM).exists() and importlib.util.find_spec("playwright") is not None
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+# Hypothesis profiles. "ci" (the default, and what `make test` runs) is derandomised: every run
+# draws the same examples, keeps no example database, so a run can neither flake nor replay a
+# failure stored by an earlier run. "dev" draws fresh random examples each run (use it to hunt
+# for new counterexamples: HYPOTHESIS_PROFILE=dev pytest ... --hypothesis-seed=N, or
+# --hypothesis-profile=dev). Per-test @settings(max_examples=...) keep their own sizes.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
+settings.register_profile("dev", deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(params=["numpy", pytest.param("torch", marks=pytest.mark.skipif(not HAS_TORCH, reason="torch not installed"))])

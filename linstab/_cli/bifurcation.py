@@ -17,6 +17,9 @@ eliminates, and prints the derivation step by step with the curve in closed form
 validity, the criticality of a Hopf bifurcation (first Lyapunov coefficient) and sample points.
 Where no closed form exists the curve is traced by numeric continuation over --range.
 
+--points is limited by linstab's memory budget (2 GiB; set LINSTAB_MEMORY, e.g. 8GiB); --range
+must be finite and inside the declared domain of Q.
+
 --json prints exactly one object:
   {"kind", "param", "against", "curves": [{"expression", "condition", "points", "lyapunov"}]}
 with expression and condition null for numerically continued curves; points are [Q, P] pairs.
@@ -45,10 +48,16 @@ def _curves(args: argparse.Namespace, model):
     from linstab.num._continuation import continue_curve
     from linstab.sym._bifurcation import NoClosedFormError, bifurcation_curves
 
+    from linstab._limits import check_fits, check_range, curve_bytes
+
     if args.points < 2:
         raise ValueError(f"--points must be at least 2, got {args.points}")
-    if args.q_range is not None and not args.q_range[0] < args.q_range[1]:
-        raise ValueError(f"--range expects QMIN < QMAX, got {args.q_range[0]} {args.q_range[1]}")
+    if args.q_range is not None:
+        check_range(model, args.against, args.q_range[0], args.q_range[1], "--range")
+        if not args.q_range[0] < args.q_range[1]:
+            raise ValueError(f"--range expects QMIN < QMAX, got {args.q_range[0]} {args.q_range[1]}")
+    json_bytes = 48 * args.points if args.json else 0  # "[q, p], " in the printed object
+    check_fits(curve_bytes(args.points) + json_bytes, f"a curve of {args.points} points", "use fewer --points")
     try:
         return bifurcation_curves(model, args.kind, args.param, args.against, ansatz=args.ansatz,
                                   q_range=tuple(args.q_range) if args.q_range else None, n_points=args.points), None

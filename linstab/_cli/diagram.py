@@ -16,7 +16,9 @@ plane, its classification and a simulated time course, recomputed in the browser
 
 The regions come from a stability map (stable / oscillatory instability / bistable); the Hopf and
 fold curves are drawn on top with their formulas where a closed form exists. P gets a log axis
-when its range spans more than a factor 20.
+when its range spans more than a factor 20. Ranges must be finite and inside the parameters'
+declared domains; a grid that cannot fit linstab's memory budget (2 GiB; set LINSTAB_MEMORY, e.g.
+LINSTAB_MEMORY=8GiB) is refused before anything is computed.
 """
 
 

@@ -15,16 +15,28 @@ in the domain, the largest real part of the eigenvalues (max_real), the number o
 (n_fixed) and of stable ones (n_stable; 2 = bistable) and whether the leading eigenvalues are a
 complex pair (oscillatory). The .npz file holds these arrays, shaped (len(y), len(x)), and the
 axes x, y, x_name, y_name, log_x, log_y.
+
+Axis ranges must be finite and inside the parameter's declared domain (as for --set). A grid that
+cannot fit linstab's memory budget (2 GiB; set LINSTAB_MEMORY, e.g. LINSTAB_MEMORY=8GiB) is refused
+before anything is computed.
 """
 
 
-def _axis(values: list[str], flag: str) -> tuple[str, float, float, int]:
+def _axis(values: list[str], flag: str, model, log: bool) -> tuple[str, float, float, int]:
+    from linstab._limits import check_range
+
     name, lo, hi, n = values
     try:
-        return name, float(lo), float(hi), int(n)
+        lo_f, hi_f, n_i = float(lo), float(hi), int(n)
     except ValueError:
         raise ValueError(f"{flag} expects NAME MIN MAX N (numbers for MIN, MAX and an integer N), "
                          f"got {' '.join(values)}") from None
+    if n_i < 1:
+        raise ValueError(f"{flag}: N must be at least 1, got {n_i}")
+    if log and not (lo_f > 0 and hi_f > 0):
+        raise ValueError(f"{flag}: a log axis needs min > 0 and max > 0, got {lo_f}, {hi_f}")
+    lo_f, hi_f = check_range(model, name, lo_f, hi_f, flag)
+    return name, lo_f, hi_f, n_i
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -52,15 +64,24 @@ def run(args: argparse.Namespace) -> int:
 
     from linstab.num._maps import stability_map
 
+    from linstab._atomic import atomic_path, check_output_path
+
     if not str(args.out).endswith(".npz"):
         raise ValueError(f"--out must name a .npz file, got {args.out!r}")
+    check_output_path(args.out, what="--out file")  # before the computation, not after it
+    from linstab._limits import check_fits, stability_map_bytes
+
     model = model_from_args(args)
-    x = _axis(args.x, "--x")
-    y = _axis(args.y, "--y") if args.y else None
+    x = _axis(args.x, "--x", model, args.log_x)
+    y = _axis(args.y, "--y", model, args.log_y) if args.y else None
+    n_points = x[3] * (y[3] if y else 1)
+    check_fits(stability_map_bytes(n_points, len(model.parameter_names)),
+               f"a stability map of {x[3]} x {y[3] if y else 1} points", "use fewer points (N)")
     t0 = time.perf_counter()
     m = stability_map(model, x, y, log_x=args.log_x, log_y=args.log_y, backend=args.backend, method=args.method)
     dt = time.perf_counter() - t0
-    m.to_npz(args.out)
+    with atomic_path(args.out, what="--out file") as tmp:  # a kill or a failure leaves the old file
+        m.to_npz(tmp)
     shape = " × ".join(str(s) for s in m.max_real.shape[::-1])
     print(f"wrote {args.out}: {shape} grid ({m.method}, {dt:.2f} s); stable at {np.mean(m.n_stable >= 1):.1%} "
           f"of points, oscillatory instability at {np.mean(m.oscillatory & (m.max_real > 0)):.1%}, "

@@ -73,8 +73,20 @@ def diagram_page(model: Any, param: str, against: str, *, q_range: Sequence[floa
     model.parameter(param), model.parameter(against)
     if param == against:
         raise ValueError(f"--param and --against must differ; both are {param!r}")
+    from linstab._atomic import check_output_path
+    from linstab._limits import check_fits, check_range, stability_map_bytes
+
     if grid < 4:
         raise ValueError(f"--grid must be at least 4; got {grid}")
+    if q_range is not None:
+        check_range(model, against, q_range[0], q_range[1], "--range")
+    if p_range is not None:
+        check_range(model, param, p_range[0], p_range[1], "--param-range")
+    # the map, and the page that carries its grid-sized layers: 42 bytes a cell measured (page size at
+    # grid 20 and 120, repressilator), 70 taken as the bound
+    check_fits(stability_map_bytes(grid * grid, len(model.parameter_names)) + 70 * grid * grid,
+               f"a {grid} x {grid} stability diagram", "use a smaller grid")
+    check_output_path(html, what="HTML page")  # before the computation, not after it
     q0 = model.numeric_values()[against]
     q_guess = tuple(q_range) if q_range is not None else ((q0 / 2, q0 * 2) if q0 > 0 else (q0 - 1.0, q0 + 1.0))
     curves = []

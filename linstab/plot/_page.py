@@ -38,6 +38,10 @@ def html(obj: Any, *, title: str = "linstab") -> str:
 def save_html(obj: Any, path: str | Path, *, title: str = "linstab") -> Path:
     """Write :func:`html` of ``obj`` to ``path`` (parent folders are created); returns the path.
 
+    The page is built in memory first and written atomically (a temporary file beside ``path``,
+    renamed onto it when complete): an error or a kill mid-write leaves the old page, never half
+    of one.
+
     Parameters
     ----------
     obj
@@ -59,7 +63,12 @@ def save_html(obj: Any, path: str | Path, *, title: str = "linstab") -> Path:
     >>> out.stat().st_size < 3_000_000
     True
     """
+    import contextlib
+
+    from linstab._atomic import write_text
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html(obj, title=title), encoding="utf-8")
-    return path
+    page = html(obj, title=title)
+    with contextlib.suppress(OSError):  # a folder that cannot be made is reported by write_text
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return write_text(path, page, what="HTML page")

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from linstab._limits import parse_bytes
 from linstab._optional import require
 
 __all__ = ["Backend", "get_backend", "host_eig", "memory_budget", "parse_memory", "run_chunked"]
@@ -252,21 +253,7 @@ def parse_memory(limit: int | float | str | None) -> int:
     """
     if limit is None:
         return _DEFAULT_MEMORY
-    if isinstance(limit, bool):
-        raise TypeError(f"`memory_limit` must be a number of bytes or a string like '2GB'; got {limit!r}")
-    if isinstance(limit, (int, float)):
-        value = float(limit)
-    else:
-        m = re.fullmatch(r"\s*([0-9.]+)\s*([kKmMgGtT]i?)?[bB]?\s*", str(limit))
-        if not m:
-            raise ValueError(f"`memory_limit` must be a number of bytes or a string like '2GB'; got {limit!r}")
-        unit = (m.group(2) or "").lower()
-        base = 1024 if unit.endswith("i") else 1000
-        power = {"": 0, "k": 1, "m": 2, "g": 3, "t": 4}[unit[:1]]
-        value = float(m.group(1)) * base**power
-    if not value >= 1:
-        raise ValueError(f"`memory_limit` must be at least 1 byte; got {limit!r}")
-    return int(value)
+    return parse_bytes(limit, "memory_limit")
 
 
 def memory_budget(limit: int | float | str | None, backend: Backend) -> int:

@@ -33,7 +33,9 @@ def hill_derivative(x: Any, k: Any, n: Any, xp: Any = np) -> Any:
     """Derivative of the Hill activation ``φ(x) = xⁿ/(xⁿ + kⁿ)``, evaluated stably.
 
     With ``s = σ(n log(x/k))`` (the logistic function) ``φ = s`` and ``φ′ = (n/x) s (1 − s)``,
-    which neither overflows for large ``n`` nor loses precision far from ``k``. At ``x = 0`` the
+    which neither overflows for large ``n`` nor loses precision far from ``k``; below ``k`` it is
+    evaluated as ``(n/k) (x/k)^(n-1) / (1 + (x/k)^n)^2``, finite and right for subnormal ``x`` too
+    (where ``n/x`` alone overflows). At ``x = 0`` the
     limit is taken: ``0`` for ``n > 1`` and ``1/k`` for ``n = 1`` (``n < 1`` is infinite there;
     the callers reject it).
 
@@ -58,13 +60,20 @@ def hill_derivative(x: Any, k: Any, n: Any, xp: Any = np) -> Any:
     0.5
     >>> hill_derivative(np.array([0.0, 0.0]), np.array([2.0, 2.0]), np.array([1.0, 3.0]))
     array([0.5, 0. ])
+    >>> float(hill_derivative(np.array(1e-310), 2.0, 2.0))  # (n/k)(x/k) = x/2, not inf * 0
+    5e-311
     """
     pos = x > 0
     safe_x = xp.where(pos, x, xp.ones_like(x))
-    t = n * xp.log(safe_x / k)
-    e = xp.exp(-xp.abs(t))
-    inner = e / (1.0 + e) ** 2  # s (1 - s) = e^{-|t|} / (1 + e^{-|t|})^2
-    d = n / safe_x * inner
+    r = xp.log(safe_x) - xp.log(k + 0 * safe_x)  # not log(x/k): x/k underflows for subnormal x
+    e = xp.exp(-xp.abs(n * r))
+    # s (1 - s) = e / (1 + e)^2 with e = e^{-|t|}. Below k, e = (x/k)^n and (n/x) e is written
+    # (n/k) (x/k)^(n-1), so that a subnormal x (where n/x overflows) gives the right, finite value.
+    below = r < 0
+    x_above = xp.where(below, xp.ones_like(x), safe_x)
+    d_below = n / k * xp.exp((n - 1) * xp.where(below, r, xp.zeros_like(r)))
+    d_above = n / x_above * e
+    d = xp.where(below, d_below, d_above) / (1.0 + e) ** 2
     at_zero = xp.where(n == 1, 1.0 / k + 0 * x, xp.where(n < 1, xp.full_like(x, np.inf), 0 * x))
     return xp.where(pos, d, at_zero)
 

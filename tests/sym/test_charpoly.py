@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pytest
 import sympy as sp
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from linstab import AnalysisError, DimensionError
@@ -29,15 +29,45 @@ def _close(a, b, tol=1e-7):
 
 
 def _precise_eigvals(M: sp.Matrix) -> list[complex]:
-    """Eigenvalues to 50 digits (mpmath): numpy's are only ~eps**(1/k) accurate at a k-fold
-    defective eigenvalue, which integer matrices often have, so they cannot check to 1e-6."""
+    """Eigenvalues of an integer matrix to 30 digits or more, by a route that cannot fail.
+
+    numpy's eigenvalues are only ~eps**(1/k) accurate at a k-fold defective eigenvalue, which
+    integer matrices often have, so they cannot check to 1e-6. First choice: mpmath's QR iteration
+    at 50 digits (fast, and independent of linstab's symbolic route). It does not converge on some
+    matrices, e.g. [[4,2,2,2],[2,4,2,2],[2,2,4,2],[2,2,2,4]]; there the reference falls back to
+    the exact route: the eigenvalues are the roots, with multiplicity, of det(lam*I - M) (Strang,
+    *Linear Algebra and Its Applications*, ch. 5), the determinant computed by fraction-free
+    Bareiss elimination (not the Berkowitz recursion of ``linstab.sym.charpoly``) and its roots
+    isolated exactly as ``CRootOf`` objects before evaluation (slow, seconds, but certain).
+    """
     import mpmath
 
     if M.shape == (1, 1):  # mpmath.eig returns (E, ER, EL) for a 1 x 1 matrix whatever is asked
         return [complex(M[0, 0])]
-    with mpmath.workdps(50):
-        ev = mpmath.eig(mpmath.matrix([[int(v) for v in row] for row in M.tolist()]), left=False, right=False)
-    return [complex(e) for e in ev]
+    try:
+        with mpmath.workdps(50):
+            ev = mpmath.eig(mpmath.matrix([[int(v) for v in row] for row in M.tolist()]),
+                            left=False, right=False)
+        return [complex(e) for e in ev]
+    except RuntimeError:  # "qr: failed to converge after ... steps"
+        return _exact_eigvals(M)
+
+
+def _exact_eigvals(M: sp.Matrix) -> list[complex]:
+    lam = sp.Dummy("lam")
+    det = (lam * sp.eye(M.rows) - M).det(method="bareiss")
+    roots = sp.Poly(det, lam).all_roots()
+    assert len(roots) == M.rows
+    return [complex(sp.N(r, 30)) for r in roots]
+
+
+def test_reference_on_matrix_where_mpmath_qr_fails():
+    # mpmath.eig raised "qr: failed to converge" here; eigenvalues are 10 and 2 (three times),
+    # since the matrix is 2*I + 2*ones (ones has eigenvalues 4, 0, 0, 0).
+    M = sp.Matrix(4, 4, lambda i, j: 4 if i == j else 2)
+    assert _close(_exact_eigvals(M), [10, 2, 2, 2], 1e-12)
+    assert _close(_precise_eigvals(M), [10, 2, 2, 2], 1e-12)
+    assert _close([sp.N(e, 30) for e in eigenvalues(M)], _precise_eigvals(M), 1e-6)
 
 
 @settings(max_examples=60, deadline=None)
@@ -51,6 +81,7 @@ def test_closed_form_eigenvalues_of_integer_matrices(n, data):
 
 @settings(max_examples=40, deadline=None)
 @given(st.integers(2, 6), st.lists(st.integers(-4, 4), min_size=6, max_size=6))
+@example(4, [4, 2, 2, 2, 0, 0])  # mpmath's QR did not converge on this one (issue 12)
 def test_circulant_in_shuffled_order(k, c):
     C = sp.Matrix(k, k, lambda i, j: c[(j - i) % k])
     perm = list(range(k))[::-1]  # any relabelling of a circulant is found

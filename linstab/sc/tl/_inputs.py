@@ -125,7 +125,11 @@ def _expression_reader(adata: Any, spliced_key: str | None, gene_idx: np.ndarray
 
 def _check_expression(read, where: str, cells: np.ndarray, genes: np.ndarray, adata: Any,
                       func: str, chunk: int = 4096) -> np.ndarray:
-    """Count NaN/inf and negative values; return the per-gene boolean 'has zeros'."""
+    """Count NaN/inf and negative values; return the per-gene boolean 'has zeros'.
+
+    Subnormal values (below the smallest normal double, ~2.2e-308) count as zeros: where φ′ is
+    infinite at 0 (Hill exponent n < 1) it is too large to represent there as well.
+    """
     n_genes = genes.size
     bad_nf_cells = np.zeros(0, dtype=np.int64)
     bad_nf_genes = np.zeros(n_genes, dtype=bool)
@@ -146,7 +150,7 @@ def _check_expression(read, where: str, cells: np.ndarray, genes: np.ndarray, ad
             n_neg += int(neg.sum())
             bad_neg_cells = np.concatenate([bad_neg_cells, c[neg.any(axis=1)]])
             bad_neg_genes |= neg.any(axis=0)
-        zeros |= (X == 0).any(axis=0)
+        zeros |= (X < np.finfo(np.float64).tiny).any(axis=0)
     problems = []
     if n_nf:
         problems.append(
@@ -247,6 +251,9 @@ def prepare(
 ) -> Plan:
     """Check the inputs of a per-cell Jacobian computation and build its :class:`Plan`."""
     check_adata(adata, func)
+    if adata.n_obs == 0 or adata.n_vars == 0:
+        raise DimensionError(f"{func}: adata has {adata.n_obs} cells x {adata.n_vars} genes; per-cell Jacobians "
+                             "need at least one cell and one gene (check the subsetting that produced it).")
     var_names = np.asarray(adata.var_names, dtype=object).astype(str)
     groups_spec = _cluster_labels(adata, cluster_key, clusters, func)
 
@@ -332,7 +339,8 @@ def prepare(
     if sub_one.any():
         bad = np.nonzero(sub_one)[0]
         raise ParameterError(
-            f"{func}: {bad.size} gene(s) have Hill exponent n < 1 and zero expression in some cells "
+            f"{func}: {bad.size} gene(s) have Hill exponent n < 1 and zero expression (or subnormal, "
+            "< 2.2e-308) in some cells "
             f"(e.g. {genes[bad[0]]!r}, n = {n[bad[0]]}), where φ′(0) is infinite; use n >= 1 or a "
             "pseudo-count on the expression."
         )

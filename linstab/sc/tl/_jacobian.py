@@ -102,6 +102,7 @@ def compute_jacobians(
     cluster_key: str | None = "cell_type",
     compute_eigenvectors: bool = False,
     eigenvectors_file: str | os.PathLike | None = None,
+    overwrite: bool = False,
     model: Any = None,
     params: Mapping[str, Any] | None = None,
     clusters: Sequence[str] | None = None,
@@ -135,6 +136,11 @@ def compute_jacobians(
     eigenvectors_file
         HDF5 file for the eigenvectors (required with ``compute_eigenvectors=True``); it has the
         layout of :func:`save_jacobians` and can be read with :func:`read_jacobian_eigenvectors`.
+        It is written to a temporary file beside it and renamed when complete: an interrupted
+        run leaves an existing file as it was.
+    overwrite
+        Replace an existing ``eigenvectors_file`` that linstab did not write (an existing
+        Jacobian file of linstab is always replaced).
     model
         Instead of the fitted GRN, a linstab model (:class:`linstab.Model`, a built-in name, a
         TOML path or a mapping) whose state variables are named like ``adata.var_names``; its
@@ -231,7 +237,9 @@ def compute_jacobians(
     if compute_eigenvectors:
         from linstab.sc.tl._io import _JacobianFile
 
-        writer = _JacobianFile.create(eigenvectors_file, adata, plan, cluster_key, dtype=dtype)
+        writer = _JacobianFile.create(eigenvectors_file, adata, plan, cluster_key, dtype=dtype,
+                                      overwrite=overwrite, func=func)
+    ok = False
     try:
         def fn(group, state):
             if compute_eigenvectors:
@@ -245,9 +253,10 @@ def compute_jacobians(
                 writer.write_eigenvectors(cells, v)
         if writer is not None:
             writer.write_eigenvalues(evals)
+        ok = True
     finally:
         if writer is not None:
-            writer.close()
+            writer.close(ok)
 
     out = adata.copy() if copy else adata
     out.obsm["jacobian_eigenvalues"] = evals
