@@ -11,9 +11,11 @@ import base64
 import os
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from linstab._atomic import atomic_open, check_output_path
 from linstab._optional import require
 
 __all__ = ["export_figure", "find_chromium"]
@@ -98,9 +100,23 @@ def export_figure(obj: Any, path: str | os.PathLike, *, format: str | None = Non
     if chromium is None:
         raise ImportError("export_figure needs a Chromium browser: install Debian's `chromium` package "
                           "(apt-get install chromium) or set LINSTAB_CHROMIUM to a Chromium or Chrome binary.")
+    target = check_output_path(path, what=f"{kind.upper()} file")  # before the browser starts
+    page_html = html(obj)
+    # Playwright's sync API refuses to run where an asyncio loop is running (a Jupyter kernel, or
+    # another sync Playwright in this process): render in a thread of its own.
+    with ThreadPoolExecutor(1) as pool:
+        data = pool.submit(_render, playwright, chromium, page_html, obj.id, kind, scale, timeout).result()
+    with atomic_open(target, "wb", what=f"{kind.upper()} file") as fh:
+        fh.write(base64.b64decode(data.split(",", 1)[1]) if kind == "png" else data.encode("utf-8"))
+    return target
+
+
+def _render(playwright: Any, chromium: str, page_html: str, root_id: str, kind: str, scale: float,
+            timeout: float) -> str:
+    """Open the page in headless Chromium (network blocked) and return BokehJS's export."""
     with tempfile.TemporaryDirectory(prefix="linstab-export-") as tmp:
         page_file = Path(tmp) / "figure.html"
-        page_file.write_text(html(obj), encoding="utf-8")
+        page_file.write_text(page_html, encoding="utf-8")
         with playwright.sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--headless"])
             try:
@@ -110,29 +126,6 @@ def export_figure(obj: Any, path: str | os.PathLike, *, format: str | None = Non
                 page.set_default_timeout(timeout * 1000)
                 page.goto(page_file.as_uri())
                 page.wait_for_function("() => window.Bokeh !== undefined && Bokeh.documents.length > 0")
-                data = page.evaluate(_EXPORT_JS, [obj.id, kind])
+                return page.evaluate(_EXPORT_JS, [root_id, kind])
             finally:
                 browser.close()
-    if kind == "png":
-        payload = base64.b64decode(data.split(",", 1)[1])
-    else:
-        payload = data.encode("utf-8")
-    _write_atomically(path, payload)
-    return path
-
-
-def _write_atomically(path: Path, payload: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        os.fchmod(fd, 0o666 & ~umask)  # as a plain open() would create it
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

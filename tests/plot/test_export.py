@@ -75,3 +75,15 @@ def test_portrait_cli_writes_png_and_svg(tmp_path, capsys):
     assert capsys.readouterr().out.count("wrote ") == 2
     assert main(["portrait", "toggle_switch"]) == 1
     assert "name at least one output" in capsys.readouterr().err
+
+
+def test_export_inside_a_running_event_loop(diagram, tmp_path):
+    """As in a Jupyter kernel, where an asyncio loop is running: Playwright's sync API would refuse."""
+    import asyncio
+
+    _require_chromium()
+
+    async def cell():
+        return export_figure(diagram, tmp_path / "d.svg")
+
+    assert asyncio.run(cell()).stat().st_size > 1000
