@@ -11,13 +11,18 @@ from linstab.sym._fixed_points import (
     parametric_fixed_points,
     symmetries,
 )
+from linstab.sym._kinds import KIND_NAMES, BifurcationKind, bifurcation_kind, classify_zero_eigenvalue
 from linstab.sym._jacobian import hill_taylor, jacobian, linearize
 from linstab.sym._report import Derivation, Report, report
 from linstab.sym._routh import RouthHurwitz, hurwitz_matrix, routh_hurwitz
 
 __all__ = [
     "BifurcationCurve",
+    "BifurcationKind",
+    "KIND_NAMES",
     "bifurcation_curves",
+    "bifurcation_kind",
+    "classify_zero_eigenvalue",
     "CLASSIFICATIONS",
     "CharPoly",
     "Derivation",

@@ -32,12 +32,15 @@ import sympy as sp
 
 from linstab._errors import AnalysisError, ParameterError
 from linstab.model import Model, load_model
+from linstab.sym._kinds import KIND_NAMES, BifurcationKind, accepted_kinds, bifurcation_kind, classify_zero_eigenvalue
 
 __all__ = ["BifurcationCurve", "bifurcation_curves", "KINDS", "NoClosedFormError"]
 
-#: Bifurcation kinds: ``fold`` (a real eigenvalue crosses zero) and ``hopf`` (a complex pair
-#: crosses the imaginary axis).
-KINDS = ("fold", "hopf")
+#: Kinds a request may name: ``fold`` (any ``det J = 0`` curve: a real eigenvalue crosses zero;
+#: each result reports whether it is a fold (saddle-node), transcritical or pitchfork),
+#: ``saddle-node``, ``transcritical``, ``pitchfork`` (only curves of that kind) and ``hopf`` (a
+#: complex pair crosses the imaginary axis). See :class:`linstab.sym.BifurcationKind`.
+KINDS = KIND_NAMES
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -47,7 +50,9 @@ class BifurcationCurve:
     Attributes
     ----------
     kind
-        ``"fold"`` or ``"hopf"``.
+        The true kind: ``"fold"`` (saddle-node), ``"transcritical"``, ``"pitchfork"`` or ``"hopf"``
+        (a ``det J = 0`` curve is classified at a sample point by Sotomayor's test, see
+        :func:`linstab.sym.classify_zero_eigenvalue`).
     param
         Name of the parameter ``P`` on the vertical axis (the one solved for).
     against
@@ -76,6 +81,8 @@ class BifurcationCurve:
         Array ``(N, n_vars)`` of the fixed point at each sample point.
     derivation
         Steps of the derivation, ``(text, object)`` pairs, for printing (see :meth:`explain`).
+    route
+        Which route answered: ``"closed form"`` or ``"continuation"``.
 
     Examples
     --------
@@ -98,6 +105,12 @@ class BifurcationCurve:
     branch: dict[str, sp.Expr] = field(default_factory=dict)
     states: np.ndarray | None = None
     derivation: tuple[tuple[str, Any], ...] = ()
+    route: str = "closed form"
+
+    @property
+    def kind_object(self) -> BifurcationKind:
+        """The :class:`~linstab.sym.BifurcationKind` of :attr:`kind` (label, conditions, tests)."""
+        return bifurcation_kind(self.kind)
 
     def evaluate(self, q: Any) -> np.ndarray:
         """``P`` on the curve at the values ``q`` of the horizontal parameter (closed forms only).
@@ -125,6 +138,8 @@ class BifurcationCurve:
         """The JSON-ready record of the curve (as printed by ``linstab bifurcation --json``)."""
         pts = [[float(f"{a:.7g}"), float(f"{b:.7g}")] for a, b in np.asarray(self.points)]
         return {
+            "kind": self.kind,
+            "route": self.route,
             "expression": None if self.expression is None else str(self.expression),
             "condition": None if self.condition is None else str(self.condition),
             "points": pts,
@@ -360,36 +375,6 @@ def _branches(model: Model, P: sp.Symbol, ansatz: Any) -> list[_Branch]:
 
 
 # ===================================================================== conditions
-def _hurwitz_minor(coeffs: Sequence[sp.Expr], k: int) -> sp.Expr:
-    """Leading principal minor Δ_k of the Hurwitz matrix of ``[1, c1, ..., cn]``.
-
-    Private stand-in for ``sym.hurwitz_matrix`` (issue 2)."""
-    a = list(coeffs)
-    n = len(a) - 1
-
-    def coef(i: int) -> sp.Expr:
-        return a[i] if 0 <= i <= n else sp.Integer(0)
-
-    H = sp.Matrix(k, k, lambda i, j: coef(2 * (j + 1) - (i + 1)))
-    return H.det(method="berkowitz")
-
-
-def _condition_expr(J: sp.Matrix, kind: str) -> tuple[sp.Expr, str, list[sp.Expr]]:
-    n = J.shape[0]
-    lam = sp.Symbol("lambda")
-    if kind == "fold":
-        return sp.factor(J.det(method="berkowitz")), "det J = 0", []
-    if n < 2:
-        raise AnalysisError("kind='hopf' needs at least two state variables (a complex pair of eigenvalues); "
-                            "this model has one; use kind='fold'")
-    cp = J.charpoly(lam)
-    coeffs = [sp.expand(c) for c in cp.all_coeffs()]
-    if n == 2:
-        return sp.factor(-coeffs[1]), "tr J = 0 (with det J > 0)", coeffs
-    return sp.factor(_hurwitz_minor(coeffs, n - 1)), f"Δ{n - 1} = 0 (Hurwitz minor; the other Routh–Hurwitz " \
-                                                     "conditions hold)", coeffs
-
-
 _ABSTRACT_NAMES = ("a", "c", "d", "g", "h", "k", "q", "r", "w")
 
 
@@ -606,8 +591,8 @@ def bifurcation_curves(
     (n > 2, 'supercritical')
     """
     model = load_model(model)
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
+    accepted = accepted_kinds(kind)  # raises on an unknown name
+    kobj = accepted[0]
     P, Q = model.parameter(param), model.parameter(against)
     if P == Q:
         raise ParameterError(f"param and against must differ; both are {param!r}")
@@ -621,6 +606,7 @@ def bifurcation_curves(
     J_full = model.jacobian()
     curves: list[BifurcationCurve] = []
     any_candidate = any_valid = unsolved = False
+    rejected: list[str] = []
     for br in branches:
         steps = list(br.steps)
         Jb = J_full.xreplace(br.subs) if br.s is not None else J_full.subs(br.subs)
@@ -636,7 +622,7 @@ def bifurcation_curves(
             steps.append(("with", [sp.Eq(k, v) for k, v in defs.items()]))
         else:
             steps.append(("Jacobian at the fixed point:", Ja))
-        cond, cond_text, coeffs = _condition_expr(Ja, kind)
+        cond, cond_text, coeffs = kobj.condition(Ja)
         if coeffs:
             lam = sp.Symbol("lambda")
             cp_expr = sum(c * lam ** (len(coeffs) - 1 - i) for i, c in enumerate(coeffs))
@@ -646,7 +632,8 @@ def bifurcation_curves(
                 if sum(eigs.values()) == len(coeffs) - 1:
                     steps.append(("Eigenvalues:", [sp.Eq(sp.Symbol(f"lambda_{i + 1}"), sp.simplify(e))
                                                     for i, e in enumerate(eigs)]))
-        steps.append((f"{kind.capitalize()} condition {cond_text}:", sp.Eq(cond, 0)))
+        what = "Hopf" if kobj.family == "hopf" else "Zero-eigenvalue (fold, transcritical or pitchfork)"
+        steps.append((f"{what} condition {cond_text}:", sp.Eq(cond, 0)))
         # --- solve the condition
         solutions: list[tuple[sp.Expr, list[sp.Basic], list[tuple[str, Any]], dict]] = []
         factors = [f for f, _ in sp.factor_list(sp.numer(sp.together(cond)))[1]]
@@ -715,18 +702,24 @@ def bifurcation_curves(
             if condition is sp.false:
                 continue
             any_valid = True
-            curve = _sample_curve(model, kind, P, Q, p_star, condition, state, fixed, q_range, n_points,
+            curve = _sample_curve(model, kobj, P, Q, p_star, condition, state, fixed, q_range, n_points,
                                   lyapunov)
             if curve is None:
                 continue
-            pts, states, lyap = curve
+            pts, states, lyap, true_kind = curve
+            if true_kind not in accepted:
+                rejected.append(true_kind.name)
+                continue
             cstep = [] if condition is sp.true else [("valid for", condition)]
             dsteps = tuple(steps + sub_steps + [(f"Bifurcation curve ({br.label}):", sp.Eq(P, p_star))] + cstep)
+            if true_kind.family == "zero":
+                dsteps += ((f"Kind (Sotomayor's test at {Q.name} = {pts[len(pts) // 2, 0]:.4g}): "
+                            f"{true_kind.label}.", None),)
             if lyap is not None:
                 dsteps += ((f"First Lyapunov coefficient at {Q.name} = {pts[len(pts) // 2, 0]:.4g}: "
                             f"{lyap} Hopf bifurcation.", None),)
             curves.append(BifurcationCurve(
-                kind=kind, param=param, against=against, expression=p_star, condition=condition,
+                kind=true_kind.name, param=param, against=against, expression=p_star, condition=condition,
                 points=pts, lyapunov=lyap, fixed=dict(fixed),
                 branch={v.name: e for v, e in state.items()}, states=states, derivation=dsteps,
             ))
@@ -736,6 +729,9 @@ def bifurcation_curves(
                             f"linstab.num.continue_curve (the CLI falls back to it)")
     if not curves:
         where = f" for {against} in [{q_range[0]}, {q_range[1]}]" if q_range else ""
+        if rejected:
+            raise AnalysisError(f"model {model.name!r}: the det J = 0 curves of {param} against {against} are "
+                                f"{', '.join(sorted(set(rejected)))}, not {kind}; ask for kind='fold' to get every one")
         if not any_candidate:
             raise AnalysisError(f"model {model.name!r} has no {kind} bifurcation in {param} "
                                 f"(the condition has no real solution on the fixed-point branch)")
@@ -766,7 +762,7 @@ def _default_range(model: Model, Q: sp.Symbol, condition: sp.Boolean) -> tuple[f
     return float(lo), float(hi)
 
 
-def _sample_curve(model, kind, P, Q, p_star, condition, state, fixed, q_range, n_points, lyapunov):
+def _sample_curve(model, kind: BifurcationKind, P, Q, p_star, condition, state, fixed, q_range, n_points, lyapunov):
     from linstab.num._kernels import compile_kernel
 
     lo, hi = q_range if q_range is not None else _default_range(model, Q, condition)
@@ -803,37 +799,29 @@ def _sample_curve(model, kind, P, Q, p_star, condition, state, fixed, q_range, n
     pars[:, order[Q.name]] = q
     pars[:, order[P.name]] = np.where(ok, p_vals, 1.0)
     x = np.where(ok[:, None], states, 1.0)
-    from linstab.num._maps import jacobian_kernel
-
-    J = jacobian_kernel(model)(x, pars)
+    J = model.kernel("jacobian")(x, pars)
     ok &= np.all(np.isfinite(J), axis=(1, 2))
     J = np.where(ok[:, None, None], J, 0.0)
     ev = np.linalg.eigvals(J)
     scale = 1.0 + np.abs(ev).max(axis=1)
-    ok &= _crossing_ok(ev, kind, scale)
+    ok &= kind.crossing_ok(ev, scale)
     if not ok.any():
         return None
     pts = np.column_stack([q[ok], p_vals[ok]])
     lyap = None
-    if kind == "hopf" and lyapunov:
+    mid = np.flatnonzero(ok)[ok.sum() // 2]
+    true_kind = kind
+    if kind.family == "zero":
+        true_kind = classify_zero_eigenvalue(model.kernel("rhs"), model.kernel("jacobian"), x[mid], pars[mid],
+                                             order[P.name])
+    if kind.family == "hopf" and lyapunov:
         from linstab.num._lyapunov import hopf_criticality
 
-        mid = np.flatnonzero(ok)[ok.sum() // 2]
         vals = dict(zip([p.name for p in model.parameters], pars[mid]))
         lyap = hopf_criticality(model, x[mid], vals)
-    return pts, states[ok], lyap
+    return pts, states[ok], lyap, true_kind
 
 
 def _crossing_ok(ev: np.ndarray, kind: str, scale: np.ndarray, tol: float = 1e-6) -> np.ndarray:
-    """For each row of eigenvalues: a fold or Hopf crossing with every other eigenvalue stable?"""
-    re, im = ev.real, ev.imag
-    if kind == "fold":
-        on_axis = (np.abs(ev) <= tol * scale[:, None])
-    else:
-        on_axis = (np.abs(re) <= tol * scale[:, None]) & (np.abs(im) > tol * scale[:, None])
-    n_axis = on_axis.sum(axis=1)
-    if kind == "fold":  # a zero eigenvalue; the others may have either sign
-        return n_axis >= 1
-    # the remaining Routh–Hurwitz conditions: every other eigenvalue in the left half-plane
-    others_stable = np.all(on_axis | (re < -tol * scale[:, None]), axis=1)
-    return (n_axis == 2) & others_stable
+    """For each row of eigenvalues: a crossing of ``kind`` (see :meth:`BifurcationKind.crossing_ok`)."""
+    return bifurcation_kind(kind).crossing_ok(ev, scale, tol)
