@@ -22,8 +22,11 @@ a complex pair must sit on the imaginary axis with every other eigenvalue in the
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Mapping, Sequence
+import signal
+import threading
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -536,6 +539,7 @@ def bifurcation_curves(
     q_range: tuple[float, float] | None = None,
     n_points: int = 50,
     lyapunov: bool = True,
+    budget: float | None = 10.0,
 ) -> list[BifurcationCurve]:
     """Fold or Hopf curves ``param = P(against)`` in closed form.
 
@@ -561,6 +565,11 @@ def bifurcation_curves(
         Number of sample points.
     lyapunov
         Compute the first Lyapunov coefficient at a sample point of each Hopf curve.
+    budget
+        Seconds the symbolic derivation may take (``None``: no limit). SymPy's ``solve`` can run
+        for minutes on transcendental rate functions or cubic branch equations; past the budget
+        :class:`NoClosedFormError` is raised, so that numeric continuation can answer instead.
+        Enforced on the main thread of a process with ``SIGALRM`` (POSIX); elsewhere unlimited.
 
     Returns
     -------
@@ -599,6 +608,57 @@ def bifurcation_curves(
     if values:
         model = model.with_values(values)
     fixed = {k: v for k, v in model.parameter_values.items() if k not in (param, against) and v is not None}
+    where = f"the {kind} curve of {model.name!r} ({param} against {against})"
+    try:
+        with _time_budget(budget):
+            return _closed_form_curves(model, kind, param, against, P, Q, fixed, ansatz, q_range, n_points,
+                                       lyapunov)
+    except _BudgetExceeded:
+        raise NoClosedFormError(f"no closed form for {where} within the time budget of {budget:g} s "
+                                "(budget=None lifts it); use numeric continuation, linstab.num.continue_curve"
+                                ) from None
+    except NotImplementedError as exc:  # SymPy has no algorithm for an equation of the derivation
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "NotImplementedError"
+        raise NoClosedFormError(f"no closed form for {where}: SymPy cannot solve it ({first}); use numeric "
+                                "continuation, linstab.num.continue_curve") from None
+
+
+class _BudgetExceeded(BaseException):
+    """The symbolic route ran past its time budget (a BaseException, so that no ``except Exception``
+    inside SymPy swallows it)."""
+
+
+@contextlib.contextmanager
+def _time_budget(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`_BudgetExceeded` in the block after ``seconds`` (SIGALRM; main thread only).
+
+    SymPy is pure Python, so the signal handler runs between bytecodes even inside ``solve``; the
+    timer repeats every 0.5 s in case one delivery lands where it cannot propagate."""
+    if seconds is None or not hasattr(signal, "SIGALRM") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    if seconds <= 0:
+        raise ValueError(f"budget must be a positive number of seconds or None, got {seconds!r}")
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        raise _BudgetExceeded
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    outer = signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if outer[0] > 0:  # an enclosing timer: let it run on
+            signal.setitimer(signal.ITIMER_REAL, *outer)
+
+
+def _closed_form_curves(model: Model, kind: str, param: str, against: str, P: sp.Symbol, Q: sp.Symbol,
+                        fixed: dict[str, float], ansatz: Any, q_range: tuple[float, float] | None, n_points: int,
+                        lyapunov: bool) -> list[BifurcationCurve]:
+    accepted = accepted_kinds(kind)
+    kobj = accepted[0]
     branches = _branches(model, P, ansatz)
     if not branches:
         raise NoClosedFormError(f"no closed-form parametrization of the fixed points of {model.name!r} in {param}; "
