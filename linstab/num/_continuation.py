@@ -122,7 +122,7 @@ def _starts(sys: _System, q0: float, p_lo: float, p_hi: float, *,
 
     n = sys.n
     logP = sys.logs[n]
-    pg = np.geomspace(p_lo, p_hi, 24) if (logP or sys.nonneg[n]) and p_lo > 0 else np.linspace(p_lo, p_hi, 24)
+    pg = np.geomspace(p_lo, p_hi, 40) if (logP or sys.nonneg[n]) and p_lo > 0 else np.linspace(p_lo, p_hi, 40)
     par = np.broadcast_to(sys.base, (len(pg), len(sys.base))).copy()
     par[:, sys.iP] = pg
     par[:, sys.iQ] = q0
@@ -350,7 +350,8 @@ def continue_curve(
     q_range
         Range of ``against``.
     p_range
-        Where to look for start points in ``param`` (default: 1/100 to 100 times its value).
+        Where to look for start points in ``param`` (default: 1/100 to 100 times its value for a
+        positive or nonnegative parameter, its value ± 10 times its size otherwise).
     values
         Values of the other parameters (override the model's).
     step, max_step
@@ -399,8 +400,9 @@ def continue_curve(
                              f"pass values={{'{missing[0]}': ...}}")
     p0 = model.parameter_values.get(param) or 1.0
     if p_range is None:
+        width = 10 * max(abs(p0), 1.0)
         p_range = (abs(p0) / 100, abs(p0) * 100) if model.domain[param] in ("positive", "nonnegative") \
-            else (-100 * abs(p0), 100 * abs(p0))
+            else (p0 - width, p0 + width)
     # every number below is checked for finiteness; overflow or 0/0 in a trial step is no news
     with np.errstate(all="ignore"):
         sys = _System(model, kobj, param, against, fixed)
