@@ -1,6 +1,6 @@
 """Symbolic layer: Jacobians, fixed points, characteristic polynomials, Routh–Hurwitz, bifurcations."""
 
-from linstab.sym._bifurcation import BifurcationCurve, bifurcation_curves
+from linstab.sym._bifurcation import BifurcationCurve, NoClosedFormError, bifurcation_curves
 from linstab.sym._charpoly import CharPoly, charpoly, eigenvalues, tidy
 from linstab.sym._classify import CLASSIFICATIONS, classify, is_stable
 from linstab.sym._fixed_points import (
@@ -20,6 +20,7 @@ __all__ = [
     "BifurcationCurve",
     "BifurcationKind",
     "KIND_NAMES",
+    "NoClosedFormError",
     "bifurcation_curves",
     "bifurcation_kind",
     "classify_zero_eigenvalue",

@@ -762,6 +762,8 @@ def _closed_form_curves(model: Model, kind: str, param: str, against: str, P: sp
             if condition is sp.false:
                 continue
             any_valid = True
+            if any(c.condition == condition and sp.simplify(c.expression - p_star) == 0 for c in curves):
+                continue  # the same curve reached from the other fixed point of a fold pair
             curve = _sample_curve(model, kobj, P, Q, p_star, condition, state, fixed, q_range, n_points,
                                   lyapunov)
             if curve is None:
