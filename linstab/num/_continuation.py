@@ -452,7 +452,8 @@ def continue_curve(
             zm = Z[len(Z) // 2]
             true_kind = kobj
             if kobj.family == "zero":
-                true_kind = classify_zero_eigenvalue(sys.rhs, sys.jac, zm[: sys.n], sys.params(zm), sys.iP)
+                true_kind = classify_zero_eigenvalue(sys.rhs, sys.jac, zm[: sys.n], sys.params(zm),
+                                                            param_index=sys.iP)
             if true_kind not in accepted:
                 rejected.append(true_kind.name)
                 continue

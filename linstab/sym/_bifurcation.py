@@ -127,15 +127,23 @@ class BifurcationCurve:
         if self.expression is None:
             raise AnalysisError(f"{self.kind} curve of {self.param} against {self.against} has no closed "
                                 "form; use `points` instead")
-        from linstab.num._kernels import compile_kernel
+        qa = np.asarray(q, dtype=float)
+        out = self._numeric(self.expression, qa)
+        real = np.isfinite(out) & (np.abs(out.imag) <= 1e-9 * (1 + np.abs(out.real)))
+        inside = real & _holds(self.condition, lambda e: self._numeric(e, qa), qa.shape)
+        return np.where(inside, out.real, np.nan)
 
-        syms = sorted(self.expression.free_symbols, key=lambda s: s.name)
+    def _numeric(self, expr: sp.Expr, qa: np.ndarray) -> np.ndarray:
+        """``expr`` at ``against = qa`` and the fixed values, as complex numbers."""
+        from linstab.num import compile_kernel
+
+        syms = sorted(expr.free_symbols, key=lambda s: s.name)
         q_sym = [s for s in syms if s.name == self.against]
         rest = [s for s in syms if s.name != self.against]
-        kern = compile_kernel(self.expression, [q_sym or [sp.Dummy()], rest])
-        qa = np.asarray(q, dtype=float)
+        kern = compile_kernel(expr, [q_sym or [sp.Dummy()], rest])
         vals = np.array([self.fixed[s.name] for s in rest], dtype=float)
-        return np.real_if_close(kern(qa[..., None], vals, dtype=complex)).real * 1.0
+        with np.errstate(all="ignore"):
+            return np.broadcast_to(kern(qa[..., None], vals, dtype=complex), qa.shape)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready record of the curve (as printed by ``linstab bifurcation --json``)."""
@@ -173,6 +181,31 @@ class BifurcationCurve:
                     body = sp.pretty(item, use_unicode=True) if pretty else str(item)
                     lines.extend("    " + ln for ln in body.splitlines())
         return "\n".join(lines)
+
+
+def _holds(cond: sp.Basic | None, value: Any, shape: tuple[int, ...]) -> np.ndarray:
+    """Where the condition holds, numerically: ``value(expr)`` evaluates an expression on the
+    grid. ``Eq(im(e), 0)`` holds where ``e`` is real up to round-off."""
+    if cond is None or cond is sp.true:
+        return np.ones(shape, dtype=bool)
+    if cond is sp.false:
+        return np.zeros(shape, dtype=bool)
+    if isinstance(cond, sp.And):
+        return np.logical_and.reduce([_holds(c, value, shape) for c in cond.args])
+    if isinstance(cond, sp.Or):
+        return np.logical_or.reduce([_holds(c, value, shape) for c in cond.args])
+    if isinstance(cond, sp.Not):
+        return ~_holds(cond.args[0], value, shape)
+    if isinstance(cond, sp.Eq) and isinstance(cond.lhs, sp.im) and cond.rhs == 0:
+        z = value(cond.lhs.args[0])
+        return np.isfinite(z) & (np.abs(z.imag) <= 1e-9 * (1 + np.abs(z.real)))
+    if isinstance(cond, sp.core.relational.Relational):
+        unwrap = lambda e: e.args[0] if isinstance(e, (sp.re, sp.im)) else e  # noqa: E731
+        lhs, rhs = value(unwrap(cond.lhs)).real, value(unwrap(cond.rhs)).real if cond.rhs != 0 else 0.0
+        ops = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal,
+               "==": np.equal, "!=": np.not_equal}
+        return ops[cond.rel_op](lhs, rhs)
+    return np.ones(shape, dtype=bool)  # pragma: no cover - a condition linstab does not write
 
 
 class NoClosedFormError(AnalysisError):
@@ -588,6 +621,9 @@ def _finish(expr: sp.Expr, Q: sp.Symbol, fixed: Mapping[str, float], qs: np.ndar
 
 
 def _reduce_condition(reqs: list[sp.Basic], Q: sp.Symbol, fixed: Mapping[str, float] | None = None) -> sp.Boolean:
+    kept = [r for r in reqs if r.has(sp.im, sp.re)]  # reality of a Cardano root: exact, unreduced
+    if kept:
+        return sp.And(*kept, evaluate=False) if len(kept) > 1 else kept[0]
     free0 = set().union(*(r.free_symbols for r in reqs)) if reqs else set()
     if fixed and free0 - {Q}:  # evaluate at the fixed parameter values so that it reduces in Q
         reqs = [r.subs({s: fixed[s.name] for s in free0 if s.name in fixed}) for r in reqs]
@@ -623,7 +659,23 @@ def _reduce_condition(reqs: list[sp.Basic], Q: sp.Symbol, fixed: Mapping[str, fl
     return sp.And(*reqs)
 
 
+def _is_cardano(expr: sp.Expr) -> bool:
+    """A root in Cardano's form: ``I`` or odd roots (beyond square roots) of bases of unknown sign.
+
+    Such an expression is real where the radicands are negative or complex as well (three real
+    roots: casus irreducibilis), so the radicands' signs say nothing about where it exists."""
+    return expr.has(sp.I) or any(p.exp.is_Rational and p.exp.q > 2 and not p.base.is_nonnegative
+                                 for p in expr.atoms(sp.Pow) if p.base.free_symbols)
+
+
 def _domain_requirements(expr: sp.Expr, positive: bool) -> list[sp.Basic]:
+    """Where ``expr`` is real (and positive): every base of a non-integer power positive, or — for a
+    Cardano-form root — its imaginary part zero (kept unevaluated)."""
+    if _is_cardano(expr):
+        reqs = [sp.Eq(sp.im(expr, evaluate=False), 0, evaluate=False)]
+        if positive:
+            reqs.append(sp.StrictGreaterThan(sp.re(expr, evaluate=False), 0, evaluate=False))
+        return reqs
     reqs: list[sp.Basic] = []
     for p in expr.atoms(sp.Pow):
         if not (p.exp.is_Integer) and not p.base.is_positive and p.base.free_symbols:
@@ -984,7 +1036,7 @@ def _sample_curve(model, kind: BifurcationKind, P, Q, p_star, condition, state, 
     true_kind = kind
     if kind.family == "zero":
         true_kind = classify_zero_eigenvalue(model.kernel("rhs"), model.kernel("jacobian"), x[mid], pars[mid],
-                                             order[P.name])
+                                             param_index=order[P.name])
     if kind.family == "hopf" and lyapunov:
         from linstab.num._lyapunov import hopf_criticality
 

@@ -64,7 +64,7 @@ def _charpoly_numeric(J: np.ndarray) -> list[np.ndarray]:
     return coeffs
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class BifurcationKind:
     """A codimension-one bifurcation of an equilibrium.
 
@@ -148,10 +148,11 @@ class BifurcationKind:
         return (on_axis.sum(axis=1) == 2) & others_stable
 
 
-FOLD = BifurcationKind("fold", "fold (saddle-node)", "det J = 0", "zero", ("saddle-node", "saddle_node"))
-TRANSCRITICAL = BifurcationKind("transcritical", "transcritical", "det J = 0", "zero")
-PITCHFORK = BifurcationKind("pitchfork", "pitchfork", "det J = 0", "zero")
-HOPF = BifurcationKind("hopf", "Hopf", "Δₙ₋₁ = 0", "hopf", ("Hopf",))
+FOLD = BifurcationKind(name="fold", label="fold (saddle-node)", condition_text="det J = 0", family="zero",
+                       aliases=("saddle-node", "saddle_node"))
+TRANSCRITICAL = BifurcationKind(name="transcritical", label="transcritical", condition_text="det J = 0", family="zero")
+PITCHFORK = BifurcationKind(name="pitchfork", label="pitchfork", condition_text="det J = 0", family="zero")
+HOPF = BifurcationKind(name="hopf", label="Hopf", condition_text="Δₙ₋₁ = 0", family="hopf", aliases=("Hopf",))
 _ALL = (FOLD, TRANSCRITICAL, PITCHFORK, HOPF)
 
 #: Names a request may use (``--kind`` choices): ``"fold"`` asks for every ``det J = 0`` curve.
@@ -160,6 +161,15 @@ KIND_NAMES = ("fold", "saddle-node", "transcritical", "pitchfork", "hopf")
 
 def bifurcation_kind(name: str | BifurcationKind) -> BifurcationKind:
     """The kind object of a name or alias.
+
+    Parameters
+    ----------
+    name
+        A name of :data:`KIND_NAMES` or an alias (``"saddle-node"``), or a kind object itself.
+
+    Returns
+    -------
+    BifurcationKind
 
     Examples
     --------
@@ -190,10 +200,29 @@ def accepted_kinds(request: str | BifurcationKind) -> tuple[BifurcationKind, ...
 
 
 def classify_zero_eigenvalue(f: Callable[[np.ndarray, np.ndarray], np.ndarray], jac: Callable[..., np.ndarray],
-                             x: np.ndarray, p: np.ndarray, i_param: int, *, tol: float = 1e-6) -> BifurcationKind:
-    """Kind of the ``det J = 0`` point ``(x, p)`` in the parameter ``p[i_param]`` (Sotomayor's test).
+                             x: np.ndarray, p: np.ndarray, *, param_index: int, tol: float = 1e-6) -> BifurcationKind:
+    """Kind of the ``det J = 0`` point ``(x, p)`` in the parameter ``p[param_index]`` (Sotomayor's test).
 
-    ``f(x, p)`` and ``jac(x, p)`` are the right-hand side and its Jacobian. A branch passes through
+    Parameters
+    ----------
+    f, jac
+        The right-hand side ``f(x, p)`` and its Jacobian ``jac(x, p)`` (e.g. ``model.kernel("rhs")``
+        and ``model.kernel("jacobian")``).
+    x, p
+        The point: state and parameter vector.
+    param_index
+        Index in ``p`` of the bifurcation parameter.
+    tol
+        Relative size below which ``w·f_P`` counts as zero.
+
+    Returns
+    -------
+    BifurcationKind
+        ``fold`` (saddle-node), ``transcritical`` or ``pitchfork``.
+
+    Notes
+    -----
+    A branch passes through
     the point when ``f_P`` lies in the range of ``J`` (``[J | f_P]`` rank-deficient: ``w·f_P = 0``);
     then the quadratic coefficient ``w·D²f(v, v)`` tells transcritical (non-zero) from pitchfork
     (zero, as a symmetry forces). Without a branch through it the point is a fold (saddle-node).
@@ -208,17 +237,17 @@ def classify_zero_eigenvalue(f: Callable[[np.ndarray, np.ndarray], np.ndarray], 
     >>> sn = lambda x, p: p[..., :1] - x ** 2
     >>> jac_tc = lambda x, p: (p[..., :1] - 2 * x)[..., None]
     >>> jac_sn = lambda x, p: (-2 * x)[..., None]
-    >>> classify_zero_eigenvalue(tc, jac_tc, np.zeros(1), np.zeros(1), 0).name
+    >>> classify_zero_eigenvalue(tc, jac_tc, np.zeros(1), np.zeros(1), param_index=0).name
     'transcritical'
-    >>> classify_zero_eigenvalue(sn, jac_sn, np.zeros(1), np.zeros(1), 0).name
+    >>> classify_zero_eigenvalue(sn, jac_sn, np.zeros(1), np.zeros(1), param_index=0).name
     'fold'
     """
     x = np.asarray(x, dtype=float)
     p = np.asarray(p, dtype=float)
     J = np.asarray(jac(x, p), dtype=float).reshape(x.size, x.size)
-    hp = 1e-6 * abs(p[i_param]) if p[i_param] != 0 else 1e-8  # relative: parameters may be tiny
+    hp = 1e-6 * abs(p[param_index]) if p[param_index] != 0 else 1e-8  # relative: parameters may be tiny
     e = np.zeros_like(p)
-    e[i_param] = hp
+    e[param_index] = hp
     with np.errstate(all="ignore"):
         fP = (np.asarray(f(x, p + e)) - np.asarray(f(x, p - e))) / (2 * hp)
         if not np.all(np.isfinite(fP)):  # p - e outside the domain: one-sided

@@ -24,14 +24,14 @@ def _scalar(f, df):
 def test_normal_forms(f, df, expected):
     # Strogatz (2015), ch. 3: the three one-dimensional normal forms at (x, μ) = (0, 0)
     rhs, jac = _scalar(f, df)
-    assert classify_zero_eigenvalue(rhs, jac, np.zeros(1), np.zeros(1), 0).name == expected
+    assert classify_zero_eigenvalue(rhs, jac, np.zeros(1), np.zeros(1), param_index=0).name == expected
 
 
 def test_planar_pitchfork_with_units():
     # x' = μ x − x³, y' = −1000 y with μ in other units (scale 1e-4): the test is scale-free
     rhs = lambda x, p: np.stack([1e-4 * p[..., 0] * x[..., 0] - x[..., 0] ** 3, -1000 * x[..., 1]], -1)  # noqa: E731
     jac = lambda x, p: np.array([[1e-4 * p[0] - 3 * x[0] ** 2, 0.0], [0.0, -1000.0]])  # noqa: E731
-    assert classify_zero_eigenvalue(rhs, jac, np.zeros(2), np.zeros(1), 0).name == "pitchfork"
+    assert classify_zero_eigenvalue(rhs, jac, np.zeros(2), np.zeros(1), param_index=0).name == "pitchfork"
 
 
 def test_names_conditions_and_test_functions():
