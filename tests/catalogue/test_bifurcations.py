@@ -176,3 +176,15 @@ def test_continuation_stops_at_the_domain_boundary():
     a1 = upper.points[0, 0]
     assert {n_fixed(a1 * 0.99), n_fixed(a1 * 1.01)} == {1, 3}  # a fold of the inducer-free toggle
     _check_points(upper, lambda x, alpha1, iptg: rhs.toggle_iptg(x, a1=alpha1, iptg=iptg), hopf=False)
+
+
+def test_diagram_without_parametric_branches_marks_the_hopf_point():
+    # regression (issue 11, 1.5): a diagram drawn from a numeric sweep only had no fold/Hopf markers
+    pytest.importorskip("bokeh")
+    from linstab.plot import bifurcation_diagram
+
+    lay = bifurcation_diagram(model("rosenzweig_macarthur"), "K", p_range=(0.5, 5.0), n_sweep=40)
+    assert lay.select_one({"name": "sweep"}) is not None  # no parametric branch: the sweep route
+    special = lay.select_one({"name": "special_points"}).data
+    assert special["kind"] == ["Hopf"]
+    assert special["p"][0] == pytest.approx(1 + 2 * 0.2 / (0.5 - 0.2), rel=0.01)  # K_H = 1/(ah) + 2N*
