@@ -18,7 +18,8 @@ validity, the criticality of a Hopf bifurcation (first Lyapunov coefficient) and
 Where no closed form exists the curve is traced by numeric continuation over --range.
 
 --json prints exactly one object:
-  {"kind", "param", "against", "curves": [{"kind", "route", "expression", "condition", "points", "lyapunov"}]}
+  {"kind", "param", "against", "curves": [{"kind", "route", "expression", "condition", "points", "lyapunov",
+                                                "codim2"}]}
 with the requested kind on top and each curve's true kind (fold, transcritical, pitchfork, hopf),
 the route that answered ("closed form" or "continuation"; the closed-form route gets --budget
 seconds), expression and condition null for numerically continued curves; points are [Q, P] pairs.
@@ -98,5 +99,7 @@ def run(args: argparse.Namespace) -> int:
         idx = np.unique(np.linspace(0, len(c.points) - 1, min(len(c.points), 8)).astype(int))
         for q, p in c.points[idx]:
             print(f"    {q:12.6g}  {p:14.7g}")
+        for name, q, p in c.codim2:
+            print(f"    codimension two: {name} at {args.against} = {q:.6g}, {args.param} = {p:.7g}")
         print()
     return 0

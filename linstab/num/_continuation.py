@@ -283,23 +283,111 @@ def _land(sys: _System, u0: np.ndarray, u1: np.ndarray, q_hi: float) -> np.ndarr
     return v if np.abs(sys.G(v)).max() < 1e-8 else None
 
 
-def _on_curve(u: np.ndarray, U: np.ndarray, log_pq: np.ndarray, tol: float = 5e-3) -> bool:
-    """Does the point ``u`` (its ``(P, Q)`` in continuation coordinates) lie on the polyline of the
-    curve points ``U`` (same coordinates; steps there are at most ``max_step``)? Differences are
-    relative: plain in logarithmic coordinates (``log_pq``), divided by the size elsewhere."""
-    def close(a: np.ndarray, b: float, log: bool) -> np.ndarray:
-        d = np.abs(a - b)
-        return d <= tol if log else d <= tol * np.maximum(np.abs(a), abs(b))
+def _codim2_tests(sys: _System, kind: BifurcationKind, Z: np.ndarray, *, lyapunov: bool,
+                  ref: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[dict[str, np.ndarray], tuple]:
+    """The codimension-two test functions at the curve points ``Z`` (see :func:`_codim2`), and the
+    null vectors used (``ref`` orients them like a reference pair)."""
+    n = sys.N
+    X, par = Z[:, :n], sys.params(Z)
+    tests: dict[str, np.ndarray] = {}
+    vw: tuple = ()
+    if kind.name == "fold":
+        J = sys.jac(X, par)
+        ev = np.linalg.eigvals(J)
+        k = np.argmin(np.abs(ev), axis=1)
+        others = np.where(np.arange(n)[None, :] == k[:, None], 1.0, ev)
+        if n > 1:
+            tests["Bogdanov–Takens"] = np.prod(others, axis=1).real
+        U, S, Vt = np.linalg.svd(J)
+        v, w = Vt[:, -1, :].copy(), U[:, :, -1].copy()
+        for i in range(len(v)):  # orient the null vectors continuously along the curve
+            pv, pw = (v[i - 1], w[i - 1]) if i else (ref if ref is not None else (v[0], w[0]))
+            v[i] *= 1.0 if v[i] @ pv >= 0 else -1.0
+            w[i] *= 1.0 if w[i] @ pw >= 0 else -1.0
+        vw = (v, w)
+        h = 1e-4 * (1 + np.abs(X).max(axis=1, keepdims=True))
+        d2 = (sys.rhs(X + h * v, par) - 2 * sys.rhs(X, par) + sys.rhs(X - h * v, par)) / h ** 2
+        tests["cusp"] = np.einsum("ij,ij->i", w, d2) / (1 + np.abs(d2).max(axis=1))
+    elif kind.name == "hopf" and lyapunov:
+        from linstab.num._lyapunov import first_lyapunov_coefficient
 
-    p, q = u[-2], u[-1]
-    P, Q = U[:, -2], U[:, -1]
-    if np.any(close(P, p, log_pq[0]) & close(Q, q, log_pq[1])):
-        return True
-    a, b = Q[:-1], Q[1:]
-    seg = (np.minimum(a, b) <= q) & (q <= np.maximum(a, b)) & (a != b)
-    w = (q - a[seg]) / (b[seg] - a[seg])
-    p_line = P[:-1][seg] + w * (P[1:][seg] - P[:-1][seg])
-    return bool(np.any(close(p_line, p, log_pq[0])))
+        names = sys.model.parameter_names
+        tests["Bautin"] = np.array([first_lyapunov_coefficient(sys.model, x, dict(zip(names, p)))
+                                    for x, p in zip(X, par)])
+    return tests, vw
+
+
+def _codim2(sys: _System, kind: BifurcationKind, Z: np.ndarray, *, lyapunov: bool
+            ) -> tuple[tuple[str, float, float], ...]:
+    """Codimension-two points along the continued curve ``Z`` (full coordinates), as
+    ``(name, against, param)``, where a test function changes sign between consecutive points;
+    each is then located by bisection along the curve (every trial point corrected onto it by
+    Newton's method). The test functions are those of AUTO and MatCont (Kuznetsov 2004,
+    sec. 8.2–8.4 and 10.2.2):
+
+    - on a fold curve, **cusp**: the quadratic normal-form coefficient ``a = ⟨w, D²f(v, v)⟩``
+      (``v``, ``w`` the right and left null vectors, oriented continuously along the curve);
+    - on a fold curve, **Bogdanov–Takens**: a second eigenvalue reaches zero — the product of the
+      eigenvalues other than the one at zero changes sign;
+    - on a Hopf curve, **Bautin** (generalized Hopf): the first Lyapunov coefficient ``ℓ₁``.
+    """
+    tests, vw = _codim2_tests(sys, kind, Z, lyapunov=lyapunov)
+    found = []
+    for name, g in tests.items():
+        g = np.where(np.isfinite(g), g, 0.0)
+        for i in np.flatnonzero(g[:-1] * g[1:] < 0):
+            ref = (vw[0][i], vw[1][i]) if vw else None
+
+            def value(z: np.ndarray) -> float:
+                return float(_codim2_tests(sys, kind, z[None], lyapunov=lyapunov, ref=ref)[0][name][0])
+
+            z = _bisect_on_curve(sys, Z[i], Z[i + 1], value, g[i])
+            found.append((name, float(z[-1]), float(z[-2])))
+    return tuple(sorted(found, key=lambda item: item[1]))
+
+
+def _bisect_on_curve(sys: _System, z0: np.ndarray, z1: np.ndarray, value: Any, g0: float,
+                     iters: int = 40) -> np.ndarray:
+    """The point between the curve points ``z0`` and ``z1`` where ``value`` changes sign: bisection
+    along the chord, each midpoint corrected onto the curve in the hyperplane normal to the chord."""
+    a, b = sys.to_u(z0), sys.to_u(z1)
+    mid = (a + b) / 2
+    for _ in range(iters):
+        mid, d = (a + b) / 2, b - a
+        v = mid.copy()
+        for _ in range(8):
+            A = np.vstack([sys.DG(v), d])
+            r = np.concatenate([sys.G(v), [d @ (v - mid)]])
+            if not (np.all(np.isfinite(A)) and np.all(np.isfinite(r))):
+                break
+            try:
+                v = v - np.linalg.solve(A, r)
+            except np.linalg.LinAlgError:
+                break
+        gv = value(sys.to_z(v))
+        if not np.isfinite(gv):
+            break
+        if (gv > 0) == (g0 > 0):
+            a = v
+        else:
+            b = v
+        if np.abs(b - a).max() < 1e-12 * (1 + np.abs(a).max()):
+            break
+    return sys.to_z((a + b) / 2)
+
+
+def _on_curve(u: np.ndarray, U: np.ndarray, tol: float = 1e-2) -> bool:
+    """Does the point ``u`` lie on the polyline of the curve points ``U`` (continuation
+    coordinates)? Distance in the ``(P, Q)`` plane, each axis scaled by the curve's extent."""
+    pq, PQ = u[-2:], U[:, -2:]
+    scale = np.maximum(np.ptp(PQ, axis=0), 1e-9 * (1 + np.abs(PQ).max(axis=0)))
+    a, b, x = PQ[:-1] / scale, PQ[1:] / scale, pq / scale
+    if len(PQ) == 1:
+        return bool(np.abs(x - PQ[0] / scale).max() <= tol)
+    d = b - a
+    t = np.clip(np.einsum("ij,ij->i", x - a, d) / np.maximum(np.einsum("ij,ij->i", d, d), 1e-300), 0.0, 1.0)
+    dist = np.linalg.norm(a + t[:, None] * d - x, axis=1)
+    return bool(np.all(np.isfinite(x)) and dist.min() <= tol)
 
 
 def _symmetric_groups(model: Model, x: np.ndarray) -> list[list[int]] | None:
@@ -366,7 +454,9 @@ def continue_curve(
     Returns
     -------
     list of BifurcationCurve
-        With ``expression`` and ``condition`` ``None``; ``points`` columns ``[against, param]``.
+        With ``expression`` and ``condition`` ``None``; ``points`` columns ``[against, param]``;
+        ``kind`` the true kind; ``codim2`` the cusp and Bogdanov–Takens points on fold curves and
+        the Bautin (generalized Hopf) points on Hopf curves, located by bisection along the curve.
 
     Raises
     ------
@@ -434,7 +524,7 @@ def continue_curve(
         traced: list[np.ndarray] = []
         rejected: list[str] = []
         for (z0, linear), q_start in starts:
-            if any(_on_curve(sys.to_u(z0), sys.to_u(pts), sys.logs[-2:]) for pts in traced):
+            if any(_on_curve(sys.to_u(z0), sys.to_u(pts)) for pts in traced):
                 continue
             Z = trace(z0, q_hi, 1, linear)
             if q_start > q_lo:
@@ -462,10 +552,11 @@ def continue_curve(
 
                 vals = dict(zip(model.parameter_names, sys.params(zm)))
                 lyap = hopf_criticality(model, zm[: sys.n], vals)
+            codim2 = _codim2(sys, true_kind, Z, lyapunov=lyapunov)
             curves.append(BifurcationCurve(
                 kind=true_kind.name, param=param, against=against, expression=None, condition=None,
                 points=np.column_stack([Z[:, -1], Z[:, -2]]), lyapunov=lyap, fixed=dict(fixed),
-                states=Z[:, : sys.n], route="continuation",
+                states=Z[:, : sys.n], route="continuation", codim2=codim2,
             ))
         if not curves and rejected:
             raise AnalysisError(f"continue_curve: the det J = 0 curves of {model.name!r} are "

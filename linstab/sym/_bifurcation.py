@@ -86,6 +86,10 @@ class BifurcationCurve:
         Steps of the derivation, ``(text, object)`` pairs, for printing (see :meth:`explain`).
     route
         Which route answered: ``"closed form"`` or ``"continuation"``.
+    codim2
+        Codimension-two points found along a continued curve, ``(name, against, param)``:
+        ``"cusp"`` and ``"Bogdanov–Takens"`` on fold curves, ``"Bautin"`` (generalized Hopf) on
+        Hopf curves (see :func:`linstab.num.continue_curve`).
 
     Examples
     --------
@@ -109,6 +113,7 @@ class BifurcationCurve:
     states: np.ndarray | None = None
     derivation: tuple[tuple[str, Any], ...] = ()
     route: str = "closed form"
+    codim2: tuple[tuple[str, float, float], ...] = ()
 
     @property
     def kind_object(self) -> BifurcationKind:
@@ -155,6 +160,7 @@ class BifurcationCurve:
             "condition": None if self.condition in (None, sp.true) else str(self.condition),
             "points": pts,
             "lyapunov": self.lyapunov,
+            "codim2": [[name, float(f"{q:.7g}"), float(f"{p:.7g}")] for name, q, p in self.codim2],
         }
 
     def plot(self, **kwargs: Any) -> Any:
