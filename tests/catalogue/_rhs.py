@@ -67,3 +67,7 @@ def sir(x, beta=0.5, gam=0.1, mu=0.02):
 def griffith(x, a=0.1, b=0.4):
     X, Y = x
     return np.array([-a * X + Y, X * X / (1 + X * X) - b * Y])
+
+
+def goodwin_kb(x, a=10.0, b=1.0, K=1.0, n=10.0):
+    return np.array([a / (1 + (x[2] / K) ** n) - b * x[0], x[0] - b * x[1], x[1] - b * x[2]])

@@ -188,3 +188,14 @@ def test_diagram_without_parametric_branches_marks_the_hopf_point():
     special = lay.select_one({"name": "special_points"}).data
     assert special["kind"] == ["Hopf"]
     assert special["p"][0] == pytest.approx(1 + 2 * 0.2 / (0.5 - 0.2), rel=0.01)  # K_H = 1/(ah) + 2N*
+
+
+def test_oregonator_hopf_curves_by_continuation():
+    # Tyson's two-variable Oregonator: oscillations between two Hopf values of the stoichiometric
+    # factor f (near 1/2 and 1 + √2 for small q; Tyson & Fife 1980); checked point by point
+    curves = find_curves(model("oregonator"), "hopf", "f", "q", q_range=(0.001, 0.004), budget=1.0)
+    assert len(curves) == 2 and {c.route for c in curves} == {"continuation"}
+    lows = sorted(float(np.median(c.points[:, 1])) for c in curves)
+    assert 0.4 < lows[0] < 0.6 and 2.2 < lows[1] < 2.5
+    for c in curves:
+        _check_points(c, rhs.oregonator, hopf=True)

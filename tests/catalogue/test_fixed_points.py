@@ -27,6 +27,7 @@ CATALOGUE = {
     "lotka_volterra_competition": (rhs.lv, [0, 0], [2, 2]),
     "oregonator": (rhs.oregonator, [0, 0], [1.5, 1.5]),
     "goodwin4": (rhs.goodwin4, [0, 0, 0, 0], [11, 11, 11, 11]),
+    "goodwin_kb": (rhs.goodwin_kb, [0, 0, 0], [11, 11, 11]),
     "lengyel_epstein": (rhs.lengyel_epstein, [0, 0], [12, 150]),
     "sir_vital": (rhs.sir, [0, 0], [1.5, 1.5]),
     "genetic_switch_cubic": (rhs.griffith, [0, 0], [30, 5]),
