@@ -13,6 +13,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 
+import numpy as np
+
 from linstab._errors import AnalysisError, ParameterError
 from linstab.model import Model, load_model
 from linstab.num._continuation import continue_curve
@@ -74,19 +76,31 @@ def find_curves(
     if values:
         model = model.with_values(values)
     try:
-        return bifurcation_curves(model, kind, param, against, ansatz=ansatz, q_range=q_range, n_points=n_points,
-                                  lyapunov=lyapunov, budget=budget)
+        closed = bifurcation_curves(model, kind, param, against, ansatz=ansatz, q_range=q_range, n_points=n_points,
+                                    lyapunov=lyapunov, budget=budget)
     except ParameterError:
         raise
     except AnalysisError as exc:  # no closed form, or a symbolic "none" that is no proof
-        symbolic = exc
+        closed, symbolic = [], exc
+    if closed and not any(c.partial for c in closed):
+        return closed
     if q_range is None:
         q0 = model.numeric_values()[against]
         q_range = (q0 / 2, q0 * 2) if q0 > 0 else (q0 - 1.0, q0 + 1.0)
     try:
         curves = continue_curve(model, kind, param, against, q_range=q_range, p_range=p_range, lyapunov=lyapunov)
     except AnalysisError:
+        if closed:
+            return closed
         raise symbolic from None
+    if closed:  # a partial closed-form answer: add the continued curves it does not have
+        def known(c: BifurcationCurve) -> bool:
+            q, p = c.points[:, 0], c.points[:, 1]
+            return any(np.all(np.abs(k.evaluate(q) - p) <= 1e-6 * (1 + np.abs(p))) for k in closed)
+
+        extra = [c for c in curves if not known(c)]
+        note = (("Found by numeric continuation: the closed-form route solved only part of the condition.", None),)
+        return closed + [dataclasses.replace(c, derivation=note + c.derivation) for c in extra]
     why = str(symbolic).strip().splitlines()[0]
     note = (("Closed-form route: " + why, None),
             (f"Numeric pseudo-arclength continuation over {against} in [{q_range[0]:g}, {q_range[1]:g}] instead.",

@@ -23,6 +23,7 @@ a complex pair must sit on the imaginary axis with every other eigenvalue in the
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import re
 import signal
 import threading
@@ -87,6 +88,9 @@ class BifurcationCurve:
         Steps of the derivation, ``(text, object)`` pairs, for printing (see :meth:`explain`).
     route
         Which route answered: ``"closed form"`` or ``"continuation"``.
+    partial
+        ``True`` when other factors of the bifurcation condition had no closed form, so that the
+        closed-form list may miss curves (:func:`linstab.num.find_curves` then continues numerically).
     codim2
         Codimension-two points found along a continued curve, ``(name, against, param)``:
         ``"cusp"`` and ``"Bogdanov–Takens"`` on fold curves, ``"Bautin"`` (generalized Hopf) on
@@ -115,6 +119,7 @@ class BifurcationCurve:
     derivation: tuple[tuple[str, Any], ...] = ()
     route: str = "closed form"
     codim2: tuple[tuple[str, float, float], ...] = ()
+    partial: bool = False
 
     @property
     def kind_object(self) -> BifurcationKind:
@@ -593,6 +598,10 @@ def bifurcation_curves(
                                 "continuation, linstab.num.continue_curve") from None
 
 
+_PARTIAL = ("Other factors of the bifurcation condition have no closed form: this list may be incomplete "
+           "(linstab.num.find_curves continues numerically to complete it).")
+
+
 class _BudgetExceeded(BaseException):
     """The symbolic route ran past its time budget (a BaseException, so that no ``except Exception``
     inside SymPy swallows it)."""
@@ -758,6 +767,8 @@ def _closed_form_curves(model: Model, kind: str, param: str, against: str, P: sp
                 points=pts, lyapunov=lyap, fixed=dict(fixed),
                 branch={v.name: e for v, e in state.items()}, states=states, derivation=dsteps,
             ))
+    if curves and unsolved:  # a partial answer: say so, so that continuation can look further
+        curves = [dataclasses.replace(c, partial=True, derivation=c.derivation + ((_PARTIAL, None),)) for c in curves]
     if not curves and unsolved:
         raise NoClosedFormError(f"no closed form for the {kind} curve of {model.name!r} ({param} against {against}): "
                             f"the bifurcation condition cannot be solved explicitly; use numeric continuation, "

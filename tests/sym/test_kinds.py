@@ -83,3 +83,24 @@ def test_an_empty_symbolic_answer_is_no_proof(monkeypatch):
     assert c.route == "continuation" and "no hopf bifurcation" in c.explain()
     n = c.points[:, 0]
     np.testing.assert_allclose(c.points[:, 1], n / 2 * (n / 2 - 1) ** (-(n + 1) / n), rtol=1e-8)
+
+
+def test_a_partial_symbolic_answer_says_so(monkeypatch):
+    # one factor of the condition without a closed form: the curves found are flagged partial, and
+    # find_curves continues numerically without listing the same curve twice
+    import linstab.sym._bifurcation as bif
+
+    original, calls = bif._solve_for_branch_var, []
+
+    def second_fails(eq, s):
+        calls.append(eq)
+        if len(calls) == 2:
+            raise bif._NoClosedForm("emulated: no algorithm")
+        return original(eq, s)
+
+    monkeypatch.setattr(bif, "_solve_for_branch_var", second_fails)
+    (c,) = bifurcation_curves("toggle_switch", "fold", "beta", "n", q_range=(1.5, 4.0), n_points=4)
+    assert c.partial and "may be incomplete" in c.explain()
+    calls.clear()
+    (d,) = find_curves("toggle_switch", "fold", "beta", "n", q_range=(1.5, 4.0), n_points=4)
+    assert d.route == "closed form" and d.kind == "pitchfork"
