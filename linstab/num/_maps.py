@@ -419,8 +419,12 @@ def _newton_from(model: Model, p: Any, x: Any, xp: Any, backend: str, *, iters: 
         new = xa
         for k in range(4):  # backtracking: halve the step while the residual grows
             cand = xa + dz
-            # keep positive variables positive (halve towards zero instead of crossing it)
-            cand = xp.where(posx & (cand <= 0), xa / 2, cand)
+            # keep nonnegative variables nonnegative: a step that lands on zero up to round-off lands
+            # on it (a boundary fixed point such as an absent species, reached in one step); one that
+            # crosses zero halves the distance to it instead
+            below = posx & (cand < 0)
+            onto = below & (cand > -1e-9 * (1 + abs(xa)))
+            cand = xp.where(onto, xp.zeros_like(cand), xp.where(below, xa / 2, cand))
             nn = _norm(f(cand, pa), xp)
             acc = ~accepted & ((nn <= norm0) | (k == 3))
             new = xp.where(acc[..., None], cand, new)
