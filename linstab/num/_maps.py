@@ -419,11 +419,11 @@ def _newton_from(model: Model, p: Any, x: Any, xp: Any, backend: str, *, iters: 
         new = xa
         for k in range(4):  # backtracking: halve the step while the residual grows
             cand = xa + dz
-            # keep nonnegative variables nonnegative: a step that lands on zero up to round-off lands
-            # on it (a boundary fixed point such as an absent species, reached in one step); one that
-            # crosses zero halves the distance to it instead
+            # keep nonnegative variables nonnegative: a step that overshoots zero by a small fraction
+            # of its length lands on it (a boundary fixed point such as an absent species, reached
+            # in one step rather than by halving); one that crosses zero far halves the distance
             below = posx & (cand < 0)
-            onto = below & (cand > -1e-9 * (1 + abs(xa)))
+            onto = below & (-cand <= 1e-3 * abs(dz) + 1e-9 * (1 + abs(xa)))  # a small overshoot
             cand = xp.where(onto, xp.zeros_like(cand), xp.where(below, xa / 2, cand))
             nn = _norm(f(cand, pa), xp)
             acc = ~accepted & ((nn <= norm0) | (k == 3))
