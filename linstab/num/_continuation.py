@@ -28,8 +28,7 @@ import numpy as np
 from linstab._errors import AnalysisError, ParameterError
 from linstab.model import Model, load_model
 from linstab.num._maps import _solve, jacobian_kernel
-from linstab.sym import BifurcationCurve, BifurcationKind, bifurcation_kind, classify_zero_eigenvalue
-from linstab.sym._kinds import accepted_kinds
+from linstab.sym import BifurcationCurve, BifurcationKind, accepted_kinds, classify_zero_eigenvalue
 
 __all__ = ["continue_curve"]
 

@@ -11,7 +11,7 @@ from linstab.sym._fixed_points import (
     parametric_fixed_points,
     symmetries,
 )
-from linstab.sym._kinds import KIND_NAMES, BifurcationKind, bifurcation_kind, classify_zero_eigenvalue
+from linstab.sym._kinds import KIND_NAMES, BifurcationKind, accepted_kinds, bifurcation_kind, classify_zero_eigenvalue
 from linstab.sym._jacobian import hill_taylor, jacobian, linearize
 from linstab.sym._report import Derivation, Report, report
 from linstab.sym._routh import RouthHurwitz, hurwitz_matrix, routh_hurwitz
@@ -21,6 +21,7 @@ __all__ = [
     "BifurcationKind",
     "KIND_NAMES",
     "NoClosedFormError",
+    "accepted_kinds",
     "bifurcation_curves",
     "bifurcation_kind",
     "classify_zero_eigenvalue",

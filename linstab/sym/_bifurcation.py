@@ -809,7 +809,7 @@ def _default_range(model: Model, Q: sp.Symbol, condition: sp.Boolean) -> tuple[f
 
 
 def _sample_curve(model, kind: BifurcationKind, P, Q, p_star, condition, state, fixed, q_range, n_points, lyapunov):
-    from linstab.num._kernels import compile_kernel
+    from linstab.num import compile_kernel
 
     lo, hi = q_range if q_range is not None else _default_range(model, Q, condition)
     q = np.linspace(lo, hi, n_points)
@@ -861,7 +861,7 @@ def _sample_curve(model, kind: BifurcationKind, P, Q, p_star, condition, state, 
         true_kind = classify_zero_eigenvalue(model.kernel("rhs"), model.kernel("jacobian"), x[mid], pars[mid],
                                              param_index=order[P.name])
     if kind.family == "hopf" and lyapunov:
-        from linstab.num._lyapunov import hopf_criticality
+        from linstab.num import hopf_criticality
 
         vals = dict(zip([p.name for p in model.parameters], pars[mid]))
         lyap = hopf_criticality(model, x[mid], vals)

@@ -35,7 +35,7 @@ import sympy as sp
 
 from linstab._errors import AnalysisError
 
-__all__ = ["BifurcationKind", "bifurcation_kind", "KIND_NAMES", "classify_zero_eigenvalue"]
+__all__ = ["BifurcationKind", "accepted_kinds", "bifurcation_kind", "KIND_NAMES", "classify_zero_eigenvalue"]
 
 
 def hurwitz_minor(coeffs: Sequence[Any], k: int, det: Callable[[Any], Any] | None = None) -> Any:
@@ -186,6 +186,16 @@ def bifurcation_kind(name: str | BifurcationKind) -> BifurcationKind:
 
 def accepted_kinds(request: str | BifurcationKind) -> tuple[BifurcationKind, ...]:
     """The kinds a request returns: ``"fold"`` all three ``det J = 0`` kinds, a specific name itself.
+
+    Parameters
+    ----------
+    request
+        A name of :data:`KIND_NAMES` (or an alias), or a kind object.
+
+    Returns
+    -------
+    tuple of BifurcationKind
+        The first one carries the defining condition to impose.
 
     Examples
     --------
