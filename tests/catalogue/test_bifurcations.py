@@ -199,3 +199,16 @@ def test_oregonator_hopf_curves_by_continuation():
     assert 0.4 < lows[0] < 0.6 and 2.2 < lows[1] < 2.5
     for c in curves:
         _check_points(c, rhs.oregonator, hopf=True)
+
+
+def test_cli_kind_choices_come_from_the_kind_objects(capsys):
+    import json
+
+    from linstab.cli import main
+
+    argv = ["bifurcation", str(HERE / "rosenzweig_macarthur.toml"), "--kind", "transcritical", "--param", "K",
+            "--against", "m", "--range", "0.1", "0.4", "--points", "3", "--json"]
+    assert main(argv) == 0
+    obj = json.loads(capsys.readouterr().out)
+    assert obj["kind"] == "transcritical" and [c["kind"] for c in obj["curves"]] == ["transcritical"]
+    assert obj["curves"][0]["condition"] == "m < e/h"
