@@ -451,8 +451,27 @@ def _newton_from(model: Model, p: Any, x: Any, xp: Any, backend: str, *, iters: 
     S = n_seeds
     earlier = np.tril(np.ones((S, S), dtype=bool), -1)
     earlier = earlier if xp is np else xp.as_tensor(earlier, device=p.device)
+    # near a degenerate (non-hyperbolic) root Newton converges slowly and seeds stop at different
+    # approximations of it: two nearby roots with a small residual between them are one
+    near = valid[:, :, None] & valid[:, None, :] & earlier[None] & ~close & (dist <= 1e-2 * scale[:, :, None])
+    if bool(near.any()):
+        r, i, j = np.nonzero(near) if xp is np else near.nonzero(as_tuple=True)
+        close[r, i, j] = _same_root(f, p[r], x[r, i], x[r, j], xp)
     dup = (close & earlier[None] & valid[:, None, :]).any(-1)
     return x, valid & ~dup
+
+
+def _same_root(f: Any, p: Any, xa: Any, xb: Any, xp: Any) -> Any:
+    """Per pair: is the residual small along the segment between ``xa`` and ``xb`` (at its
+    quarter, half and three-quarter points)? Then they approximate one (degenerate) root; two
+    distinct roots have a residual bump between them."""
+    same = None
+    for t in (0.25, 0.5, 0.75):
+        m = xa + t * (xb - xa)
+        res = abs(f(m, p)).max(-1) if xp is np else f(m, p).abs().amax(-1)
+        ok = res <= 1e-7 * (1 + (abs(m).max(-1) if xp is np else m.abs().amax(-1)))
+        same = ok if same is None else same & ok
+    return same
 
 
 # ===================================================================== main entry
@@ -722,7 +741,14 @@ def _grid_fixed_points(model: Model, flat: Any, shape: tuple[int, int], xp: Any,
         ex, em = roots[uniq], mask[uniq]
         scale = 1 + np.abs(x).max(-1)
         dist = np.abs(x[:, :, None, :] - ex[:, None, :, :]).max(-1)
-        new = v & ~((dist <= 1e-6 * scale[..., None]) & em[:, None, :]).any(-1)
+        same = (dist <= 1e-6 * scale[..., None]) & em[:, None, :]
+        near = v[:, :, None] & em[:, None, :] & ~same & (dist <= 1e-2 * scale[..., None])
+        if near.any():  # approximations of one degenerate root (see _newton_from)
+            r, i, j = np.nonzero(near)
+            pr = flat[uniq[r]] if xp is np else flat[xp.as_tensor(uniq[r], device=flat.device)]
+            same[r, i, j] = to_np(_same_root(model.kernel("rhs", backend=backend), pr, to_xp(x[r, i]),
+                                             to_xp(ex[r, j]), xp))
+        new = v & ~same.any(-1)
         fresh[:] = False
         if not new.any():
             break

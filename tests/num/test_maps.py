@@ -126,7 +126,8 @@ def test_region_labels_for_any_count():
     model = {"name": "labels", "variables": {"x": {}, "y": {}},
              "parameters": {"mu": {"value": 1.0}, "c": {"value": -1.0}},
              "equations": {"x": "mu*x - x**3", "y": "c*y"}}
-    m = stability_map(model, ("mu", -1.0, 1.0, 4), ("c", -1.0, 1.0, 2), method="newton")  # μ ≠ 0
-    assert m.region.tolist() == [["stable", "stable", "multistable", "multistable"], ["unstable"] * 4]
-    assert m.n_fixed.tolist() == [[1, 1, 3, 3], [1, 1, 3, 3]]
+    m = stability_map(model, ("mu", -1.0, 1.0, 5), ("c", -1.0, 1.0, 2), method="newton")
+    assert m.n_fixed.tolist() == [[1, 1, 1, 3, 3], [1, 1, 1, 3, 3]]  # one (degenerate) fixed point at μ = 0
+    assert m.region[:, [0, 1, 3, 4]].tolist() == [["stable", "stable", "multistable", "multistable"],
+                                                  ["unstable"] * 4]
     assert not m.oscillatory.any()
