@@ -13,6 +13,7 @@ passes the predator isocline; "paradox of enrichment"). References: Rosenzweig, 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from linstab.num import stability_map
 from tests.catalogue._models import fd_jacobian, model
@@ -57,3 +58,12 @@ def test_map_labels_and_coexistence_point_everywhere():
             pts.append((N, R / A * (1 - N / K) * (1 + A * H * N)))
         lead = min(np.linalg.eigvals(fd_jacobian(lambda x: rhs(x, m, K), np.array(p))).real.max() for p in pts)
         assert abs(M.max_real[i, j] - lead) < 1e-5 * (1 + abs(lead))
+
+
+def test_map_numpy_equals_torch():
+    pytest.importorskip("torch")
+    axes = (("m", 0.05, 0.45, 24), ("K", 0.5, 20.0, 24))
+    a = stability_map(model("rosenzweig_macarthur"), *axes)
+    b = stability_map(model("rosenzweig_macarthur"), *axes, backend="torch")
+    assert np.array_equal(a.region, b.region) and np.array_equal(a.n_fixed, b.n_fixed)
+    np.testing.assert_allclose(a.max_real, b.max_real, atol=1e-9)
