@@ -21,8 +21,11 @@ Where no closed form exists the curve is traced by numeric continuation over --r
 must be finite and inside the declared domain of Q.
 
 --json prints exactly one object:
-  {"kind", "param", "against", "curves": [{"expression", "condition", "points", "lyapunov"}]}
-with expression and condition null for numerically continued curves; points are [Q, P] pairs.
+  {"kind", "param", "against", "curves": [{"kind", "route", "expression", "condition", "points", "lyapunov",
+                                                "codim2"}]}
+with the requested kind on top and each curve's true kind (fold, transcritical, pitchfork, hopf),
+the route that answered ("closed form" or "continuation"; the closed-form route gets --budget
+seconds), expression and condition null for numerically continued curves; points are [Q, P] pairs.
 """
 
 
@@ -33,22 +36,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_model_args(parser)
-    parser.add_argument("--kind", required=True, choices=("hopf", "fold"), help="bifurcation kind")
+    from linstab.sym import KIND_NAMES
+
+    parser.add_argument("--kind", required=True, choices=KIND_NAMES,
+                        help="bifurcation kind; fold: every det J = 0 curve, each reported with its true kind "
+                             "(fold/saddle-node, transcritical or pitchfork)")
     parser.add_argument("--param", required=True, metavar="P", help="parameter to solve for (vertical axis)")
     parser.add_argument("--against", required=True, metavar="Q", help="parameter it depends on (horizontal axis)")
     parser.add_argument("--range", nargs=2, type=float, metavar=("QMIN", "QMAX"), dest="q_range",
                         help="range of Q to sample (default: around its model value, where the curve is valid)")
     parser.add_argument("--ansatz", default=None, help='equalities between variables, e.g. "x1=x2=x3"')
     parser.add_argument("--points", type=int, default=20, metavar="N", help="number of sample points (default 20)")
+    parser.add_argument("--budget", type=float, default=10.0, metavar="SECONDS",
+                        help="time for the closed-form route before numeric continuation answers (default 10)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     parser.set_defaults(func=run)
 
 
 def _curves(args: argparse.Namespace, model):
-    from linstab.num._continuation import continue_curve
-    from linstab.sym._bifurcation import NoClosedFormError, bifurcation_curves
-
     from linstab._limits import check_fits, check_range, curve_bytes
+    from linstab.num import find_curves
 
     if args.points < 2:
         raise ValueError(f"--points must be at least 2, got {args.points}")
@@ -58,13 +65,11 @@ def _curves(args: argparse.Namespace, model):
             raise ValueError(f"--range expects QMIN < QMAX, got {args.q_range[0]} {args.q_range[1]}")
     json_bytes = 48 * args.points if args.json else 0  # "[q, p], " in the printed object
     check_fits(curve_bytes(args.points) + json_bytes, f"a curve of {args.points} points", "use fewer --points")
-    try:
-        return bifurcation_curves(model, args.kind, args.param, args.against, ansatz=args.ansatz,
-                                  q_range=tuple(args.q_range) if args.q_range else None, n_points=args.points), None
-    except NoClosedFormError as exc:
-        q0 = model.numeric_values()[args.against]
-        q_range = tuple(args.q_range) if args.q_range else (q0 / 2, q0 * 2) if q0 > 0 else (q0 - 1.0, q0 + 1.0)
-        return continue_curve(model, args.kind, args.param, args.against, q_range=q_range), str(exc)
+    if not args.budget > 0:
+        raise ValueError(f"--budget must be a positive number of seconds, got {args.budget}")
+    return find_curves(model, args.kind, args.param, args.against, ansatz=args.ansatz,
+                       q_range=tuple(args.q_range) if args.q_range else None, n_points=args.points,
+                       budget=args.budget)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -73,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     import sympy as sp
 
     model = model_from_args(args)
-    curves, fallback = _curves(args, model)
+    curves = _curves(args, model)
     if args.json:
         obj = {"kind": args.kind, "param": args.param, "against": args.against,
                "curves": [c.to_dict() for c in curves]}
@@ -85,17 +90,13 @@ def run(args: argparse.Namespace) -> int:
     for v, e in zip(model.variables, model.rhs):
         print(f"    d{v}/dt = {e}")
     print()
-    if fallback:
-        print(f"No closed form: {fallback.split(':', 1)[-1].split(';')[0].strip()}.")
-        print("Numeric pseudo-arclength continuation instead.")
-        print()
     for i, c in enumerate(curves, 1):
         if len(curves) > 1:
             print(f"--- curve {i} of {len(curves)} ---")
         if c.derivation:
             print(c.explain())
-        else:
-            print(f"{args.kind} curve traced numerically ({len(c.points)} points)"
+        if c.route != "closed form":
+            print(f"{c.kind_object.label} curve traced numerically ({len(c.points)} points)"
                   + (f"; {c.lyapunov} Hopf bifurcation" if c.lyapunov else ""))
         if c.expression is not None:
             print()
@@ -106,5 +107,7 @@ def run(args: argparse.Namespace) -> int:
         idx = np.unique(np.linspace(0, len(c.points) - 1, min(len(c.points), 8)).astype(int))
         for q, p in c.points[idx]:
             print(f"    {q:12.6g}  {p:14.7g}")
+        for name, q, p in c.codim2:
+            print(f"    codimension two: {name} at {args.against} = {q:.6g}, {args.param} = {p:.7g}")
         print()
     return 0

@@ -28,7 +28,7 @@ import numpy as np
 from linstab._errors import AnalysisError, ParameterError
 from linstab.model import Model, load_model
 from linstab.num._maps import _solve, jacobian_kernel
-from linstab.sym._bifurcation import KINDS, BifurcationCurve, _crossing_ok
+from linstab.sym import BifurcationCurve, BifurcationKind, accepted_kinds, classify_zero_eigenvalue
 
 __all__ = ["continue_curve"]
 
@@ -36,13 +36,15 @@ __all__ = ["continue_curve"]
 class _System:
     """The augmented system in (log-)coordinates ``u``; batched over leading axes."""
 
-    def __init__(self, model: Model, kind: str, P: str, Q: str, fixed: Mapping[str, float],
-                 groups: list[list[int]] | None = None):
+    def __init__(self, model: Model, kind: BifurcationKind, P: str, Q: str, fixed: Mapping[str, float],
+                 groups: list[list[int]] | None = None, linear: tuple[int, ...] = ()):
         self.model, self.kind = model, kind
+        self.args = (model, kind, P, Q, fixed)
+        self.linear = tuple(linear)
         self.N = model.n_vars
         # continuation inside a symmetric subspace: one unknown and one equation per group of
         # equal variables (a pitchfork is a regular point there, but singular in the full space)
-        self.groups = groups or [[i] for i in range(self.N)]
+        self.groups = groups if groups is not None else [[i] for i in range(self.N)]
         self.n = len(self.groups)
         self.E = np.zeros((self.N, self.n))
         for k, g in enumerate(self.groups):
@@ -55,11 +57,20 @@ class _System:
         vn = model.variable_names
         self.logs = np.array([dom[vn[g[0]]] in ("positive", "nonnegative") for g in self.groups]
                              + [dom[P] == "positive", dom[Q] == "positive"])
+        # coordinates that must stay >= 0 and are not continued in logarithms: the curve ends where
+        # it would leave the domain (the system is undefined, nan, beyond)
+        self.nonneg = np.array([False] * self.n + [dom[P] == "nonnegative", dom[Q] == "nonnegative"])
+        # nonnegative variables at zero (a boundary equilibrium such as a predator-free state)
+        # are continued in plain coordinates: their logarithm is -inf
+        for k in self.linear:
+            self.logs[k], self.nonneg[k] = False, True
+        self.nonneg_vars = np.array([dom[v] == "nonnegative" for v in vn])
         self.rhs = model.kernel("rhs")
         self.jac = jacobian_kernel(model)
 
     def to_z(self, u: np.ndarray) -> np.ndarray:
-        return np.where(self.logs, np.exp(np.where(self.logs, u, 0.0)), u)
+        with np.errstate(all="ignore"):  # overflow: inf, rejected by the corrector
+            return np.where(self.logs, np.exp(np.where(self.logs, u, 0.0)), u)
 
     def to_u(self, z: np.ndarray) -> np.ndarray:
         with np.errstate(all="ignore"):
@@ -80,9 +91,12 @@ class _System:
     def G(self, u: np.ndarray) -> np.ndarray:
         z = self.to_z(u)
         x, p = self.state(z), self.params(z)
-        F = self.rhs(x, p)[..., self.rows]
-        J = self.jac(x, p)
-        return np.concatenate([F, _test_function(J, self.kind)[..., None]], -1)
+        with np.errstate(all="ignore"):
+            F = self.rhs(x, p)[..., self.rows]
+            J = self.jac(x, p)
+            out = np.concatenate([F, self.kind.test_function(J)[..., None]], -1)
+        outside = (self.nonneg & (z < -1e-12)).any(-1)
+        return np.where(outside[..., None], np.nan, out)
 
     def DG(self, u: np.ndarray) -> np.ndarray:
         """Forward-difference Jacobian ``(..., n+1, n+2)``, all columns in one batched call."""
@@ -94,38 +108,20 @@ class _System:
         return np.swapaxes((G1 - G0[..., None, :]) / h[..., :, None], -1, -2)
 
 
-def _test_function(J: np.ndarray, kind: str) -> np.ndarray:
-    from linstab.num._maps import _charpoly_coeffs
-
-    n = J.shape[-1]
-    if kind == "fold":
-        return np.linalg.det(J)
-    c = _charpoly_coeffs(J, np)  # c1..cn of the monic polynomial
-    if n == 2:
-        return c[0]
-    a = [np.ones_like(c[0])] + c
-    k = n - 1
-    H = np.zeros(J.shape[:-2] + (k, k))
-    for i in range(k):
-        for j in range(k):
-            idx = 2 * (j + 1) - (i + 1)
-            if 0 <= idx <= n:
-                H[..., i, j] = a[idx]
-    return np.linalg.det(H)
-
-
 def _null_vector(A: np.ndarray) -> np.ndarray:
     _, _, vt = np.linalg.svd(A)
     return vt[-1]
 
 
-def _starts(sys: _System, q0: float, p_lo: float, p_hi: float, *, n_seeds: int) -> list[np.ndarray]:
-    """Points of the curve at ``Q = q0``: batched Newton on (x, P) from many seeds."""
+def _starts(sys: _System, q0: float, p_lo: float, p_hi: float, *,
+            n_seeds: int) -> list[tuple[np.ndarray, tuple[int, ...]]]:
+    """Points of the curve at ``Q = q0``: batched Newton on (x, P) from many seeds; each with the
+    indices of the nonnegative variables that sit at zero there (continued in plain coordinates)."""
     from linstab.num._maps import _newton_fixed_points
 
     n = sys.n
     logP = sys.logs[n]
-    pg = np.geomspace(p_lo, p_hi, 24) if logP and p_lo > 0 else np.linspace(p_lo, p_hi, 24)
+    pg = np.geomspace(p_lo, p_hi, 40) if (logP or sys.nonneg[n]) and p_lo > 0 else np.linspace(p_lo, p_hi, 40)
     par = np.broadcast_to(sys.base, (len(pg), len(sys.base))).copy()
     par[:, sys.iP] = pg
     par[:, sys.iQ] = q0
@@ -134,6 +130,57 @@ def _starts(sys: _System, q0: float, p_lo: float, p_hi: float, *, n_seeds: int) 
     if not seeds:
         return []
     Z = np.array(seeds)
+    nonneg = np.array([sys.model.domain[sys.model.variable_names[g[0]]] == "nonnegative" for g in sys.groups])
+    at_zero = nonneg & (np.abs(Z[:, :n]) <= 1e-8 * (1 + np.abs(Z[:, :n]).max(-1, keepdims=True)))
+    out: list[tuple[np.ndarray, tuple[int, ...]]] = []
+    for pattern in sorted({tuple(int(i) for i in np.flatnonzero(row)) for row in at_zero}):
+        if len(pattern) == n:  # every variable at zero: nothing to continue
+            continue
+        rows = np.all(at_zero == np.isin(np.arange(n), pattern), axis=1)
+        Zp = Z[rows].copy()
+        Zp[:, :n] = np.where(at_zero[rows], 0.0, Zp[:, :n])
+        sub = _subspace(sys, pattern, Zp[0]) if pattern else sys
+        found = _refine_starts(sub, _to_sub(sub, Zp))
+        out += [(z, pattern) for z in (_from_sub(sub, np.array(found)) if found else [])]
+    # the same point reached with a variable at zero and with it at round-off: keep the former
+    # (inside the invariant face the curve is regular; in the full space a transcritical is not)
+    out.sort(key=lambda item: -len(item[1]))
+    kept: list[tuple[np.ndarray, tuple[int, ...]]] = []
+    for z, pattern in out:
+        if all(np.abs(z - k).max() > 1e-6 * (1 + np.abs(z).max()) for k, _ in kept):
+            kept.append((z, pattern))
+    return kept
+
+
+def _subspace(sys: _System, pattern: tuple[int, ...], z: np.ndarray) -> _System:
+    """The system for a start where the nonnegative variables ``pattern`` are zero.
+
+    Where ``x_i = 0`` is invariant (``f_i`` vanishes identically there, as for a species absent from
+    a mass-action or predator–prey model), the curve is continued inside that face, without the
+    variables and their equations: a transcritical curve, where the boundary branch meets an
+    interior one, is singular in the full space but regular there. Otherwise those variables are
+    continued in plain (not logarithmic) coordinates."""
+    rng = np.random.default_rng(0)
+    x = np.abs(z[: sys.N])[None, :] * rng.uniform(0.5, 2.0, (4, sys.N)) + rng.uniform(0.1, 1.0, (4, sys.N))
+    x[:, list(pattern)] = 0.0
+    with np.errstate(all="ignore"):
+        F = sys.rhs(x, sys.params(z))[:, list(pattern)]
+    if np.all(np.abs(F) <= 1e-12):
+        return _System(*sys.args, [[k] for k in range(sys.N) if k not in pattern])
+    return _System(*sys.args, linear=pattern)
+
+
+def _to_sub(sub: _System, Z: np.ndarray) -> np.ndarray:
+    """Full coordinates ``(..., N + 2)`` -> those of ``sub`` (one per group, then P, Q)."""
+    return np.concatenate([Z[..., [g[0] for g in sub.groups]], Z[..., -2:]], -1)
+
+
+def _from_sub(sub: _System, Zr: np.ndarray) -> np.ndarray:
+    return np.concatenate([sub.state(Zr), Zr[..., -2:]], -1)
+
+
+def _refine_starts(sys: _System, Z: np.ndarray) -> list[np.ndarray]:
+    n = sys.n
     U = sys.to_u(Z)
     for _ in range(40):  # Newton on the n+1 equations in (x, P) with Q fixed
         D = sys.DG(U)[..., : n + 1]
@@ -153,7 +200,7 @@ def _starts(sys: _System, q0: float, p_lo: float, p_hi: float, *, n_seeds: int) 
         return []
     J = sys.jacobian(Z)
     ev = np.linalg.eigvals(J)
-    okc = _crossing_ok(ev, sys.kind, 1 + np.abs(ev).max(-1), tol=1e-5)
+    okc = sys.kind.crossing_ok(ev, 1 + np.abs(ev).max(-1), tol=1e-5)
     out: list[np.ndarray] = []
     for z in Z[okc]:
         if not all(np.abs(z - o).max() > 1e-6 * (1 + np.abs(z).max()) for o in out):
@@ -162,15 +209,20 @@ def _starts(sys: _System, q0: float, p_lo: float, p_hi: float, *, n_seeds: int) 
     return out
 
 
-def _trace(sys: _System, z0: np.ndarray, q_max: float, *, h0: float, h_max: float, max_steps: int) -> np.ndarray:
+def _trace(sys: _System, z0: np.ndarray, q_max: float, *, h0: float, h_max: float, max_steps: int,
+           sign: int = 1) -> np.ndarray:
+    """Points of the curve from ``z0`` towards increasing ``Q`` up to ``q_max`` (``sign = -1``: towards
+    decreasing ``Q`` down to ``q_max``); ends early where the curve turns back past its start or
+    leaves the domain."""
     u = sys.to_u(z0)
     n = sys.n
     t = _null_vector(sys.DG(u))
-    if t[n + 1] < 0:
+    if sign * t[n + 1] < 0:
         t = -t
     pts = [sys.to_z(u)]
     h = h0
     q_hi = sys.to_u(np.r_[np.zeros(n + 1), q_max])[n + 1]
+    q_start = u[n + 1]
     for _ in range(max_steps):
         if h < 1e-8:
             break
@@ -197,14 +249,14 @@ def _trace(sys: _System, z0: np.ndarray, q_max: float, *, h0: float, h_max: floa
         t_new = _null_vector(sys.DG(v))
         if t_new @ t < 0:
             t_new = -t_new
-        if v[n + 1] > q_hi:  # overshot the end of the range: land exactly on Q = q_max
+        if sign * (v[n + 1] - q_hi) > 0:  # overshot the end of the range: land exactly on Q = q_max
             end = _land(sys, u, v, q_hi)
             if end is not None:
                 pts.append(sys.to_z(end))
             break
         u, t = v, t_new
         pts.append(sys.to_z(u))
-        if t[n + 1] <= 0 and u[n + 1] < sys.to_u(z0)[n + 1]:
+        if sign * t[n + 1] <= 0 and sign * (u[n + 1] - q_start) < 0:
             break
         h = min(h * (1.5 if it <= 3 else 1.0), h_max)
     return np.array(pts)
@@ -228,6 +280,113 @@ def _land(sys: _System, u0: np.ndarray, u1: np.ndarray, q_hi: float) -> np.ndarr
         if np.abs(dv).max() < 1e-12 * (1 + np.abs(v).max()):
             return v
     return v if np.abs(sys.G(v)).max() < 1e-8 else None
+
+
+def _codim2_tests(sys: _System, kind: BifurcationKind, Z: np.ndarray, *, lyapunov: bool,
+                  ref: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[dict[str, np.ndarray], tuple]:
+    """The codimension-two test functions at the curve points ``Z`` (see :func:`_codim2`), and the
+    null vectors used (``ref`` orients them like a reference pair)."""
+    n = sys.N
+    X, par = Z[:, :n], sys.params(Z)
+    tests: dict[str, np.ndarray] = {}
+    vw: tuple = ()
+    if kind.name == "fold":
+        J = sys.jac(X, par)
+        ev = np.linalg.eigvals(J)
+        k = np.argmin(np.abs(ev), axis=1)
+        others = np.where(np.arange(n)[None, :] == k[:, None], 1.0, ev)
+        if n > 1:
+            tests["Bogdanov–Takens"] = np.prod(others, axis=1).real
+        U, S, Vt = np.linalg.svd(J)
+        v, w = Vt[:, -1, :].copy(), U[:, :, -1].copy()
+        for i in range(len(v)):  # orient the null vectors continuously along the curve
+            pv, pw = (v[i - 1], w[i - 1]) if i else (ref if ref is not None else (v[0], w[0]))
+            v[i] *= 1.0 if v[i] @ pv >= 0 else -1.0
+            w[i] *= 1.0 if w[i] @ pw >= 0 else -1.0
+        vw = (v, w)
+        h = 1e-4 * (1 + np.abs(X).max(axis=1, keepdims=True))
+        d2 = (sys.rhs(X + h * v, par) - 2 * sys.rhs(X, par) + sys.rhs(X - h * v, par)) / h ** 2
+        tests["cusp"] = np.einsum("ij,ij->i", w, d2) / (1 + np.abs(d2).max(axis=1))
+    elif kind.name == "hopf" and lyapunov:
+        from linstab.num._lyapunov import first_lyapunov_coefficient
+
+        names = sys.model.parameter_names
+        tests["Bautin"] = np.array([first_lyapunov_coefficient(sys.model, x, dict(zip(names, p)))
+                                    for x, p in zip(X, par)])
+    return tests, vw
+
+
+def _codim2(sys: _System, kind: BifurcationKind, Z: np.ndarray, *, lyapunov: bool
+            ) -> tuple[tuple[str, float, float], ...]:
+    """Codimension-two points along the continued curve ``Z`` (full coordinates), as
+    ``(name, against, param)``, where a test function changes sign between consecutive points;
+    each is then located by bisection along the curve (every trial point corrected onto it by
+    Newton's method). The test functions are those of AUTO and MatCont (Kuznetsov 2004,
+    sec. 8.2–8.4 and 10.2.2):
+
+    - on a fold curve, **cusp**: the quadratic normal-form coefficient ``a = ⟨w, D²f(v, v)⟩``
+      (``v``, ``w`` the right and left null vectors, oriented continuously along the curve);
+    - on a fold curve, **Bogdanov–Takens**: a second eigenvalue reaches zero — the product of the
+      eigenvalues other than the one at zero changes sign;
+    - on a Hopf curve, **Bautin** (generalized Hopf): the first Lyapunov coefficient ``ℓ₁``.
+    """
+    tests, vw = _codim2_tests(sys, kind, Z, lyapunov=lyapunov)
+    found = []
+    for name, g in tests.items():
+        g = np.where(np.isfinite(g), g, 0.0)
+        for i in np.flatnonzero(g[:-1] * g[1:] < 0):
+            ref = (vw[0][i], vw[1][i]) if vw else None
+
+            def value(z: np.ndarray) -> float:
+                return float(_codim2_tests(sys, kind, z[None], lyapunov=lyapunov, ref=ref)[0][name][0])
+
+            z = _bisect_on_curve(sys, Z[i], Z[i + 1], value, g[i])
+            found.append((name, float(z[-1]), float(z[-2])))
+    return tuple(sorted(found, key=lambda item: item[1]))
+
+
+def _bisect_on_curve(sys: _System, z0: np.ndarray, z1: np.ndarray, value: Any, g0: float,
+                     iters: int = 40) -> np.ndarray:
+    """The point between the curve points ``z0`` and ``z1`` where ``value`` changes sign: bisection
+    along the chord, each midpoint corrected onto the curve in the hyperplane normal to the chord."""
+    a, b = sys.to_u(z0), sys.to_u(z1)
+    mid = (a + b) / 2
+    for _ in range(iters):
+        mid, d = (a + b) / 2, b - a
+        v = mid.copy()
+        for _ in range(8):
+            A = np.vstack([sys.DG(v), d])
+            r = np.concatenate([sys.G(v), [d @ (v - mid)]])
+            if not (np.all(np.isfinite(A)) and np.all(np.isfinite(r))):
+                break
+            try:
+                v = v - np.linalg.solve(A, r)
+            except np.linalg.LinAlgError:
+                break
+        gv = value(sys.to_z(v))
+        if not np.isfinite(gv):
+            break
+        if (gv > 0) == (g0 > 0):
+            a = v
+        else:
+            b = v
+        if np.abs(b - a).max() < 1e-12 * (1 + np.abs(a).max()):
+            break
+    return sys.to_z((a + b) / 2)
+
+
+def _on_curve(u: np.ndarray, U: np.ndarray, tol: float = 1e-2) -> bool:
+    """Does the point ``u`` lie on the polyline of the curve points ``U`` (continuation
+    coordinates)? Distance in the ``(P, Q)`` plane, each axis scaled by the curve's extent."""
+    pq, PQ = u[-2:], U[:, -2:]
+    scale = np.maximum(np.ptp(PQ, axis=0), 1e-9 * (1 + np.abs(PQ).max(axis=0)))
+    a, b, x = PQ[:-1] / scale, PQ[1:] / scale, pq / scale
+    if len(PQ) == 1:
+        return bool(np.abs(x - PQ[0] / scale).max() <= tol)
+    d = b - a
+    t = np.clip(np.einsum("ij,ij->i", x - a, d) / np.maximum(np.einsum("ij,ij->i", d, d), 1e-300), 0.0, 1.0)
+    dist = np.linalg.norm(a + t[:, None] * d - x, axis=1)
+    return bool(np.all(np.isfinite(x)) and dist.min() <= tol)
 
 
 def _symmetric_groups(model: Model, x: np.ndarray) -> list[list[int]] | None:
@@ -269,7 +428,8 @@ def continue_curve(
     model
         A :class:`~linstab.Model` or a name/path.
     kind
-        ``"fold"`` or ``"hopf"``.
+        A name of :data:`linstab.sym.KIND_NAMES`: ``"fold"`` traces every ``det J = 0`` curve and
+        each result reports its true kind (fold, transcritical, pitchfork); ``"hopf"``.
     param
         Parameter ``P`` (vertical axis).
     against
@@ -277,7 +437,8 @@ def continue_curve(
     q_range
         Range of ``against``.
     p_range
-        Where to look for start points in ``param`` (default: 1/100 to 100 times its value).
+        Where to look for start points in ``param`` (default: 1/100 to 100 times its value for a
+        positive or nonnegative parameter, its value ± 10 times its size otherwise).
     values
         Values of the other parameters (override the model's).
     step, max_step
@@ -292,7 +453,9 @@ def continue_curve(
     Returns
     -------
     list of BifurcationCurve
-        With ``expression`` and ``condition`` ``None``; ``points`` columns ``[against, param]``.
+        With ``expression`` and ``condition`` ``None``; ``points`` columns ``[against, param]``;
+        ``kind`` the true kind; ``codim2`` the cusp and Bogdanov–Takens points on fold curves and
+        the Bautin (generalized Hopf) points on Hopf curves, located by bisection along the curve.
 
     Raises
     ------
@@ -306,15 +469,15 @@ def continue_curve(
     True
     """
     model = load_model(model)
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
+    accepted = accepted_kinds(kind)  # raises on an unknown name
+    kobj = accepted[0]
     model.parameter(param)
     model.parameter(against)
     if param == against:
         raise ParameterError(f"param and against must differ; both are {param!r}")
     if values:
         model = model.with_values(values)
-    if kind == "hopf" and model.n_vars < 2:
+    if kobj.family == "hopf" and model.n_vars < 2:
         raise AnalysisError("kind='hopf' needs at least two state variables; use kind='fold'")
     q_lo, q_hi = map(float, q_range)
     if not q_lo < q_hi:
@@ -326,47 +489,77 @@ def continue_curve(
                              f"pass values={{'{missing[0]}': ...}}")
     p0 = model.parameter_values.get(param) or 1.0
     if p_range is None:
-        p_range = (abs(p0) / 100, abs(p0) * 100) if model.domain[param] == "positive" else (-100 * abs(p0), 100 * abs(p0))
-    sys = _System(model, kind, param, against, fixed)
-    starts = _starts(sys, q_lo, *p_range, n_seeds=n_seeds)
-    if not starts:
-        raise AnalysisError(f"continue_curve: no {kind} point of {model.name!r} at {against} = {q_lo} with {param} in "
-                            f"[{p_range[0]:g}, {p_range[1]:g}]; widen p_range or change q_range")
-    curves: list[BifurcationCurve] = []
-    seen: list[np.ndarray] = []
-    for z0 in starts:
-        if any(np.min(np.abs(pts[:, -2] - z0[-2]) + np.abs(pts[:, -1] - z0[-1])) < 1e-6 * (1 + abs(z0[-2]))
-               for pts in seen):
-            continue
-        groups = _symmetric_groups(model, z0[: sys.n])
-        if groups is not None:  # trace inside the symmetric subspace, then expand back
-            rsys = _System(model, kind, param, against, fixed, groups)
-            zr = np.concatenate([[z0[g[0]] for g in groups], z0[sys.n:]])
-            Zr = _trace(rsys, zr, q_hi, h0=step, h_max=max_step, max_steps=max_steps)
-            Z = np.concatenate([rsys.state(Zr), Zr[:, -2:]], -1)
-        else:
-            Z = _trace(sys, z0, q_hi, h0=step, h_max=max_step, max_steps=max_steps)
-        Z = Z[(Z[:, -1] >= q_lo - 1e-12) & (Z[:, -1] <= q_hi + 1e-9 * (1 + abs(q_hi)))]
-        if len(Z) == 0:
-            continue
-        ev = np.linalg.eigvals(sys.jacobian(Z))
-        ok = _crossing_ok(ev, kind, 1 + np.abs(ev).max(-1), tol=1e-5)
-        Z = Z[ok]
-        if len(Z) < 2:
-            continue
-        seen.append(Z)
-        lyap = None
-        if kind == "hopf" and lyapunov:
-            from linstab.num._lyapunov import hopf_criticality
+        width = 10 * max(abs(p0), 1.0)
+        p_range = (abs(p0) / 100, abs(p0) * 100) if model.domain[param] in ("positive", "nonnegative") \
+            else (p0 - width, p0 + width)
+    # every number below is checked for finiteness; overflow or 0/0 in a trial step is no news
+    with np.errstate(all="ignore"):
+        sys = _System(model, kobj, param, against, fixed)
+        # start points on Q = q_lo, then on interior lines of Q (a curve may enter the range through
+        # the P window's or the domain's edge); an interior start is traced both ways
+        logQ = sys.logs[sys.n + 1] and q_lo > 0
+        q_lines = (np.geomspace(q_lo, q_hi, 10) if logQ else np.linspace(q_lo, q_hi, 10))[:-1]
+        starts = [(z, q_lines[0]) for z in _starts(sys, q_lo, *p_range, n_seeds=n_seeds)]
+        for q in q_lines[1:]:
+            starts += [(z, q) for z in _starts(sys, float(q), *p_range, n_seeds=n_seeds)]
+        if not starts:
+            raise AnalysisError(f"continue_curve: no {kind} point of {model.name!r} for {against} in [{q_lo:g}, {q_hi:g}] "
+                                f"with {param} in [{p_range[0]:g}, {p_range[1]:g}]; widen p_range or change q_range")
 
+        def trace(z0: np.ndarray, q_end: float, sign: int, at_zero: tuple[int, ...]) -> np.ndarray:
+            if at_zero:  # a boundary equilibrium: inside its invariant face, or in plain coordinates
+                sub = _subspace(sys, at_zero, z0)
+            else:  # inside the symmetric subspace where the start lies in one
+                groups = _symmetric_groups(model, z0[: sys.n])
+                sub = sys if groups is None else _System(*sys.args, groups)
+            Zr = _trace(sub, _to_sub(sub, z0), q_end, h0=step, h_max=max_step, max_steps=max_steps, sign=sign)
+            Z = _from_sub(sub, Zr)
+            # round-off below a zero boundary (tolerated down to -1e-12) back onto it
+            Z[:, : sys.n] = np.where(sys.nonneg_vars & (Z[:, : sys.n] < 0), 0.0, Z[:, : sys.n])
+            Z[:, sys.n:] = np.where(sys.nonneg[sys.n:] & (Z[:, sys.n:] < 0), 0.0, Z[:, sys.n:])
+            return Z
+
+        curves: list[BifurcationCurve] = []
+        traced: list[np.ndarray] = []
+        rejected: list[str] = []
+        for (z0, linear), q_start in starts:
+            if any(_on_curve(sys.to_u(z0), sys.to_u(pts)) for pts in traced):
+                continue
+            Z = trace(z0, q_hi, 1, linear)
+            if q_start > q_lo:
+                Z = np.concatenate([trace(z0, q_lo, -1, linear)[::-1], Z[1:]])
+            traced.append(Z)
+            Z = Z[(Z[:, -1] >= q_lo - 1e-12) & (Z[:, -1] <= q_hi + 1e-9 * (1 + abs(q_hi)))]
+            if len(Z) == 0:
+                continue
+            ev = np.linalg.eigvals(sys.jacobian(Z))
+            ok = kobj.crossing_ok(ev, 1 + np.abs(ev).max(-1), tol=1e-5)
+            Z = Z[ok]
+            if len(Z) < 2:
+                continue
+            lyap = None
             zm = Z[len(Z) // 2]
-            vals = dict(zip(model.parameter_names, sys.params(zm)))
-            lyap = hopf_criticality(model, zm[: sys.n], values=vals)
-        curves.append(BifurcationCurve(
-            kind=kind, param=param, against=against, expression=None, condition=None,
-            points=np.column_stack([Z[:, -1], Z[:, -2]]), lyapunov=lyap, fixed=dict(fixed),
-            states=Z[:, : sys.n],
-        ))
-    if not curves:
-        raise AnalysisError(f"continue_curve: no {kind} curve of {model.name!r} in {against} in [{q_lo}, {q_hi}]")
+            true_kind = kobj
+            if kobj.family == "zero":
+                true_kind = classify_zero_eigenvalue(sys.rhs, sys.jac, zm[: sys.n], sys.params(zm),
+                                                            param_index=sys.iP)
+            if true_kind not in accepted:
+                rejected.append(true_kind.name)
+                continue
+            if kobj.family == "hopf" and lyapunov:
+                from linstab.num._lyapunov import hopf_criticality
+
+                vals = dict(zip(model.parameter_names, sys.params(zm)))
+                lyap = hopf_criticality(model, zm[: sys.n], values=vals)
+            codim2 = _codim2(sys, true_kind, Z, lyapunov=lyapunov)
+            curves.append(BifurcationCurve(
+                kind=true_kind.name, param=param, against=against, expression=None, condition=None,
+                points=np.column_stack([Z[:, -1], Z[:, -2]]), lyapunov=lyap, fixed=dict(fixed),
+                states=Z[:, : sys.n], route="continuation", codim2=codim2,
+            ))
+        if not curves and rejected:
+            raise AnalysisError(f"continue_curve: the det J = 0 curves of {model.name!r} are "
+                                f"{', '.join(sorted(set(rejected)))}, not {kind}; ask for kind='fold' to get every one")
+        if not curves:
+            raise AnalysisError(f"continue_curve: no {kind} curve of {model.name!r} in {against} in [{q_lo}, {q_hi}]")
     return curves

@@ -182,6 +182,10 @@ def compile_kernel(
     modules: Any = backend
     if backend == "torch":
         modules = [_torch_overrides(require("torch")), "torch"]
-    func = sp.lambdify(symbols, list(flat), modules=modules, cse=True)
+    # the arguments become dummies first: common-subexpression elimination names its temporaries
+    # x0, x1, ..., and some SymPy versions (1.12) let them overwrite arguments of the same name
+    dummies = [sp.Dummy(f"arg{i}") for i in range(len(symbols))]
+    rename = dict(zip(reversed(symbols), reversed(dummies)))  # a repeated symbol maps to its first slot
+    func = sp.lambdify(dummies, [e.xreplace(rename) for e in flat], modules=modules, cse=True)
     return Kernel(func=func, shape=shape, group_sizes=tuple(len(g) for g in groups),
                   backend=backend, source=flat)

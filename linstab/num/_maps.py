@@ -5,7 +5,9 @@ budget), never by a Python loop over points. Two ways to find the fixed points:
 
 ``"newton"``
     Damped Newton iterations on the full system from several seeds per grid point at once, then
-    de-duplication of the converged roots within each point. Works for any model.
+    de-duplication of the converged roots within each point; then continuation across the grid:
+    every fixed point found at a grid point seeds Newton at its neighbours, so that a branch found
+    anywhere is followed wherever it exists on the grid. Works for any model.
 ``"symmetric"``
     When the equations are invariant under a permutation of the variables and the fixed points
     lie on the symmetric branch (``x1 = x2 = x3`` for the repressilator), the fixed-point problem
@@ -31,9 +33,12 @@ import sympy as sp
 from linstab._errors import AnalysisError, ParameterError
 from linstab.model import Model, load_model
 
-__all__ = ["StabilityMap", "stability_map", "METHODS"]
+__all__ = ["StabilityMap", "stability_map", "METHODS", "REGIONS"]
 
 METHODS = ("auto", "symmetric", "newton")
+
+#: Region labels of :attr:`StabilityMap.region`.
+REGIONS = ("none", "stable", "multistable", "oscillatory", "unstable")
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -59,8 +64,11 @@ class StabilityMap:
     n_stable
         Number of linearly stable fixed points (``2`` marks bistability).
     oscillatory
-        Whether the leading eigenvalues (of the fixed point reported in ``max_real``) are a complex
-        pair; with ``max_real > 0`` this is an oscillatory instability.
+        Where a fixed point is stable: whether the leading eigenvalues of the most stable one are a
+        complex pair (a stable focus, damped oscillations). Where none is stable: whether some
+        fixed point is an unstable focus (a complex pair with ``Re λ >= 0``), i.e. a likely
+        oscillation — :func:`linstab.num.check_behaviour` can confirm it by simulation. So
+        ``oscillatory & (max_real > 0)`` is the oscillatory region of :attr:`region`.
     fixed
         Values of the other parameters.
     method
@@ -91,6 +99,27 @@ class StabilityMap:
         """Boolean array: at least one linearly stable fixed point."""
         return self.n_stable >= 1
 
+    @property
+    def region(self) -> np.ndarray:
+        """Region label per grid point, one of :data:`REGIONS`, for any number of fixed points.
+
+        ``"stable"``: exactly one stable fixed point; ``"multistable"``: several;
+        ``"oscillatory"``: none stable and an unstable focus among them (likely oscillation);
+        ``"unstable"``: none stable and no focus; ``"none"``: no fixed point found.
+
+        Examples
+        --------
+        >>> m = stability_map("toggle_switch", ("beta", 1.0, 5.0, 3), method="newton")
+        >>> m.region.tolist()
+        [['stable', 'multistable', 'multistable']]
+        """
+        out = np.full(self.n_fixed.shape, "unstable", dtype="<U11")
+        out[self.oscillatory & (self.n_stable == 0)] = "oscillatory"
+        out[self.n_stable == 1] = "stable"
+        out[self.n_stable >= 2] = "multistable"
+        out[self.n_fixed == 0] = "none"
+        return out
+
     def plot(self, curves: Sequence[Any] = (), **kwargs: Any) -> Any:
         """The stability diagram of a 2-D map: :func:`linstab.plot.stability_diagram` ``(curves, self, **kwargs)``.
 
@@ -109,7 +138,7 @@ class StabilityMap:
     def to_npz(self, path: Any) -> None:
         """Write the arrays (named after the quantities) and the axes to an ``.npz`` file."""
         np.savez(path, x=self.x, y=self.y, max_real=self.max_real, n_fixed=self.n_fixed,
-                 n_stable=self.n_stable, oscillatory=self.oscillatory,
+                 n_stable=self.n_stable, oscillatory=self.oscillatory, region=self.region,
                  x_name=np.array(self.x_name), y_name=np.array(self.y_name or ""),
                  log_x=np.array(self.log_x), log_y=np.array(self.log_y))
 
@@ -188,14 +217,17 @@ def _poly_roots(c: list[Any], xp: Any) -> Any:
     return xp.stack([r - a / 3 for r in out], -1)
 
 
-def _summaries(ev: Any, xp: Any, tol: float = 1e-9) -> tuple[Any, Any]:
+def _summaries(ev: Any, xp: Any, tol: float = 1e-9) -> tuple[Any, Any, Any]:
+    """Per fixed point: max Re λ, whether the leading eigenvalues are a complex pair, and whether it
+    is an unstable focus (a complex pair with Re λ >= 0: trajectories spiral away from it)."""
     re = ev.real
     lead = xp.argmax(re, -1) if xp is np else re.argmax(-1)
     take = (lambda a, i: np.take_along_axis(a, i[..., None], -1)[..., 0]) if xp is np else \
         (lambda a, i: a.gather(-1, i[..., None])[..., 0])
     maxre = take(re, lead)
     osc = abs(take(ev.imag, lead)) > tol * (1 + abs(maxre))
-    return maxre, osc
+    focus = ((re >= 0) & (abs(ev.imag) > tol * (1 + abs(re)))).any(-1)
+    return maxre, osc, focus
 
 
 # ===================================================================== grids and parameters
@@ -341,12 +373,20 @@ def _norm(F: Any, xp: Any) -> Any:
 def _newton_fixed_points(model: Model, p: Any, xp: Any, backend: str, *, n_seeds: int, iters: int = 60,
                          tol: float = 1e-9) -> tuple[Any, Any]:
     """Fixed points per row of ``p``: ``(x (N, S, n), valid (N, S))`` after de-duplication."""
-    f = model.kernel("rhs", backend=backend)
-    jac = jacobian_kernel(model, backend)
     seeds = _seeds(model, n_seeds)
     N, n = p.shape[0], model.n_vars
     x = np.broadcast_to(seeds, (N, n_seeds, n)).copy() if xp is np else \
         xp.as_tensor(seeds, dtype=p.dtype, device=p.device).expand(N, n_seeds, n).clone()
+    return _newton_from(model, p, x, xp, backend, iters=iters)
+
+
+def _newton_from(model: Model, p: Any, x: Any, xp: Any, backend: str, *, iters: int = 60) -> tuple[Any, Any]:
+    """Damped Newton from the seeds ``x (N, S, n)`` (one row of seeds per row of ``p``); returns
+    ``(x (N, S, n), valid (N, S))``, converged roots in the domain, de-duplicated within each row."""
+    f = model.kernel("rhs", backend=backend)
+    jac = jacobian_kernel(model, backend)
+    N, n_seeds, n = x.shape
+    x = x.copy() if xp is np else x.clone()
     pp = p[:, None, :]
     pos = np.array([model.domain[v.name] in ("positive", "nonnegative") for v in model.variables])
     posx = pos if xp is np else xp.as_tensor(pos, device=p.device)
@@ -379,8 +419,12 @@ def _newton_fixed_points(model: Model, p: Any, xp: Any, backend: str, *, n_seeds
         new = xa
         for k in range(4):  # backtracking: halve the step while the residual grows
             cand = xa + dz
-            # keep positive variables positive (halve towards zero instead of crossing it)
-            cand = xp.where(posx & (cand <= 0), xa / 2, cand)
+            # keep nonnegative variables nonnegative: a step that overshoots zero by a small fraction
+            # of its length lands on it (a boundary fixed point such as an absent species, reached
+            # in one step rather than by halving); one that crosses zero far halves the distance
+            below = posx & (cand < 0)
+            onto = below & (-cand <= 1e-3 * abs(dz) + 1e-9 * (1 + abs(xa)))  # a small overshoot
+            cand = xp.where(onto, xp.zeros_like(cand), xp.where(below, xa / 2, cand))
             nn = _norm(f(cand, pa), xp)
             acc = ~accepted & ((nn <= norm0) | (k == 3))
             new = xp.where(acc[..., None], cand, new)
@@ -407,8 +451,27 @@ def _newton_fixed_points(model: Model, p: Any, xp: Any, backend: str, *, n_seeds
     S = n_seeds
     earlier = np.tril(np.ones((S, S), dtype=bool), -1)
     earlier = earlier if xp is np else xp.as_tensor(earlier, device=p.device)
+    # near a degenerate (non-hyperbolic) root Newton converges slowly and seeds stop at different
+    # approximations of it: two nearby roots with a small residual between them are one
+    near = valid[:, :, None] & valid[:, None, :] & earlier[None] & ~close & (dist <= 1e-2 * scale[:, :, None])
+    if bool(near.any()):
+        r, i, j = np.nonzero(near) if xp is np else near.nonzero(as_tuple=True)
+        close[r, i, j] = _same_root(f, p[r], x[r, i], x[r, j], xp)
     dup = (close & earlier[None] & valid[:, None, :]).any(-1)
     return x, valid & ~dup
+
+
+def _same_root(f: Any, p: Any, xa: Any, xb: Any, xp: Any) -> Any:
+    """Per pair: is the residual small along the segment between ``xa`` and ``xb`` (at its
+    quarter, half and three-quarter points)? Then they approximate one (degenerate) root; two
+    distinct roots have a residual bump between them."""
+    same = None
+    for t in (0.25, 0.5, 0.75):
+        m = xa + t * (xb - xa)
+        res = abs(f(m, p)).max(-1) if xp is np else f(m, p).abs().amax(-1)
+        ok = res <= 1e-7 * (1 + (abs(m).max(-1) if xp is np else m.abs().amax(-1)))
+        same = ok if same is None else same & ok
+    return same
 
 
 # ===================================================================== main entry
@@ -509,12 +572,17 @@ def stability_map(
     per_point = (n * n * 16 * 6 + 64 * 8) if method == "symmetric" else (n_seeds * (n * n * 8 * 8 + n_seeds * n * 8))
     chunk = max(1, int(memory_mb * 2 ** 20 // per_point))
     outs = []
-    for start in range(0, flat.shape[0], chunk):
-        pc = flat_t[start:start + chunk]
-        if method == "symmetric":
-            outs.append(_chunk_symmetric(model, red, pc, xp, backend))
-        else:
-            outs.append(_chunk_newton(model, pc, xp, backend, n_seeds))
+    if method == "newton":
+        roots, found = _grid_fixed_points(model, flat_t, X.shape, xp, backend, n_seeds=n_seeds, chunk=chunk)
+        step = max(1, chunk * n_seeds // roots.shape[1])
+        for start in range(0, flat.shape[0], step):
+            r, v = roots[start:start + step], found[start:start + step]
+            if xp is not np:
+                r = xp.as_tensor(r, dtype=flat_t.dtype, device=flat_t.device)
+                v = xp.as_tensor(v, device=flat_t.device)
+            outs.append(_summarize_roots(model, flat_t[start:start + step], r, v, xp, backend))
+    for start in range(0, flat.shape[0], chunk) if method == "symmetric" else ():
+        outs.append(_chunk_symmetric(model, red, flat_t[start:start + chunk], xp, backend))
     cat = (lambda k: np.concatenate([o[k] for o in outs])) if xp is np else \
         (lambda k: xp.cat([o[k] for o in outs]).cpu().numpy())
     shape = X.shape
@@ -537,8 +605,13 @@ def _all_symmetric(model: Model, flat: np.ndarray, n_seeds: int) -> bool:
     return bool(np.all(spread <= 1e-6 * (1 + np.abs(pts).max(-1))))
 
 
-def _reduce_points(maxre: Any, osc: Any, valid: Any, xp: Any) -> tuple[Any, Any, Any, Any]:
-    """Per grid point: most stable fixed point's max Re λ, counts, oscillatory flag."""
+def _reduce_points(maxre: Any, osc: Any, focus: Any, valid: Any, xp: Any) -> tuple[Any, Any, Any, Any]:
+    """Per grid point: most stable fixed point's max Re λ, counts, oscillatory flag.
+
+    The flag is the leading pair of the most stable fixed point being complex where some fixed point
+    is stable (a stable focus: damped oscillations), and some fixed point being an unstable focus
+    where none is stable (likely sustained oscillation: a limit cycle, by Poincaré–Bendixson in the
+    plane when trajectories stay bounded; Strogatz (2015), sec. 7.3)."""
     inf = float("inf")
     m = xp.where(valid, maxre, xp.full_like(maxre, inf))
     best = m.argmin(-1)
@@ -548,7 +621,9 @@ def _reduce_points(maxre: Any, osc: Any, valid: Any, xp: Any) -> tuple[Any, Any,
     best_re = xp.where(xp.isinf(best_re), nan, best_re)
     n_fixed = valid.sum(-1)
     n_stable = (valid & (maxre < 0)).sum(-1)
-    return best_re, n_fixed, n_stable, best_osc & ~xp.isnan(best_re)
+    spiral_out = (valid & focus).any(-1)
+    osc_flag = xp.where(n_stable >= 1, best_osc, spiral_out)
+    return best_re, n_fixed, n_stable, osc_flag & ~xp.isnan(best_re)
 
 
 def _chunk_symmetric(model: Model, red: Any, p: Any, xp: Any, backend: str) -> tuple[Any, ...]:
@@ -579,16 +654,118 @@ def _chunk_symmetric(model: Model, red: Any, p: Any, xp: Any, backend: str) -> t
         ev = _poly_roots([out[..., i] for i in range(n)], xp)
     else:
         ev = _roots(out, xp)
-    maxre, osc = _summaries(ev, xp)
+    maxre, osc, focus = _summaries(ev, xp)
     valid = valid & xp.isfinite(maxre)
-    return _reduce_points(maxre, osc, valid, xp)
+    return _reduce_points(maxre, osc, focus, valid, xp)
 
 
-def _chunk_newton(model: Model, p: Any, xp: Any, backend: str, n_seeds: int) -> tuple[Any, ...]:
-    x, valid = _newton_fixed_points(model, p, xp, backend, n_seeds=n_seeds)
+def _summarize_roots(model: Model, p: Any, x: Any, valid: Any, xp: Any, backend: str) -> tuple[Any, ...]:
     J = jacobian_kernel(model, backend)(x, p[:, None, :])
     finite = xp.isfinite(J).all(-1).all(-1)
     J = xp.where(finite[..., None, None], J, xp.zeros_like(J))
     ev = _roots(J, xp)
-    maxre, osc = _summaries(ev, xp)
-    return _reduce_points(maxre, osc, valid & finite, xp)
+    maxre, osc, focus = _summaries(ev, xp)
+    return _reduce_points(maxre, osc, focus, valid & finite, xp)
+
+
+def _compact(x: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Move each row's valid roots to the front (in order) and drop the columns no row uses."""
+    order = np.argsort(~valid, axis=1, kind="stable")
+    x = np.take_along_axis(x, order[..., None], 1)
+    valid = np.take_along_axis(valid, order, 1)
+    k = max(1, int(valid.sum(1).max())) if valid.size else 1
+    return x[:, :k], valid[:, :k]
+
+
+def _grid_fixed_points(model: Model, flat: Any, shape: tuple[int, int], xp: Any, backend: str, *, n_seeds: int,
+                       chunk: int, max_sweeps: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Fixed points at every grid point: ``(roots (N, K, n), valid (N, K))``, numpy arrays.
+
+    Each grid point first runs Newton from its own seeds (:func:`_seeds`). Then the fixed points
+    are continued across the grid: every fixed point newly found at a grid point seeds Newton at
+    its (up to four) neighbours, and whatever is new there seeds their neighbours in turn, until
+    no grid point gains a fixed point. A branch found anywhere on the grid is so followed
+    everywhere it is connected on the grid, also where the seeds of a point miss it."""
+    N, n = flat.shape[0], model.n_vars
+    ny, nx = shape
+    to_np = (lambda a: a) if xp is np else (lambda a: a.cpu().numpy())
+    to_xp = (lambda a: a) if xp is np else (lambda a: xp.as_tensor(a, dtype=flat.dtype, device=flat.device))
+    parts = []
+    for start in range(0, N, chunk):
+        x, v = _newton_fixed_points(model, flat[start:start + chunk], xp, backend, n_seeds=n_seeds)
+        parts.append(_compact(to_np(x), to_np(v)))
+    K = max(x.shape[1] for x, _ in parts)
+    roots = np.zeros((N, K, n))
+    mask = np.zeros((N, K), dtype=bool)
+    start = 0
+    for x, v in parts:
+        roots[start:start + len(x), :x.shape[1]] = x
+        mask[start:start + len(x), :x.shape[1]] = v
+        start += len(x)
+    fresh = mask.copy()
+    iy, ix = np.divmod(np.arange(N), nx)
+    steps = ((0, 1), (0, -1), (1, 0), (-1, 0))
+    for _ in range(max_sweeps if max_sweeps is not None else 4 * (nx + ny) + 8):
+        src = np.flatnonzero(fresh.any(1))
+        if not src.size:
+            break
+        tgt_l, src_l = [], []
+        for dy, dx in steps:
+            ok = (iy[src] + dy >= 0) & (iy[src] + dy < ny) & (ix[src] + dx >= 0) & (ix[src] + dx < nx)
+            tgt_l.append(src[ok] + dy * nx + dx)
+            src_l.append(src[ok])
+        tgt, srcs = np.concatenate(tgt_l), np.concatenate(src_l)
+        order = np.argsort(tgt, kind="stable")
+        tgt, srcs = tgt[order], srcs[order]
+        uniq, first, counts = np.unique(tgt, return_index=True, return_counts=True)
+        if not uniq.size:
+            break
+        row = np.repeat(np.arange(uniq.size), counts)
+        rank = np.arange(tgt.size) - np.repeat(first, counts)
+        C = int(counts.max())
+        seeds = np.zeros((uniq.size, C, K, n))
+        sv = np.zeros((uniq.size, C, K), dtype=bool)
+        seeds[row, rank] = roots[srcs]
+        sv[row, rank] = fresh[srcs]
+        seeds, sv = _compact(seeds.reshape(uniq.size, C * K, n), sv.reshape(uniq.size, C * K))
+        seeds = np.where(sv[..., None], seeds, seeds[:, :1])  # unused slots repeat the first seed
+        found_x, found_v = [], []
+        step = max(1, chunk * n_seeds // seeds.shape[1])
+        for a in range(0, uniq.size, step):
+            sel = uniq[a:a + step]
+            x, v = _newton_from(model, flat[sel if xp is np else xp.as_tensor(sel, device=flat.device)], to_xp(seeds[a:a + step]), xp,
+                                backend)
+            found_x.append(to_np(x))
+            found_v.append(to_np(v))
+        x, v = np.concatenate(found_x), np.concatenate(found_v)
+        ex, em = roots[uniq], mask[uniq]
+        scale = 1 + np.abs(x).max(-1)
+        dist = np.abs(x[:, :, None, :] - ex[:, None, :, :]).max(-1)
+        same = (dist <= 1e-6 * scale[..., None]) & em[:, None, :]
+        near = v[:, :, None] & em[:, None, :] & ~same & (dist <= 1e-2 * scale[..., None])
+        if near.any():  # approximations of one degenerate root (see _newton_from)
+            r, i, j = np.nonzero(near)
+            pr = flat[uniq[r]] if xp is np else flat[xp.as_tensor(uniq[r], device=flat.device)]
+            same[r, i, j] = to_np(_same_root(model.kernel("rhs", backend=backend), pr, to_xp(x[r, i]),
+                                             to_xp(ex[r, j]), xp))
+        new = v & ~same.any(-1)
+        fresh[:] = False
+        if not new.any():
+            break
+        allx = np.concatenate([ex, x], 1)
+        allm = np.concatenate([em, new], 1)
+        allf = np.concatenate([np.zeros_like(em), new], 1)
+        order = np.argsort(~allm, axis=1, kind="stable")
+        allx = np.take_along_axis(allx, order[..., None], 1)
+        allm = np.take_along_axis(allm, order, 1)
+        allf = np.take_along_axis(allf, order, 1)
+        K2 = int(allm.sum(1).max())
+        if K2 > K:
+            roots = np.concatenate([roots, np.zeros((N, K2 - K, n))], 1)
+            mask = np.concatenate([mask, np.zeros((N, K2 - K), dtype=bool)], 1)
+            fresh = np.concatenate([fresh, np.zeros((N, K2 - K), dtype=bool)], 1)
+            K = K2
+        roots[uniq, :K2] = allx[:, :K2]
+        mask[uniq, :K2] = allm[:, :K2]
+        fresh[uniq, :K2] = allf[:, :K2]
+    return roots, mask

@@ -241,6 +241,45 @@ def _columns(branches: list[dict[str, np.ndarray]], vi: int) -> tuple[dict[str, 
     return cols, specials
 
 
+def _sweep_specials(grid: np.ndarray, found: list[list[Any]], vi: int) -> dict[str, list[Any]]:
+    """Fold and Hopf points of a numeric sweep (no parametric branch): the fixed points at
+    neighbouring parameter values are matched (nearest state); a matched pair whose leading
+    eigenvalues are complex and whose largest real part changes sign brackets a Hopf point
+    (interpolated linearly); fixed points left without a partner, two at a time, are a pair that
+    collides and vanishes between the two values — a fold, marked midway."""
+    specials: dict[str, list[Any]] = {"p": [], "y": [], "kind": [], "color": [], "marker": []}
+
+    def add(p: float, y: float, kind: str) -> None:
+        specials["p"].append(float(p))
+        specials["y"].append(float(y))
+        specials["kind"].append(kind)
+        specials["color"].append(_FOLD if kind == "fold" else PALETTE["neutral"])
+        specials["marker"].append("square" if kind == "fold" else "circle")
+
+    for i in range(len(grid) - 1):
+        A, B = found[i], found[i + 1]
+        xa = [np.asarray(fp.state, float) for fp in A]
+        xb = [np.asarray(fp.state, float) for fp in B]
+        free_a, free_b = set(range(len(A))), set(range(len(B)))
+        pairs = sorted(((np.abs(x - y).max() / (1 + np.abs(x).max()), ia, ib)
+                        for ia, x in enumerate(xa) for ib, y in enumerate(xb)))
+        for d, ia, ib in pairs:
+            if d > 0.2 or ia not in free_a or ib not in free_b:
+                continue
+            free_a.discard(ia)
+            free_b.discard(ib)
+            ea, eb = np.asarray(A[ia].eigenvalues), np.asarray(B[ib].eigenvalues)
+            ra, rb = ea.real.max(), eb.real.max()
+            lead_complex = np.abs(ea[np.argmax(ea.real)].imag) > 1e-9 or np.abs(eb[np.argmax(eb.real)].imag) > 1e-9
+            if ra * rb < 0 and lead_complex:
+                t = ra / (ra - rb)
+                add(grid[i] + t * (grid[i + 1] - grid[i]), xa[ia][vi] + t * (xb[ib][vi] - xa[ia][vi]), "Hopf")
+        for side, free, xs in ((i, free_a, xa), (i + 1, free_b, xb)):
+            if len(free) == 2:  # two fixed points appear or vanish together: a fold in between
+                add((grid[i] + grid[i + 1]) / 2, np.mean([xs[k][vi] for k in free]), "fold")
+    return specials
+
+
 def _off_branch_sweep(model: Any, param: str, values: Mapping[str, float], grid: np.ndarray,
                       branches: list[dict[str, np.ndarray]], *, log_p: bool, tol: float = 0.01) -> list[tuple[float, Any]]:
     """``(p, fixed point)`` of a numeric sweep over ``grid`` that lie on none of the sampled branches.
@@ -530,8 +569,10 @@ def bifurcation_diagram(
     else:
         grid = np.geomspace(lo, hi, n_sweep) if log_p else np.linspace(lo, hi, n_sweep)
         sweep: dict[str, list[Any]] = {"p": [], "y": [], "stability": [], "color": []}
-        for q in grid:
-            for fp in num.fixed_points(model, {**vals, param: float(q)}):
+        found = [num.fixed_points(model, {**vals, param: float(q)}) for q in grid]
+        specials = _sweep_specials(grid, found, vi)
+        for q, fps in zip(grid, found):
+            for fp in fps:
                 osc = bool(np.any((fp.eigenvalues.real > 0) & (np.abs(fp.eigenvalues.imag) > 1e-9)))
                 key = "stable" if fp.stable else ("oscillatory" if osc else "unstable")
                 sweep["p"].append(float(q))
@@ -595,7 +636,9 @@ def bifurcation_diagram(
     cb = CustomJS(args=args, code=program(model, key) + setup + _CODE)
     for sl in [slider, *others]:
         sl.js_on_change("value", cb)
-    note = Div(width=300, text="<i style='color:#666;font-size:11px'>Solid: stable; dashed: unstable. "
-               f"The {pn} slider marks the fixed points at one value"
+    lines_text = "Solid: stable; dashed: unstable. " if branches else \
+        "Dots: fixed points of a numeric sweep (no parametric branch); folds and Hopf points between sweep values. "
+    note = Div(width=300, text="<i style='color:#666;font-size:11px'>" + lines_text
+               + f"The {pn} slider marks the fixed points at one value"
                + ("; the other sliders redraw the branches." if others else ".") + "</i>")
     return row(p, column(slider, *others, panel, note), name="bifurcation")

@@ -51,8 +51,9 @@ def diagram_page(model: Any, param: str, against: str, *, q_range: Sequence[floa
                  p_range: Sequence[float] | None = None, grid: int = 60, html: str | Path) -> tuple[Path, int]:
     """Write the stability diagram of ``(against, param)`` with the eigenvalue explorer; ``(path, bytes)``.
 
-    The fold and Hopf curves come from :func:`linstab.sym.bifurcation_curves` where a closed form
-    exists (kinds without one are left out: the stability map still shows the regions).
+    The fold and Hopf curves come from :func:`linstab.num.find_curves`: in closed form where one
+    exists, else by numeric continuation (kinds with no curve in the range are left out: the
+    stability map still shows the regions).
 
     Examples
     --------
@@ -68,7 +69,7 @@ def diagram_page(model: Any, param: str, against: str, *, q_range: Sequence[floa
     from linstab.plot._diagram import stability_diagram
     from linstab.plot._explorer import eigenvalue_explorer
     from linstab.plot._page import save_html
-    from linstab.sym import bifurcation_curves
+    from linstab.num import find_curves
 
     model.parameter(param), model.parameter(against)
     if param == against:
@@ -92,8 +93,8 @@ def diagram_page(model: Any, param: str, against: str, *, q_range: Sequence[floa
     curves = []
     for kind in ("hopf", "fold"):
         try:
-            curves += bifurcation_curves(model, kind, param, against, q_range=(float(q_guess[0]), float(q_guess[1])),
-                                         n_points=150, lyapunov=False)
+            curves += find_curves(model, kind, param, against, q_range=(float(q_guess[0]), float(q_guess[1])),
+                                  n_points=150, lyapunov=False)
         except (AnalysisError, ValueError, NotImplementedError):
             continue  # no closed form or no such bifurcation in range: the map shows the regions
     qr, pr, log_p = default_ranges(model, param, against, curves, q_range=q_range, p_range=p_range)

@@ -19,9 +19,18 @@ from linstab.plot._style import PALETTE, REGION_NAMES, figure, hover, pretty, pr
 
 __all__ = ["stability_diagram", "tint", "region_of"]
 
-_KIND_NAMES = {"hopf": "Hopf", "fold": "fold (saddle-node)", "saddle-node": "fold (saddle-node)",
-               "pitchfork": "pitchfork", "transcritical": "transcritical"}
-_KIND_COLORS = {"hopf": PALETTE["neutral"], "fold": "#5D3A9B", "saddle-node": "#5D3A9B"}
+_KIND_COLORS = {"hopf": PALETTE["neutral"], "fold": "#5D3A9B", "saddle-node": "#5D3A9B",
+                "transcritical": "#1A85FF", "pitchfork": "#D35FB7"}
+
+
+def _kind_name(kind: str) -> str:
+    """Legend text of a kind: the label of its :class:`linstab.sym.BifurcationKind`."""
+    from linstab.sym import bifurcation_kind
+
+    try:
+        return bifurcation_kind(kind).label
+    except ValueError:  # a kind linstab does not know: show it as given
+        return kind
 
 
 def tint(color: str, amount: float = 0.72) -> str:
@@ -66,7 +75,7 @@ def _edges(c: np.ndarray, log: bool) -> np.ndarray:
 
 def _curve_label(curve: Any) -> tuple[str, str]:
     kind = str(getattr(curve, "kind", "bifurcation"))
-    name = _KIND_NAMES.get(kind.lower(), kind)
+    name = _kind_name(kind)
     expr = getattr(curve, "expression", None)
     if expr is None:
         return name, ""

@@ -1,6 +1,6 @@
 """Symbolic layer: Jacobians, fixed points, characteristic polynomials, Routh–Hurwitz, bifurcations."""
 
-from linstab.sym._bifurcation import BifurcationCurve, bifurcation_curves
+from linstab.sym._bifurcation import BifurcationCurve, NoClosedFormError, bifurcation_curves
 from linstab.sym._charpoly import CharPoly, charpoly, eigenvalues, tidy
 from linstab.sym._classify import CLASSIFICATIONS, classify, is_stable
 from linstab.sym._fixed_points import (
@@ -11,13 +11,20 @@ from linstab.sym._fixed_points import (
     parametric_fixed_points,
     symmetries,
 )
+from linstab.sym._kinds import KIND_NAMES, BifurcationKind, accepted_kinds, bifurcation_kind, classify_zero_eigenvalue
 from linstab.sym._jacobian import hill_taylor, jacobian, linearize
 from linstab.sym._report import Derivation, Report, report
 from linstab.sym._routh import RouthHurwitz, hurwitz_matrix, routh_hurwitz
 
 __all__ = [
     "BifurcationCurve",
+    "BifurcationKind",
+    "KIND_NAMES",
+    "NoClosedFormError",
+    "accepted_kinds",
     "bifurcation_curves",
+    "bifurcation_kind",
+    "classify_zero_eigenvalue",
     "CLASSIFICATIONS",
     "CharPoly",
     "Derivation",

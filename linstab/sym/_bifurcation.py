@@ -22,8 +22,12 @@ a complex pair must sit on the imaginary axis with every other eigenvalue in the
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import re
-from collections.abc import Mapping, Sequence
+import signal
+import threading
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,12 +36,16 @@ import sympy as sp
 
 from linstab._errors import AnalysisError, ParameterError
 from linstab.model import Model, load_model
+from linstab.sym._conditions import _domain_requirements, _finish, _holds, _reduce_condition, _symbolic_bounds
+from linstab.sym._kinds import KIND_NAMES, BifurcationKind, accepted_kinds, bifurcation_kind, classify_zero_eigenvalue
 
 __all__ = ["BifurcationCurve", "bifurcation_curves", "KINDS", "NoClosedFormError"]
 
-#: Bifurcation kinds: ``fold`` (a real eigenvalue crosses zero) and ``hopf`` (a complex pair
-#: crosses the imaginary axis).
-KINDS = ("fold", "hopf")
+#: Kinds a request may name: ``fold`` (any ``det J = 0`` curve: a real eigenvalue crosses zero;
+#: each result reports whether it is a fold (saddle-node), transcritical or pitchfork),
+#: ``saddle-node``, ``transcritical``, ``pitchfork`` (only curves of that kind) and ``hopf`` (a
+#: complex pair crosses the imaginary axis). See :class:`linstab.sym.BifurcationKind`.
+KINDS = KIND_NAMES
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -47,7 +55,9 @@ class BifurcationCurve:
     Attributes
     ----------
     kind
-        ``"fold"`` or ``"hopf"``.
+        The true kind: ``"fold"`` (saddle-node), ``"transcritical"``, ``"pitchfork"`` or ``"hopf"``
+        (a ``det J = 0`` curve is classified at a sample point by Sotomayor's test, see
+        :func:`linstab.sym.classify_zero_eigenvalue`).
     param
         Name of the parameter ``P`` on the vertical axis (the one solved for).
     against
@@ -76,6 +86,15 @@ class BifurcationCurve:
         Array ``(N, n_vars)`` of the fixed point at each sample point.
     derivation
         Steps of the derivation, ``(text, object)`` pairs, for printing (see :meth:`explain`).
+    route
+        Which route answered: ``"closed form"`` or ``"continuation"``.
+    partial
+        ``True`` when other factors of the bifurcation condition had no closed form, so that the
+        closed-form list may miss curves (:func:`linstab.num.find_curves` then continues numerically).
+    codim2
+        Codimension-two points found along a continued curve, ``(name, against, param)``:
+        ``"cusp"`` and ``"Bogdanov–Takens"`` on fold curves, ``"Bautin"`` (generalized Hopf) on
+        Hopf curves (see :func:`linstab.num.continue_curve`).
 
     Examples
     --------
@@ -98,6 +117,14 @@ class BifurcationCurve:
     branch: dict[str, sp.Expr] = field(default_factory=dict)
     states: np.ndarray | None = None
     derivation: tuple[tuple[str, Any], ...] = ()
+    route: str = "closed form"
+    codim2: tuple[tuple[str, float, float], ...] = ()
+    partial: bool = False
+
+    @property
+    def kind_object(self) -> BifurcationKind:
+        """The :class:`~linstab.sym.BifurcationKind` of :attr:`kind` (label, conditions, tests)."""
+        return bifurcation_kind(self.kind)
 
     def evaluate(self, q: Any) -> np.ndarray:
         """``P`` on the curve at the values ``q`` of the horizontal parameter (closed forms only).
@@ -111,24 +138,35 @@ class BifurcationCurve:
         if self.expression is None:
             raise AnalysisError(f"{self.kind} curve of {self.param} against {self.against} has no closed "
                                 "form; use `points` instead")
-        from linstab.num._kernels import compile_kernel
+        qa = np.asarray(q, dtype=float)
+        out = self._numeric(self.expression, qa)
+        real = np.isfinite(out) & (np.abs(out.imag) <= 1e-9 * (1 + np.abs(out.real)))
+        inside = real & _holds(self.condition, lambda e: self._numeric(e, qa), qa.shape)
+        return np.where(inside, out.real, np.nan)
 
-        syms = sorted(self.expression.free_symbols, key=lambda s: s.name)
+    def _numeric(self, expr: sp.Expr, qa: np.ndarray) -> np.ndarray:
+        """``expr`` at ``against = qa`` and the fixed values, as complex numbers."""
+        from linstab.num import compile_kernel
+
+        syms = sorted(expr.free_symbols, key=lambda s: s.name)
         q_sym = [s for s in syms if s.name == self.against]
         rest = [s for s in syms if s.name != self.against]
-        kern = compile_kernel(self.expression, [q_sym or [sp.Dummy()], rest])
-        qa = np.asarray(q, dtype=float)
+        kern = compile_kernel(expr, [q_sym or [sp.Dummy()], rest])
         vals = np.array([self.fixed[s.name] for s in rest], dtype=float)
-        return np.real_if_close(kern(qa[..., None], vals, dtype=complex)).real * 1.0
+        with np.errstate(all="ignore"):
+            return np.broadcast_to(kern(qa[..., None], vals, dtype=complex), qa.shape)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready record of the curve (as printed by ``linstab bifurcation --json``)."""
         pts = [[float(f"{a:.7g}"), float(f"{b:.7g}")] for a, b in np.asarray(self.points)]
         return {
+            "kind": self.kind,
+            "route": self.route,
             "expression": None if self.expression is None else str(self.expression),
-            "condition": None if self.condition is None else str(self.condition),
+            "condition": None if self.condition in (None, sp.true) else str(self.condition),
             "points": pts,
             "lyapunov": self.lyapunov,
+            "codim2": [[name, float(f"{q:.7g}"), float(f"{p:.7g}")] for name, q, p in self.codim2],
         }
 
     def plot(self, **kwargs: Any) -> Any:
@@ -360,36 +398,6 @@ def _branches(model: Model, P: sp.Symbol, ansatz: Any) -> list[_Branch]:
 
 
 # ===================================================================== conditions
-def _hurwitz_minor(coeffs: Sequence[sp.Expr], k: int) -> sp.Expr:
-    """Leading principal minor Δ_k of the Hurwitz matrix of ``[1, c1, ..., cn]``.
-
-    Private stand-in for ``sym.hurwitz_matrix`` (issue 2)."""
-    a = list(coeffs)
-    n = len(a) - 1
-
-    def coef(i: int) -> sp.Expr:
-        return a[i] if 0 <= i <= n else sp.Integer(0)
-
-    H = sp.Matrix(k, k, lambda i, j: coef(2 * (j + 1) - (i + 1)))
-    return H.det(method="berkowitz")
-
-
-def _condition_expr(J: sp.Matrix, kind: str) -> tuple[sp.Expr, str, list[sp.Expr]]:
-    n = J.shape[0]
-    lam = sp.Symbol("lambda")
-    if kind == "fold":
-        return sp.factor(J.det(method="berkowitz")), "det J = 0", []
-    if n < 2:
-        raise AnalysisError("kind='hopf' needs at least two state variables (a complex pair of eigenvalues); "
-                            "this model has one; use kind='fold'")
-    cp = J.charpoly(lam)
-    coeffs = [sp.expand(c) for c in cp.all_coeffs()]
-    if n == 2:
-        return sp.factor(-coeffs[1]), "tr J = 0 (with det J > 0)", coeffs
-    return sp.factor(_hurwitz_minor(coeffs, n - 1)), f"Δ{n - 1} = 0 (Hurwitz minor; the other Routh–Hurwitz " \
-                                                     "conditions hold)", coeffs
-
-
 _ABSTRACT_NAMES = ("a", "c", "d", "g", "h", "k", "q", "r", "w")
 
 
@@ -494,51 +502,6 @@ def _may_have_real_root(f: sp.Expr, a: sp.Symbol, model: Model, Q: sp.Symbol, fi
     return False
 
 
-def _reduce_condition(reqs: list[sp.Basic], Q: sp.Symbol, fixed: Mapping[str, float] | None = None) -> sp.Boolean:
-    free0 = set().union(*(r.free_symbols for r in reqs)) if reqs else set()
-    if fixed and free0 - {Q}:  # evaluate at the fixed parameter values so that it reduces in Q
-        reqs = [r.subs({s: fixed[s.name] for s in free0 if s.name in fixed}) for r in reqs]
-    reqs = [r for r in reqs if r is not sp.true]
-    if any(r is sp.false for r in reqs):
-        return sp.false
-    if not reqs:
-        return sp.true
-    free = set().union(*(r.free_symbols for r in reqs))
-    if free <= {Q}:
-        try:
-            dom = sp.Interval.open(0, sp.oo) if Q.is_positive else (
-                sp.Interval(0, sp.oo) if Q.is_nonnegative else sp.Reals)
-            sset = dom
-            for r in reqs:
-                sset = sset.intersect(sp.solve_univariate_inequality(r, Q, relational=False, domain=dom))
-            sset = sp.simplify(sset)
-            if sset == sp.EmptySet:
-                return sp.false
-            if sset == dom:
-                return sp.true
-            if isinstance(sset, sp.Interval):
-                parts = []
-                if sset.start != dom.start or sset.left_open != dom.left_open:
-                    parts.append(Q > sset.start if sset.left_open else Q >= sset.start)
-                if sset.end != sp.oo:
-                    parts.append(Q < sset.end if sset.right_open else Q <= sset.end)
-                return sp.And(*parts)
-            return sset.as_relational(Q)
-        except (NotImplementedError, ValueError, TypeError):
-            pass
-    return sp.And(*reqs)
-
-
-def _domain_requirements(expr: sp.Expr, positive: bool) -> list[sp.Basic]:
-    reqs: list[sp.Basic] = []
-    for p in expr.atoms(sp.Pow):
-        if not (p.exp.is_Integer) and not p.base.is_positive and p.base.free_symbols:
-            reqs.append(p.base > 0 if not p.exp.is_Rational or p.exp.q % 2 == 0 or True else p.base >= 0)
-    if positive and not expr.is_positive:
-        reqs.append(expr > 0)
-    return reqs
-
-
 # ===================================================================== main entry
 def bifurcation_curves(
     model: Model | str,
@@ -551,6 +514,7 @@ def bifurcation_curves(
     q_range: tuple[float, float] | None = None,
     n_points: int = 50,
     lyapunov: bool = True,
+    budget: float | None = 10.0,
 ) -> list[BifurcationCurve]:
     """Fold or Hopf curves ``param = P(against)`` in closed form.
 
@@ -576,6 +540,11 @@ def bifurcation_curves(
         Number of sample points.
     lyapunov
         Compute the first Lyapunov coefficient at a sample point of each Hopf curve.
+    budget
+        Seconds the symbolic derivation may take (``None``: no limit). SymPy's ``solve`` can run
+        for minutes on transcendental rate functions or cubic branch equations; past the budget
+        :class:`NoClosedFormError` is raised, so that numeric continuation can answer instead.
+        Enforced on the main thread of a process with ``SIGALRM`` (POSIX); elsewhere unlimited.
 
     Returns
     -------
@@ -606,14 +575,75 @@ def bifurcation_curves(
     (n > 2, 'supercritical')
     """
     model = load_model(model)
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
+    accepted = accepted_kinds(kind)  # raises on an unknown name
+    kobj = accepted[0]
     P, Q = model.parameter(param), model.parameter(against)
     if P == Q:
         raise ParameterError(f"param and against must differ; both are {param!r}")
     if values:
         model = model.with_values(values)
     fixed = {k: v for k, v in model.parameter_values.items() if k not in (param, against) and v is not None}
+    where = f"the {kind} curve of {model.name!r} ({param} against {against})"
+    try:
+        with _time_budget(budget):
+            return _closed_form_curves(model, kind, param, against, P, Q, fixed, ansatz, q_range, n_points,
+                                       lyapunov)
+    except _BudgetExceeded:
+        raise NoClosedFormError(f"no closed form for {where} within the time budget of {budget:g} s "
+                                "(budget=None lifts it); use numeric continuation, linstab.num.continue_curve"
+                                ) from None
+    except NotImplementedError as exc:  # SymPy has no algorithm for an equation of the derivation
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "NotImplementedError"
+        raise NoClosedFormError(f"no closed form for {where}: SymPy cannot solve it ({first}); use numeric "
+                                "continuation, linstab.num.continue_curve") from None
+
+
+_PARTIAL = ("Other factors of the bifurcation condition have no closed form: this list may be incomplete "
+           "(linstab.num.find_curves continues numerically to complete it).")
+
+
+class _BudgetExceeded(BaseException):
+    """The symbolic route ran past its time budget (a BaseException, so that no ``except Exception``
+    inside SymPy swallows it)."""
+
+
+@contextlib.contextmanager
+def _time_budget(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`_BudgetExceeded` in the block after ``seconds`` (SIGALRM; main thread only).
+
+    SymPy is pure Python, so the signal handler runs between bytecodes even inside ``solve``; the
+    timer repeats every 0.1 s in case one delivery lands where it should not raise."""
+    if seconds is None or not hasattr(signal, "SIGALRM") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    if seconds <= 0:
+        raise ValueError(f"budget must be a positive number of seconds or None, got {seconds!r}")
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        # raise only in ordinary SymPy or linstab code: an exception raised inside a finalizer
+        # (``__del__``, a weakref callback run by the garbage collector) cannot propagate and would
+        # be reported as unraisable; the timer fires again shortly
+        code = frame.f_code if frame is not None else None
+        if code is not None and code.co_name != "__del__" and ("sympy" in code.co_filename
+                                                               or "linstab" in code.co_filename):
+            raise _BudgetExceeded
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    outer = signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if outer[0] > 0:  # an enclosing timer: let it run on
+            signal.setitimer(signal.ITIMER_REAL, *outer)
+
+
+def _closed_form_curves(model: Model, kind: str, param: str, against: str, P: sp.Symbol, Q: sp.Symbol,
+                        fixed: dict[str, float], ansatz: Any, q_range: tuple[float, float] | None, n_points: int,
+                        lyapunov: bool) -> list[BifurcationCurve]:
+    accepted = accepted_kinds(kind)
+    kobj = accepted[0]
     branches = _branches(model, P, ansatz)
     if not branches:
         raise NoClosedFormError(f"no closed-form parametrization of the fixed points of {model.name!r} in {param}; "
@@ -621,6 +651,7 @@ def bifurcation_curves(
     J_full = model.jacobian()
     curves: list[BifurcationCurve] = []
     any_candidate = any_valid = unsolved = False
+    rejected: list[str] = []
     for br in branches:
         steps = list(br.steps)
         Jb = J_full.xreplace(br.subs) if br.s is not None else J_full.subs(br.subs)
@@ -636,7 +667,7 @@ def bifurcation_curves(
             steps.append(("with", [sp.Eq(k, v) for k, v in defs.items()]))
         else:
             steps.append(("Jacobian at the fixed point:", Ja))
-        cond, cond_text, coeffs = _condition_expr(Ja, kind)
+        cond, cond_text, coeffs = kobj.condition(Ja)
         if coeffs:
             lam = sp.Symbol("lambda")
             cp_expr = sum(c * lam ** (len(coeffs) - 1 - i) for i, c in enumerate(coeffs))
@@ -646,7 +677,8 @@ def bifurcation_curves(
                 if sum(eigs.values()) == len(coeffs) - 1:
                     steps.append(("Eigenvalues:", [sp.Eq(sp.Symbol(f"lambda_{i + 1}"), sp.simplify(e))
                                                     for i, e in enumerate(eigs)]))
-        steps.append((f"{kind.capitalize()} condition {cond_text}:", sp.Eq(cond, 0)))
+        what = "Hopf" if kobj.family == "hopf" else "Zero-eigenvalue (fold, transcritical or pitchfork)"
+        steps.append((f"{what} condition {cond_text}:", sp.Eq(cond, 0)))
         # --- solve the condition
         solutions: list[tuple[sp.Expr, list[sp.Basic], list[tuple[str, Any]], dict]] = []
         factors = [f for f, _ in sp.factor_list(sp.numer(sp.together(cond)))[1]]
@@ -715,27 +747,43 @@ def bifurcation_curves(
             if condition is sp.false:
                 continue
             any_valid = True
-            curve = _sample_curve(model, kind, P, Q, p_star, condition, state, fixed, q_range, n_points,
+            if any(c.condition == condition and sp.simplify(c.expression - p_star) == 0 for c in curves):
+                continue  # the same curve reached from the other fixed point of a fold pair
+            curve = _sample_curve(model, kobj, P, Q, p_star, condition, state, fixed, q_range, n_points,
                                   lyapunov)
             if curve is None:
                 continue
-            pts, states, lyap = curve
+            pts, states, lyap, true_kind = curve
+            if true_kind not in accepted:
+                rejected.append(true_kind.name)
+                continue
+            p_star = _finish(p_star, Q, fixed, pts[:, 0])
+            bounds = _symbolic_bounds(reqs, Q)  # in the parameters where it reduces (m < e/h)
+            condition = condition if bounds is None else bounds
             cstep = [] if condition is sp.true else [("valid for", condition)]
             dsteps = tuple(steps + sub_steps + [(f"Bifurcation curve ({br.label}):", sp.Eq(P, p_star))] + cstep)
+            if true_kind.family == "zero":
+                dsteps += ((f"Kind (Sotomayor's test at {Q.name} = {pts[len(pts) // 2, 0]:.4g}): "
+                            f"{true_kind.label}.", None),)
             if lyap is not None:
                 dsteps += ((f"First Lyapunov coefficient at {Q.name} = {pts[len(pts) // 2, 0]:.4g}: "
                             f"{lyap} Hopf bifurcation.", None),)
             curves.append(BifurcationCurve(
-                kind=kind, param=param, against=against, expression=p_star, condition=condition,
+                kind=true_kind.name, param=param, against=against, expression=p_star, condition=condition,
                 points=pts, lyapunov=lyap, fixed=dict(fixed),
                 branch={v.name: e for v, e in state.items()}, states=states, derivation=dsteps,
             ))
+    if curves and unsolved:  # a partial answer: say so, so that continuation can look further
+        curves = [dataclasses.replace(c, partial=True, derivation=c.derivation + ((_PARTIAL, None),)) for c in curves]
     if not curves and unsolved:
         raise NoClosedFormError(f"no closed form for the {kind} curve of {model.name!r} ({param} against {against}): "
                             f"the bifurcation condition cannot be solved explicitly; use numeric continuation, "
                             f"linstab.num.continue_curve (the CLI falls back to it)")
     if not curves:
         where = f" for {against} in [{q_range[0]}, {q_range[1]}]" if q_range else ""
+        if rejected:
+            raise AnalysisError(f"model {model.name!r}: the det J = 0 curves of {param} against {against} are "
+                                f"{', '.join(sorted(set(rejected)))}, not {kind}; ask for kind='fold' to get every one")
         if not any_candidate:
             raise AnalysisError(f"model {model.name!r} has no {kind} bifurcation in {param} "
                                 f"(the condition has no real solution on the fixed-point branch)")
@@ -766,8 +814,8 @@ def _default_range(model: Model, Q: sp.Symbol, condition: sp.Boolean) -> tuple[f
     return float(lo), float(hi)
 
 
-def _sample_curve(model, kind, P, Q, p_star, condition, state, fixed, q_range, n_points, lyapunov):
-    from linstab.num._kernels import compile_kernel
+def _sample_curve(model, kind: BifurcationKind, P, Q, p_star, condition, state, fixed, q_range, n_points, lyapunov):
+    from linstab.num import compile_kernel
 
     lo, hi = q_range if q_range is not None else _default_range(model, Q, condition)
     q = np.linspace(lo, hi, n_points)
@@ -803,37 +851,29 @@ def _sample_curve(model, kind, P, Q, p_star, condition, state, fixed, q_range, n
     pars[:, order[Q.name]] = q
     pars[:, order[P.name]] = np.where(ok, p_vals, 1.0)
     x = np.where(ok[:, None], states, 1.0)
-    from linstab.num._maps import jacobian_kernel
-
-    J = jacobian_kernel(model)(x, pars)
+    J = model.kernel("jacobian")(x, pars)
     ok &= np.all(np.isfinite(J), axis=(1, 2))
     J = np.where(ok[:, None, None], J, 0.0)
     ev = np.linalg.eigvals(J)
     scale = 1.0 + np.abs(ev).max(axis=1)
-    ok &= _crossing_ok(ev, kind, scale)
+    ok &= kind.crossing_ok(ev, scale)
     if not ok.any():
         return None
     pts = np.column_stack([q[ok], p_vals[ok]])
     lyap = None
-    if kind == "hopf" and lyapunov:
-        from linstab.num._lyapunov import hopf_criticality
+    mid = np.flatnonzero(ok)[ok.sum() // 2]
+    true_kind = kind
+    if kind.family == "zero":
+        true_kind = classify_zero_eigenvalue(model.kernel("rhs"), model.kernel("jacobian"), x[mid], pars[mid],
+                                             param_index=order[P.name])
+    if kind.family == "hopf" and lyapunov:
+        from linstab.num import hopf_criticality
 
-        mid = np.flatnonzero(ok)[ok.sum() // 2]
         vals = dict(zip([p.name for p in model.parameters], pars[mid]))
         lyap = hopf_criticality(model, x[mid], values=vals)
-    return pts, states[ok], lyap
+    return pts, states[ok], lyap, true_kind
 
 
 def _crossing_ok(ev: np.ndarray, kind: str, scale: np.ndarray, tol: float = 1e-6) -> np.ndarray:
-    """For each row of eigenvalues: a fold or Hopf crossing with every other eigenvalue stable?"""
-    re, im = ev.real, ev.imag
-    if kind == "fold":
-        on_axis = (np.abs(ev) <= tol * scale[:, None])
-    else:
-        on_axis = (np.abs(re) <= tol * scale[:, None]) & (np.abs(im) > tol * scale[:, None])
-    n_axis = on_axis.sum(axis=1)
-    if kind == "fold":  # a zero eigenvalue; the others may have either sign
-        return n_axis >= 1
-    # the remaining Routh–Hurwitz conditions: every other eigenvalue in the left half-plane
-    others_stable = np.all(on_axis | (re < -tol * scale[:, None]), axis=1)
-    return (n_axis == 2) & others_stable
+    """For each row of eigenvalues: a crossing of ``kind`` (see :meth:`BifurcationKind.crossing_ok`)."""
+    return bifurcation_kind(kind).crossing_ok(ev, scale, tol)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -75,3 +77,32 @@ def test_one_variable_model_kernels():
     m = load_model("autorepression")
     assert m.kernel("jacobian")(np.ones((5, 1)), m.parameter_vector()).shape == (5, 1, 1)
     assert m.kernel("rhs")(np.ones((5, 1)), m.parameter_vector()).shape == (5, 1)
+
+
+def test_cse_temporaries_never_shadow_arguments(monkeypatch):
+    # regression (issue 11, 1.6): SymPy 1.12 named its cse temporaries x0, x1, ... over state variables
+    # called x1, x2. Emulate that whatever SymPy is installed: rename the temporaries x0, x1, ...
+    # without excluding the arguments' names, so that the printed code reassigns x1 before reading it.
+    cse_main = importlib.import_module("sympy.simplify.cse_main")
+    original = cse_main.cse
+
+    def cse_like_1_12(exprs, *args, **kwargs):
+        repl, reduced = original(exprs, *args, **kwargs)
+        names = sp.numbered_symbols("x")
+        rename = {old: next(names) for old, _ in repl}
+        repl = [(rename[old], e.xreplace(rename)) for old, e in repl]
+        if isinstance(reduced, (list, tuple)):
+            return repl, type(reduced)(r.xreplace(rename) for r in reduced)
+        return repl, reduced.xreplace(rename)
+
+    monkeypatch.setattr(cse_main, "cse", cse_like_1_12)
+    x0, x1, x2 = sp.symbols("x0 x1 x2", nonnegative=True)
+    b = sp.Symbol("b", positive=True)
+    exprs = [b / (1 + (x1 + x2) ** 2) - x0, (x1 + x2) ** 2 * x0 - sp.exp(x0 * x1), sp.sin(x0 * x1) + (x1 + x2) ** 3]
+    kernel = compile_kernel(exprs, [[x0, x1, x2], [b]])
+    plain = sp.lambdify([x0, x1, x2, b], exprs, modules="numpy")  # no cse: the reference
+    rng = np.random.default_rng(1)
+    pts = rng.uniform(0.1, 3.0, (20, 3))
+    got = kernel(pts, [2.5])
+    want = np.array([plain(*p, 2.5) for p in pts])
+    np.testing.assert_allclose(got, want, rtol=1e-12)

@@ -118,3 +118,16 @@ def test_errors():
         stability_map("brusselator", ("a", 1, 2, 3), method="symmetric")
     with pytest.raises(ValueError, match="method must be one of"):
         stability_map("brusselator", ("a", 1, 2, 3), method="eig")
+
+
+def test_region_labels_for_any_count():
+    # x' = μ x − x³ (pitchfork at μ = 0), y' = c y: with c < 0 one or two stable fixed points, with c > 0
+    # none stable and no focus (saddles and a source: "unstable")
+    model = {"name": "labels", "variables": {"x": {}, "y": {}},
+             "parameters": {"mu": {"value": 1.0}, "c": {"value": -1.0}},
+             "equations": {"x": "mu*x - x**3", "y": "c*y"}}
+    m = stability_map(model, ("mu", -1.0, 1.0, 5), ("c", -1.0, 1.0, 2), method="newton")
+    assert m.n_fixed.tolist() == [[1, 1, 1, 3, 3], [1, 1, 1, 3, 3]]  # one (degenerate) fixed point at μ = 0
+    assert m.region[:, [0, 1, 3, 4]].tolist() == [["stable", "stable", "multistable", "multistable"],
+                                                  ["unstable"] * 4]
+    assert not m.oscillatory.any()

@@ -171,7 +171,7 @@ def test_errors():
     with pytest.raises(ParameterError, match="must differ"):
         bifurcation_curves("repressilator", "hopf", "n", "n")
     with pytest.raises(ValueError, match="kind must be one of"):
-        bifurcation_curves("repressilator", "pitchfork", "beta", "n")
+        bifurcation_curves("repressilator", "period-doubling", "beta", "n")
     with pytest.raises(AnalysisError, match="no hopf crossing.*n in \\[1.0, 1.9\\]"):
         bifurcation_curves("repressilator", "hopf", "beta", "n", q_range=(1.0, 1.9))
     with pytest.raises(AnalysisError, match="has no fold bifurcation"):
@@ -189,8 +189,8 @@ def test_errors():
 def test_to_dict_is_json_ready():
     (c,) = bifurcation_curves("repressilator", "hopf", "beta", "n", q_range=(2.5, 3.0), n_points=2)
     d = c.to_dict()
-    assert d == {"expression": "n/(2*(n/2 - 1)**((n + 1)/n))", "condition": "n > 2",
-                 "points": [[2.5, 8.705506], [3.0, 3.779763]], "lyapunov": "supercritical"}
+    assert d == {"kind": "hopf", "route": "closed form", "expression": "n/(2*(n/2 - 1)**((n + 1)/n))", "condition": "n > 2",
+                 "points": [[2.5, 8.705506], [3.0, 3.779763]], "lyapunov": "supercritical", "codim2": []}
     n = sp.Symbol("n", positive=True)
     assert sp.simplify(sp.sympify(d["expression"], locals={"n": n}) - n / 2 * (n / 2 - 1) ** (-(n + 1) / n)) == 0
 
