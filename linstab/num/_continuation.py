@@ -311,7 +311,7 @@ def _codim2_tests(sys: _System, kind: BifurcationKind, Z: np.ndarray, *, lyapuno
         from linstab.num._lyapunov import first_lyapunov_coefficient
 
         names = sys.model.parameter_names
-        tests["Bautin"] = np.array([first_lyapunov_coefficient(sys.model, x, dict(zip(names, p)))
+        tests["Bautin"] = np.array([first_lyapunov_coefficient(sys.model, x, values=dict(zip(names, p)))
                                     for x, p in zip(X, par)])
     return tests, vw
 
