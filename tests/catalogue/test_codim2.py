@@ -37,7 +37,7 @@ def test_bautin_point_where_the_first_lyapunov_coefficient_changes_sign():
     # z' = (b1 + i) z + b2 z|z|² − z|z|⁴: Hopf on b1 = 0, ℓ₁ has the sign of b2 (Kuznetsov, eq. 8.20)
     m = model("bautin_normal_form")
     for b2 in (-0.5, 0.3):
-        assert np.sign(first_lyapunov_coefficient(m, [0.0, 0.0], {"b1": 0.0, "b2": b2})) == np.sign(b2)
+        assert np.sign(first_lyapunov_coefficient(m, [0.0, 0.0], values={"b1": 0.0, "b2": b2})) == np.sign(b2)
     (hopf,) = continue_curve(m, "hopf", "b1", "b2", q_range=(-1.0, 1.0))
     ((name, b2, b1),) = hopf.codim2
     assert name == "Bautin" and b2 == pytest.approx(0.0, abs=1e-8) and b1 == pytest.approx(0.0, abs=1e-10)
