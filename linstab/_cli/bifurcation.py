@@ -29,6 +29,23 @@ seconds), expression and condition null for numerically continued curves; points
 """
 
 
+class _KindNames:
+    """The names of the bifurcation kind objects (``linstab.sym.KIND_NAMES``) as argparse choices,
+    loaded when argparse first looks at them: ``linstab --help`` need not wait for SymPy."""
+
+    @staticmethod
+    def _names() -> tuple[str, ...]:
+        from linstab.sym import KIND_NAMES
+
+        return KIND_NAMES
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names()
+
+    def __iter__(self):
+        return iter(self._names())
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``bifurcation`` subcommand."""
     parser = subparsers.add_parser(
@@ -36,11 +53,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_model_args(parser)
-    from linstab.sym import KIND_NAMES
-
-    parser.add_argument("--kind", required=True, choices=KIND_NAMES,
-                        help="bifurcation kind; fold: every det J = 0 curve, each reported with its true kind "
-                             "(fold/saddle-node, transcritical or pitchfork)")
+    parser.add_argument("--kind", required=True, choices=_KindNames(), metavar="KIND",
+                        help="bifurcation kind, one of %(choices)s; fold: every det J = 0 curve, each reported "
+                             "with its true kind (fold/saddle-node, transcritical or pitchfork)")
     parser.add_argument("--param", required=True, metavar="P", help="parameter to solve for (vertical axis)")
     parser.add_argument("--against", required=True, metavar="Q", help="parameter it depends on (horizontal axis)")
     parser.add_argument("--range", nargs=2, type=float, metavar=("QMIN", "QMAX"), dest="q_range",
