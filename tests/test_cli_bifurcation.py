@@ -74,3 +74,34 @@ def test_console_script_runs():
     out = subprocess.run([sys.executable, "-m", "linstab.cli", "bifurcation", "brusselator", "--kind", "hopf",
                           "--param", "b", "--against", "a", "--json"], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout)["curves"][0]["expression"] == "a**2 + 1"
+
+
+def test_text_is_one_formula_per_line(capsys):
+    """Plain text like `linstab analyze`: no 2-D pretty-printing (fraction bars, big brackets)."""
+    assert main(["bifurcation", "repressilator", "--kind", "hopf", "--param", "beta", "--against", "n"]) == 0
+    out = capsys.readouterr().out
+    assert not any(ch in out for ch in "⎛⎝⎡⎣─")
+    assert "    a = n*x0**n/(x0**n + 1)" in out
+    assert "    [[-1, 0, -a], [-a, -1, 0], [0, -a, -1]]" in out
+    assert "    beta = n/(2*(n/2 - 1)**((n + 1)/n))    for n > 2" in out
+
+
+def test_latex_and_out(tmp_path, capsys):
+    out = tmp_path / "hopf.md"
+    assert main(["bifurcation", "repressilator", "--kind", "hopf", "--param", "beta", "--against", "n",
+                 "--latex", "--out", str(out)]) == 0
+    assert capsys.readouterr().out.startswith(f"wrote {out}")
+    md = out.read_text(encoding="utf-8")
+    assert md.startswith("## Hopf bifurcation of `repressilator`")
+    assert r"\frac{dx_{1}}{dt} &= \frac{\beta}{x_{3}^{n} + 1} - x_{1}" in md
+    assert r"$$\beta = \frac{n \left(\frac{n}{2} - 1\right)^{- \frac{n + 1}{n}}}{2}\quad\text{for } n > 2$$" in md
+    assert "| $n$ | $\\beta$ |" in md
+    # JSON to a file too; a path that cannot be written is refused before any work, in one line
+    js = tmp_path / "hopf.json"
+    assert main(["bifurcation", "repressilator", "--kind", "hopf", "--param", "beta", "--against", "n",
+                 "--json", "--out", str(js)]) == 0
+    assert json.loads(js.read_text())["curves"][0]["kind"] == "hopf"
+    capsys.readouterr()
+    assert main(["bifurcation", "repressilator", "--kind", "hopf", "--param", "beta", "--against", "n",
+                 "--out", "/proc/hopf.txt"]) == 1
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1

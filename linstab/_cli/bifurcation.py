@@ -64,7 +64,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--points", type=int, default=20, metavar="N", help="number of sample points (default 20)")
     parser.add_argument("--budget", type=float, default=10.0, metavar="SECONDS",
                         help="time for the closed-form route before numeric continuation answers (default 10)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    out = parser.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    out.add_argument("--latex", action="store_true", help="print Markdown with LaTeX (for notebooks and notes)")
+    parser.add_argument("--out", metavar="FILE", help="write the output to FILE (atomically) instead of printing it")
     parser.set_defaults(func=run)
 
 
@@ -89,40 +92,86 @@ def _curves(args: argparse.Namespace, model):
 
 def run(args: argparse.Namespace) -> int:
     """Carry out ``linstab bifurcation``; returns the exit code."""
-    import numpy as np
-    import sympy as sp
+    from linstab._atomic import check_output_path, write_text
 
+    if args.out is not None:
+        check_output_path(args.out)  # before the work, not after it
     model = model_from_args(args)
     curves = _curves(args, model)
     if args.json:
         obj = {"kind": args.kind, "param": args.param, "against": args.against,
                "curves": [c.to_dict() for c in curves]}
-        print(json.dumps(obj))
-        return 0
-    print(f"{args.kind.capitalize()} bifurcation of {model.name!r}: {args.param} as a function of {args.against}")
-    print()
-    print("Model:")
-    for v, e in zip(model.variables, model.rhs):
-        print(f"    d{v}/dt = {e}")
-    print()
+        out = json.dumps(obj)
+    else:
+        out = (_latex if args.latex else _text)(args, model, curves)
+    if args.out is None:
+        print(out)
+    else:
+        write_text(args.out, out + "\n")
+        print(f"wrote {args.out}: {len(curves)} {args.kind} curve{'s' if len(curves) != 1 else ''} of {model.name}")
+    return 0
+
+
+def _samples(c) -> list[tuple[float, float]]:
+    """At most eight points of a curve, evenly spread, to print."""
+    import numpy as np
+
+    idx = np.unique(np.linspace(0, len(c.points) - 1, min(len(c.points), 8)).astype(int))
+    return [(float(q), float(p)) for q, p in c.points[idx]]
+
+
+def _text(args: argparse.Namespace, model, curves) -> str:
+    """The derivation as plain text, one formula a line (as ``linstab analyze`` prints)."""
+    import sympy as sp
+
+    lines = [f"{args.kind.capitalize()} bifurcation of {model.name!r}: {args.param} as a function of {args.against}",
+             "", "Model:"]
+    lines += [f"    d{v}/dt = {sp.sstr(e)}" for v, e in zip(model.variables, model.rhs)]
+    lines.append("")
     for i, c in enumerate(curves, 1):
         if len(curves) > 1:
-            print(f"--- curve {i} of {len(curves)} ---")
+            lines.append(f"--- curve {i} of {len(curves)} ---")
         if c.derivation:
-            print(c.explain())
+            lines.append(c.explain())
         if c.route != "closed form":
-            print(f"{c.kind_object.label} curve traced numerically ({len(c.points)} points)"
-                  + (f"; {c.lyapunov} Hopf bifurcation" if c.lyapunov else ""))
+            lines.append(f"{c.kind_object.label} curve traced numerically ({len(c.points)} points)"
+                         + (f"; {c.lyapunov} Hopf bifurcation" if c.lyapunov else ""))
         if c.expression is not None:
-            print()
-            print(f"    {args.param} = {sp.sstr(c.expression)}" + ("" if c.condition in (None, sp.true)
-                                                               else f"    for {c.condition}"))
-        print()
-        print(f"    {args.against:>12}  {args.param:>14}")
-        idx = np.unique(np.linspace(0, len(c.points) - 1, min(len(c.points), 8)).astype(int))
-        for q, p in c.points[idx]:
-            print(f"    {q:12.6g}  {p:14.7g}")
-        for name, q, p in c.codim2:
-            print(f"    codimension two: {name} at {args.against} = {q:.6g}, {args.param} = {p:.7g}")
-        print()
-    return 0
+            cond = "" if c.condition in (None, sp.true) else f"    for {sp.sstr(c.condition)}"
+            lines += ["", f"    {args.param} = {sp.sstr(c.expression)}{cond}"]
+        lines += ["", f"    {args.against:>12}  {args.param:>14}"]
+        lines += [f"    {q:12.6g}  {p:14.7g}" for q, p in _samples(c)]
+        lines += [f"    codimension two: {name} at {args.against} = {q:.6g}, {args.param} = {p:.7g}"
+                  for name, q, p in c.codim2]
+        lines.append("")
+    return "\n".join(lines).rstrip("\n")
+
+
+def _latex(args: argparse.Namespace, model, curves) -> str:
+    """The derivation as Markdown with LaTeX (display math), for notebooks and lecture notes."""
+    import html
+
+    import sympy as sp
+
+    name = html.escape(model.name, quote=False)
+    lines = [f"## {args.kind.capitalize()} bifurcation of `{name}`: ${sp.latex(sp.Symbol(args.param))}$ "
+             f"as a function of ${sp.latex(sp.Symbol(args.against))}$", "", "Model:", "", "$$\\begin{aligned}"]
+    lines += [f"\\frac{{d{sp.latex(v)}}}{{dt}} &= {sp.latex(e)} \\\\" for v, e in zip(model.variables, model.rhs)]
+    lines += ["\\end{aligned}$$", ""]
+    P, Q = sp.latex(sp.Symbol(args.param)), sp.latex(sp.Symbol(args.against))
+    for i, c in enumerate(curves, 1):
+        if len(curves) > 1:
+            lines += [f"### Curve {i} of {len(curves)}", ""]
+        if c.derivation:
+            lines += [c.explain(style="latex"), ""]
+        if c.route != "closed form":
+            lines += [f"{c.kind_object.label} curve traced numerically ({len(c.points)} points)"
+                      + (f"; {c.lyapunov} Hopf bifurcation." if c.lyapunov else "."), ""]
+        if c.expression is not None:
+            cond = "" if c.condition in (None, sp.true) else f"\\quad\\text{{for }} {sp.latex(c.condition)}"
+            lines += [f"$${P} = {sp.latex(c.expression)}{cond}$$", ""]
+        lines += [f"| ${Q}$ | ${P}$ |", "|---:|---:|"]
+        lines += [f"| {q:.6g} | {p:.7g} |" for q, p in _samples(c)]
+        lines += [f"\nCodimension two: {n} at ${Q}$ = {q:.6g}, ${P}$ = {p:.7g}." for n, q, p in c.codim2]
+        lines.append("")
+    return "\n".join(lines).rstrip("\n")

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import html
 import re
 import signal
 import threading
@@ -39,7 +40,7 @@ from linstab.model import Model, load_model
 from linstab.sym._conditions import _domain_requirements, _finish, _holds, _reduce_condition, _symbolic_bounds
 from linstab.sym._kinds import KIND_NAMES, BifurcationKind, accepted_kinds, bifurcation_kind, classify_zero_eigenvalue
 
-__all__ = ["BifurcationCurve", "bifurcation_curves", "KINDS", "NoClosedFormError"]
+__all__ = ["BifurcationCurve", "bifurcation_curves", "KINDS", "NoClosedFormError", "one_line"]
 
 #: Kinds a request may name: ``fold`` (any ``det J = 0`` curve: a real eigenvalue crosses zero;
 #: each result reports whether it is a fold (saddle-node), transcritical or pitchfork),
@@ -182,17 +183,41 @@ class BifurcationCurve:
 
         return stability_diagram([self], **kwargs)
 
-    def explain(self) -> str:
-        """The derivation, step by step, as plain text."""
+    def explain(self, *, style: str = "text") -> str:
+        """The derivation, step by step: ``"text"`` (one line per formula, as ``linstab analyze``
+        prints) or ``"latex"`` (Markdown with display LaTeX, for notebooks and lecture notes)."""
+        if style not in ("text", "latex"):
+            raise ValueError(f"style must be 'text' or 'latex'; got {style!r}")
         lines = []
         for text, obj in self.derivation:
-            lines.append(text)
-            if obj is not None:
-                for item in (obj if isinstance(obj, (list, tuple)) else [obj]):
-                    pretty = isinstance(item, (sp.Basic, sp.MatrixBase))
-                    body = sp.pretty(item, use_unicode=True) if pretty else str(item)
-                    lines.extend("    " + ln for ln in body.splitlines())
+            lines.append(html.escape(text, quote=False) if style == "latex" else text)
+            if obj is None:
+                continue
+            for item in (obj if isinstance(obj, (list, tuple)) else [obj]):
+                if style == "latex":
+                    symbolic = isinstance(item, (sp.Basic, sp.MatrixBase))
+                    lines.append(f"$${sp.latex(item)}$$" if symbolic else html.escape(str(item), quote=False))
+                else:
+                    lines.append("    " + one_line(item))
+            if style == "latex":
+                lines.append("")
         return "\n".join(lines)
+
+
+def one_line(obj: Any) -> str:
+    """A formula on one line: ``lhs = rhs`` for an equation, ``[[...], [...]]`` for a matrix.
+
+    Examples
+    --------
+    >>> a, x = sp.symbols("a x")
+    >>> one_line(sp.Eq(a, x**2 + 1)), one_line(sp.Matrix([[-1, a], [0, -1]]))
+    ('a = x**2 + 1', '[[-1, a], [0, -1]]')
+    """
+    if isinstance(obj, sp.MatrixBase):
+        return "[" + ", ".join("[" + ", ".join(sp.sstr(e) for e in row) + "]" for row in obj.tolist()) + "]"
+    if isinstance(obj, sp.Equality):
+        return f"{sp.sstr(obj.lhs)} = {sp.sstr(obj.rhs)}"
+    return sp.sstr(obj) if isinstance(obj, sp.Basic) else str(obj)
 
 
 class NoClosedFormError(AnalysisError):
