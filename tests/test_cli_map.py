@@ -44,6 +44,23 @@ def test_errors_are_one_line(tmp_path, capsys, argv, message):
     assert message in err and err.count("\n") == 1
 
 
-def test_out_must_be_npz(tmp_path, capsys):
-    assert main(["map", "repressilator", "--x", "n", "1", "2", "3", "--out", str(tmp_path / "m.csv")]) == 1
-    assert "--out must name a .npz file" in capsys.readouterr().err
+def test_out_must_be_npz_or_csv(tmp_path, capsys):
+    assert main(["map", "repressilator", "--x", "n", "1", "2", "3", "--out", str(tmp_path / "m.txt")]) == 1
+    assert "--out must name a .npz or .csv file" in capsys.readouterr().err
+
+
+def test_csv_has_a_row_per_grid_point(tmp_path, capsys):
+    """The CSV holds what the .npz holds, one row per point, readable by the csv module."""
+    import csv
+
+    csv_path, npz_path = tmp_path / "m.csv", tmp_path / "m.npz"
+    argv = ["map", "repressilator", "--x", "n", "2", "5", "4", "--y", "beta", "1", "1000", "3", "--log-y"]
+    assert main([*argv, "--out", str(csv_path)]) == 0 and main([*argv, "--out", str(npz_path)]) == 0
+    with open(csv_path, newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    ref = np.load(npz_path)
+    assert len(rows) == 12 and list(rows[0]) == ["n", "beta", "max_real", "n_fixed", "n_stable", "oscillatory", "region"]
+    np.testing.assert_array_equal([float(r["max_real"]) for r in rows], ref["max_real"].ravel())
+    assert [r["region"] for r in rows] == ref["region"].ravel().tolist()
+    assert {float(r["n"]) for r in rows} == set(ref["x"].tolist())
+    assert [float(r["beta"]) for r in rows][::4] == ref["y"].tolist()

@@ -12,9 +12,11 @@ __all__ = ["register", "run"]
 _HELP = """\
 Stability map of MODEL on a 1-D or 2-D grid of two parameters: at every grid point the fixed points
 in the domain, the largest real part of the eigenvalues (max_real), the number of fixed points
-(n_fixed) and of stable ones (n_stable; 2 = bistable) and whether the leading eigenvalues are a
-complex pair (oscillatory). The .npz file holds these arrays, shaped (len(y), len(x)), and the
-axes x, y, x_name, y_name, log_x, log_y.
+(n_fixed) and of stable ones (n_stable; 2 = bistable), whether some fixed point is a focus
+(oscillatory) and the region label (stable, multistable, oscillatory, unstable, none). A .npz file
+holds these arrays, shaped (len(y), len(x)), and the axes x, y, x_name, y_name, log_x, log_y; a
+.csv file holds one row per grid point (the parameter values, then the same quantities), for
+spreadsheets, R or pandas.
 
 Axis ranges must be finite and inside the parameter's declared domain (as for --set). A grid that
 cannot fit linstab's memory budget (2 GiB; set LINSTAB_MEMORY, e.g. LINSTAB_MEMORY=8GiB) is refused
@@ -51,7 +53,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--y", nargs=4, default=None, metavar=("NAME", "MIN", "MAX", "N"),
                         help="vertical axis (omit for a 1-D map)")
     parser.add_argument("--log-y", action="store_true", help="logarithmic vertical axis")
-    parser.add_argument("--out", required=True, metavar="FILE.npz", help="output file")
+    parser.add_argument("--out", required=True, metavar="FILE", help="output file: FILE.npz or FILE.csv")
     parser.add_argument("--backend", choices=("numpy", "torch"), default="numpy", help="array backend")
     parser.add_argument("--method", choices=("auto", "symmetric", "newton"), default="auto",
                         help="how fixed points are found (default: auto)")
@@ -64,10 +66,10 @@ def run(args: argparse.Namespace) -> int:
 
     from linstab.num._maps import stability_map
 
-    from linstab._atomic import atomic_path, check_output_path
+    from linstab._atomic import check_output_path
 
-    if not str(args.out).endswith(".npz"):
-        raise ValueError(f"--out must name a .npz file, got {args.out!r}")
+    if not str(args.out).endswith((".npz", ".csv")):
+        raise ValueError(f"--out must name a .npz or .csv file, got {args.out!r}")
     check_output_path(args.out, what="--out file")  # before the computation, not after it
     from linstab._limits import check_fits, stability_map_bytes
 
@@ -80,8 +82,10 @@ def run(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     m = stability_map(model, x, y, log_x=args.log_x, log_y=args.log_y, backend=args.backend, method=args.method)
     dt = time.perf_counter() - t0
-    with atomic_path(args.out, what="--out file") as tmp:  # a kill or a failure leaves the old file
-        m.to_npz(tmp)
+    if str(args.out).endswith(".csv"):
+        m.to_csv(args.out)  # atomic: a kill or a failure leaves the old file
+    else:
+        m.to_npz(args.out)
     shape = " × ".join(str(s) for s in m.max_real.shape[::-1])
     print(f"wrote {args.out}: {shape} grid ({m.method}, {dt:.2f} s); stable at {np.mean(m.n_stable >= 1):.1%} "
           f"of points, oscillatory instability at {np.mean(m.oscillatory & (m.max_real > 0)):.1%}, "

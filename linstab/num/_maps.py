@@ -136,11 +136,48 @@ class StabilityMap:
         return stability_diagram(curves, self, **kwargs)
 
     def to_npz(self, path: Any) -> None:
-        """Write the arrays (named after the quantities) and the axes to an ``.npz`` file."""
-        np.savez(path, x=self.x, y=self.y, max_real=self.max_real, n_fixed=self.n_fixed,
-                 n_stable=self.n_stable, oscillatory=self.oscillatory, region=self.region,
-                 x_name=np.array(self.x_name), y_name=np.array(self.y_name or ""),
-                 log_x=np.array(self.log_x), log_y=np.array(self.log_y))
+        """Write the arrays (named after the quantities) and the axes to an ``.npz`` file, atomically
+        (a kill or a failure mid-write leaves the old file)."""
+        from linstab._atomic import atomic_open
+
+        with atomic_open(path, "wb", what=".npz file") as fh:
+            np.savez(fh, x=self.x, y=self.y, max_real=self.max_real, n_fixed=self.n_fixed,
+                     n_stable=self.n_stable, oscillatory=self.oscillatory, region=self.region,
+                     x_name=np.array(self.x_name), y_name=np.array(self.y_name or ""),
+                     log_x=np.array(self.log_x), log_y=np.array(self.log_y))
+
+    def to_csv(self, path: Any) -> None:
+        """Write one row per grid point, for spreadsheets, R or pandas: the parameter values (columns
+        named after the parameters), ``max_real``, ``n_fixed``, ``n_stable``, ``oscillatory`` (0/1)
+        and ``region``. Written atomically.
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> m = stability_map("toggle_switch", ("beta", 1.0, 5.0, 3), method="newton")
+        >>> path = os.path.join(tempfile.mkdtemp(), "toggle.csv")
+        >>> m.to_csv(path)
+        >>> from pathlib import Path
+        >>> lines = Path(path).read_text().splitlines()
+        >>> lines[0], lines[2].split(",")[2:]
+        ('beta,max_real,n_fixed,n_stable,oscillatory,region', ['3', '2', '0', 'multistable'])
+        """
+        from linstab._atomic import atomic_open
+
+        ny, nx = self.max_real.shape
+        X, Y = np.meshgrid(self.x, self.y) if self.y_name is not None else (self.x[None, :], None)
+        names = [self.x_name] + ([self.y_name] if self.y_name is not None else [])
+        cols = [X.ravel()] + ([Y.ravel()] if Y is not None else [])
+        header = ",".join(names + ["max_real", "n_fixed", "n_stable", "oscillatory", "region"])
+        region = self.region.ravel()
+        with atomic_open(path, "w", encoding="utf-8", newline="", what=".csv file") as fh:
+            fh.write(header + "\n")
+            rows = zip(*cols, self.max_real.ravel(), self.n_fixed.ravel(), self.n_stable.ravel(),
+                       self.oscillatory.ravel(), region)
+            for *params, mr, nf, ns, osc, reg in rows:
+                fields = [f"{v:.17g}" for v in params] + [f"{mr:.17g}", str(int(nf)), str(int(ns)),
+                                                           str(int(bool(osc))), str(reg)]
+                fh.write(",".join(fields) + "\n")
 
 
 # ===================================================================== helpers
