@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from linstab._cli._common import add_model_args, model_from_args
+from linstab._cli._common import add_model_args, add_output_args, model_from_args, write_outputs
 
 __all__ = ["register", "run"]
 
@@ -36,17 +36,33 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--param-range", nargs=2, type=float, metavar=("PMIN", "PMAX"), dest="p_range",
                         help="range of P (default: from the curves, else value/10 .. 10·value)")
     parser.add_argument("--grid", type=int, default=60, metavar="N", help="stability-map cells per axis (default 60)")
-    parser.add_argument("--html", required=True, metavar="OUT.html", help="where to write the page")
+    add_output_args(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Carry out ``linstab diagram``; returns the exit code."""
-    from linstab.plot._build import diagram_page
+    from linstab._atomic import check_output_path
+    from linstab._limits import check_range
+    from linstab.plot._build import diagram_layout
 
+    if not (args.html or args.png or args.svg):
+        raise ValueError("name at least one output: --html OUT.html, --png OUT.png or --svg OUT.svg")
+    for target in (args.html, args.png, args.svg):  # before the computation, not after it
+        if target:
+            check_output_path(target)
     model = model_from_args(args)
-    path, size = diagram_page(model, args.param, args.against, q_range=args.q_range, p_range=args.p_range,
-                              grid=args.grid, html=args.html)
-    print(f"wrote {path} ({size / 1e6:.2f} MB): stability diagram of {model.name} in ({args.against}, {args.param}) "
-          "with the eigenvalue explorer")
+    if args.param == args.against:
+        raise ValueError(f"--param and --against must differ; both are {args.param!r}")
+    if args.grid < 4:
+        raise ValueError(f"--grid must be at least 4; got {args.grid}")
+    if args.q_range is not None:
+        check_range(model, args.against, args.q_range[0], args.q_range[1], "--range")
+    if args.p_range is not None:
+        check_range(model, args.param, args.p_range[0], args.p_range[1], "--param-range")
+    layout = diagram_layout(model, args.param, args.against, q_range=args.q_range, p_range=args.p_range,
+                            grid=args.grid)
+    for line in write_outputs(layout, args, title=f"linstab · {model.name} stability diagram"):
+        print(f"{line}: stability diagram of {model.name} in ({args.against}, {args.param})"
+              + (" with the eigenvalue explorer" if line.endswith("MB)") else ""))
     return 0

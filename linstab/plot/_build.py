@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["diagram_page", "default_ranges"]
+__all__ = ["diagram_page", "diagram_layout", "default_ranges"]
 
 
 def default_ranges(model: Any, param: str, against: str, curves: Sequence[Any], *,
@@ -49,11 +49,7 @@ def default_ranges(model: Any, param: str, against: str, curves: Sequence[Any], 
 
 def diagram_page(model: Any, param: str, against: str, *, q_range: Sequence[float] | None = None,
                  p_range: Sequence[float] | None = None, grid: int = 60, html: str | Path) -> tuple[Path, int]:
-    """Write the stability diagram of ``(against, param)`` with the eigenvalue explorer; ``(path, bytes)``.
-
-    The fold and Hopf curves come from :func:`linstab.num.find_curves`: in closed form where one
-    exists, else by numeric continuation (kinds with no curve in the range are left out: the
-    stability map still shows the regions).
+    """Write :func:`diagram_layout` as a static page to ``html``; returns ``(path, bytes)``.
 
     Examples
     --------
@@ -64,30 +60,42 @@ def diagram_page(model: Any, param: str, against: str, *, q_range: Sequence[floa
     >>> 1_000_000 < size < 3_000_000
     True
     """
+    from linstab._atomic import check_output_path
+    from linstab.plot._page import save_html
+
+    check_output_path(html, what="HTML page")  # before the computation, not after it
+    layout = diagram_layout(model, param, against, q_range=q_range, p_range=p_range, grid=grid)
+    path = save_html(layout, html, title=f"linstab · {model.name} stability diagram")
+    return path, path.stat().st_size
+
+
+def diagram_layout(model: Any, param: str, against: str, *, q_range: Sequence[float] | None = None,
+                   p_range: Sequence[float] | None = None, grid: int = 60) -> Any:
+    """The stability diagram of ``(against, param)`` beside the eigenvalue explorer (a Bokeh layout).
+
+    The fold and Hopf curves come from :func:`linstab.num.find_curves`: in closed form where one
+    exists, else by numeric continuation (kinds with no curve in the range are left out: the
+    stability map still shows the regions).
+    """
     from linstab._errors import AnalysisError
-    from linstab.num import stability_map
+    from linstab._limits import check_fits, check_range, stability_map_bytes
+    from linstab.num import find_curves, stability_map
     from linstab.plot._diagram import stability_diagram
     from linstab.plot._explorer import eigenvalue_explorer
-    from linstab.plot._page import save_html
-    from linstab.num import find_curves
 
     model.parameter(param), model.parameter(against)
     if param == against:
-        raise ValueError(f"--param and --against must differ; both are {param!r}")
-    from linstab._atomic import check_output_path
-    from linstab._limits import check_fits, check_range, stability_map_bytes
-
+        raise ValueError(f"the two parameters of a diagram must differ; both are {param!r}")
     if grid < 4:
-        raise ValueError(f"--grid must be at least 4; got {grid}")
+        raise ValueError(f"the diagram's grid must have at least 4 cells per axis; got {grid}")
     if q_range is not None:
-        check_range(model, against, q_range[0], q_range[1], "--range")
+        check_range(model, against, q_range[0], q_range[1], "q_range")
     if p_range is not None:
-        check_range(model, param, p_range[0], p_range[1], "--param-range")
+        check_range(model, param, p_range[0], p_range[1], "p_range")
     # the map, and the page that carries its grid-sized layers: 42 bytes a cell measured (page size at
     # grid 20 and 120, repressilator), 70 taken as the bound
     check_fits(stability_map_bytes(grid * grid, len(model.parameter_names)) + 70 * grid * grid,
                f"a {grid} x {grid} stability diagram", "use a smaller grid")
-    check_output_path(html, what="HTML page")  # before the computation, not after it
     q0 = model.numeric_values()[against]
     q_guess = tuple(q_range) if q_range is not None else ((q0 / 2, q0 * 2) if q0 > 0 else (q0 - 1.0, q0 + 1.0))
     curves = []
@@ -102,5 +110,4 @@ def diagram_page(model: Any, param: str, against: str, *, q_range: Sequence[floa
     diagram = stability_diagram(curves, smap, model=model, x_range=qr, y_range=pr, log_y=log_p,
                                 title=f"Stability diagram of {model.name}")
     layout = eigenvalue_explorer(model, diagram=diagram)
-    path = save_html(layout, html, title=f"linstab · {model.name} stability diagram")
-    return path, path.stat().st_size
+    return layout
