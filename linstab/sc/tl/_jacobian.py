@@ -18,6 +18,7 @@ from linstab._errors import MissingKeyError
 from linstab._optional import require
 from linstab.sc._backend import Backend, chunk_size, get_backend, parse_memory, run_chunked
 from linstab.sc._krylov import rightmost_stats
+from linstab.sc._sign import sign_bytes, sign_part
 from linstab.sc._spectra import sort_spectra, spectrum_stats
 from linstab.sc.tl._inputs import Plan, check_adata, prepare, resolve_pairs
 
@@ -353,8 +354,8 @@ def compute_jacobian_stats(
     """
     func = "compute_jacobian_stats"
     check_adata(adata, func)
-    if method not in ("auto", "krylov", "dense"):
-        raise ValueError(f"{func}: `method` must be 'auto', 'krylov' or 'dense'; got {method!r}")
+    if method not in ("auto", "krylov", "sign", "dense"):
+        raise ValueError(f"{func}: `method` must be 'auto', 'krylov', 'sign' or 'dense'; got {method!r}")
     info: dict[str, Any]
     if spliced_key is None and model is None:
         stats, source = _stats_from_eigenvalues(adata, filename, func)
@@ -410,11 +411,11 @@ def _direct_stats(plan: Plan, be: Backend, *, method: str, memory: int, progress
     positive = np.full(plan.n_obs, np.nan)
     negative = np.full(plan.n_obs, np.nan)
     trace = np.full(plan.n_obs, np.nan)
-    counts = {"krylov": 0, "dense": 0, "dense_fallback": 0}
+    counts = {"krylov": 0, "dense": 0, "dense_fallback": 0, "sign": 0}
     krylov_bytes = 4 * (2 * min(48, n) + 2) * n * _itemsize(be)
     # diagonal blocks larger than this go to the partial-spectrum method, the others get their
     # full spectra ('auto': full spectra while they are cheap)
-    threshold = {"auto": _DENSE_MAX, "krylov": 2, "dense": None}[method]
+    threshold = {"auto": _DENSE_MAX, "krylov": 2, "sign": 2, "dense": None}[method]
 
     def krylov_blocks(op) -> list[np.ndarray]:
         if threshold is None or not op.can_krylov:
@@ -441,6 +442,13 @@ def _direct_stats(plan: Plan, be: Backend, *, method: str, memory: int, progress
             lead[bad], pos[bad], neg[bad] = s["leading"], s["positive"], s["negative"]
         return {"leading": lead, "positive": pos, "negative": neg}, bad
 
+    def big_part(op, st):
+        if method == "sign":
+            part, bad, n_sign = sign_part(op, st, be, krylov_part)
+            counts["sign"] += n_sign
+            return part, bad
+        return krylov_part(op, st)
+
     def fn(group, st):
         op = group.op
         tr = be.to_numpy(op.trace(st)).astype(np.float64)
@@ -453,14 +461,16 @@ def _direct_stats(plan: Plan, be: Backend, *, method: str, memory: int, progress
             parts.append(dense_part(op, st, max_block=threshold))
         fallback = np.zeros(tr.size, dtype=bool)
         for genes in big:
-            part, bad = krylov_part(op.restrict(genes), op.take_genes(st, genes))
+            part, bad = big_part(op.restrict(genes), op.take_genes(st, genes))
             parts.append(part)
             fallback[bad] = True
         s = _combine(parts)
         return s["leading"], s["positive"], s["negative"], tr, "krylov", int(fallback.sum())
 
     def per_cell(op):
-        return krylov_bytes if krylov_blocks(op) else op.spectrum_bytes
+        if not krylov_blocks(op):
+            return op.spectrum_bytes
+        return max(krylov_bytes, sign_bytes(op.largest_block, _itemsize(be))) if method == "sign" else krylov_bytes
 
     for cells, (lead, pos, neg, tr, route, nfb) in _chunks(plan, be, memory, per_cell, progress,
                                                            "Jacobian statistics", fn):
@@ -472,6 +482,7 @@ def _direct_stats(plan: Plan, be: Backend, *, method: str, memory: int, progress
         "method": method,
         "cells_partial_spectrum": counts["krylov"] - counts["dense_fallback"],
         "cells_full_spectrum": counts["dense"] + counts["dense_fallback"],
+        **({"blocks_sign_function": counts["sign"]} if method == "sign" else {}),
         "backend": be.name,
         "device": be.device,
         "dtype": be.dtype,
