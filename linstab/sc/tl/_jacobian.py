@@ -17,7 +17,7 @@ import numpy as np
 from linstab._errors import MissingKeyError
 from linstab._optional import require
 from linstab.sc._backend import Backend, chunk_size, get_backend, parse_memory, run_chunked
-from linstab.sc._krylov import rightmost_stats
+from linstab.sc._krylov import piloted_rightmost_stats
 from linstab.sc._sign import sign_bytes, sign_part
 from linstab.sc._spectra import sort_spectra, spectrum_stats
 from linstab.sc.tl._inputs import Plan, check_adata, prepare, resolve_pairs
@@ -431,7 +431,7 @@ def _direct_stats(plan: Plan, be: Backend, *, method: str, memory: int, progress
 
     def krylov_part(op, st):
         m = op.size
-        res = rightmost_stats(op, st, be, subspace=int(min(48, max(2, m - 1))), max_subspace=min(192, m - 1))
+        res = piloted_rightmost_stats(op, st, be, subspace=int(min(48, max(2, m - 1))), max_subspace=min(192, m - 1))
         lead = res.leading.copy()
         pos = res.n_positive.astype(np.float64)
         neg = m - pos
