@@ -413,7 +413,9 @@ def piloted_rightmost_stats(
     a subspace of about ``2 (p_max + 3)`` (``p_max`` the pilots' largest count), from a start
     vector in the span of the pilots' converged invariant subspaces (a random combination of it,
     plus a random part; with ``warm``). The verification run and every convergence test are those
-    of :func:`rightmost_stats`, so the results do not depend on the start beyond rounding.
+    of :func:`rightmost_stats`, so the results do not depend on the start beyond rounding. Where
+    no pilot settles, or ``2 (p_max + 3)`` exceeds ``max_subspace``, the other cells are reported
+    as not converged at once (the caller computes their full spectra, which is cheaper there).
     """
     B = _n_cells(state)
     n = op.size
@@ -427,6 +429,14 @@ def piloted_rightmost_stats(
                         seed=seed)
     m = subspace
     start = None
+    if not a.converged.any() or 2 * (int(a.n_positive[a.converged].max()) + 3) > max_subspace:
+        # the pilots did not settle, or their counts need a subspace beyond max_subspace: the
+        # other cells would mostly fail too, after costing more than their full spectra
+        none = np.zeros(rest.size, dtype=bool)
+        return KrylovResult(leading=np.concatenate([a.leading, np.full(rest.size, np.nan + 0j)]),
+                            n_positive=np.concatenate([a.n_positive, np.full(rest.size, -1)]),
+                            converged=np.concatenate([a.converged, none]),
+                            matvecs=a.matvecs, restarts=a.restarts, locks=dict(a.locks or {}))
     if a.converged.any():
         p = int(a.n_positive[a.converged].max())
         m = int(min(max_subspace, max(subspace, 16 * -(-2 * (p + 3) // 16))))

@@ -144,3 +144,16 @@ def test_bad_method_names_the_choices():
     ad = sch.datasets.synthetic_grn(n_cells=4, n_genes=6, seed=0)
     with pytest.raises(ValueError, match="'auto', 'krylov', 'sign' or 'dense'"):
         sch.tl.compute_jacobian_stats(ad, spliced_key="Ms", method="newton", progress=False)
+
+
+@pytest.mark.parametrize(("rank", "scale"), [(6, 0.0), (8, 1.0), (30, 1.0), (90, 1.0), (280, 1.0)])
+def test_krylov_route_with_pilot_cells(rank, scale, sc_backend, dense):
+    """method='krylov' on 20 cells (past the 4 pilot cells that size the subspace and warm-start
+    the others) with about 0, 5, 17, 55 and 145 unstable eigenvalues per cell."""
+    ad = sch.datasets.synthetic_grn(n_cells=20, n_genes=400, rank=rank, module_scale=scale, n_clusters=1, seed=5)
+    J = dense(ad)
+    sch.tl.compute_jacobian_stats(ad, spliced_key="Ms", method="krylov", backend=sc_backend, progress=False)
+    stats = {"positive": ad.obs["jacobian_positive_evals"].to_numpy(),
+             "negative": ad.obs["jacobian_negative_evals"].to_numpy(),
+             "leading": ad.obs["jacobian_eig1_real"].to_numpy() + 1j * ad.obs["jacobian_eig1_imag"].to_numpy()}
+    _assert_agree(stats, J)

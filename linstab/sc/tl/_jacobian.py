@@ -310,7 +310,12 @@ def compute_jacobian_stats(
     method
         Direct route, per diagonal block of the Jacobians (see :func:`compute_jacobians`):
         ``'auto'`` (full spectra for blocks of at most 256 genes, the partial spectrum for larger
-        ones), ``'krylov'`` (the partial spectrum for every block of more than two genes) or
+        ones), ``'krylov'`` (the partial spectrum for every block of more than two genes),
+        ``'sign'`` (every block of more than two genes by the matrix sign function: the count
+        ``n₊ = (n + tr sign(J))/2`` from Newton's iteration of batched inverses and the unstable
+        eigenvalues from the range of the spectral projector ``(I + sign(J))/2``; blocks with no
+        unstable eigenvalue, or eigenvalues too close to the imaginary axis, go to the partial
+        spectrum; dense batched work meant for GPUs, slower than ``'krylov'`` on a CPU) or
         ``'dense'`` (full spectra throughout). The statistics of the blocks combine into those
         of the cell: the leading eigenvalue is the rightmost of the blocks', the counts add up.
     device, backend, dtype, memory_limit, progress
@@ -329,7 +334,8 @@ def compute_jacobian_stats(
           > 0 and < 0;
         - ``jacobian_trace``: the trace of J (``Σ Re λ`` on the stored-spectra route);
 
-        and ``uns['jacobian_stats']`` (route, and how many cells needed the full spectrum).
+        and ``uns['jacobian_stats']`` (route, and how many cells needed the full spectrum; with
+        ``method='sign'`` also ``blocks_sign_function``, the cells' blocks settled by it).
 
     Notes
     -----
@@ -342,7 +348,8 @@ def compute_jacobian_stats(
     References
     ----------
     Strogatz (2015), sec. 6.3 and 7.0 (stability from the eigenvalues of the Jacobian);
-    Kuznetsov (2004), sec. 2.5; R. B. Morgan, Math. Comp. 65 (1996) (restarted Arnoldi).
+    Kuznetsov (2004), sec. 2.5; R. B. Morgan, Math. Comp. 65 (1996) (restarted Arnoldi);
+    N. J. Higham, *Functions of Matrices*, SIAM (2008), ch. 5 (the matrix sign function).
 
     Examples
     --------
