@@ -157,3 +157,16 @@ def test_krylov_route_with_pilot_cells(rank, scale, sc_backend, dense):
              "negative": ad.obs["jacobian_negative_evals"].to_numpy(),
              "leading": ad.obs["jacobian_eig1_real"].to_numpy() + 1j * ad.obs["jacobian_eig1_imag"].to_numpy()}
     _assert_agree(stats, J)
+
+
+def test_module_scale_controls_the_unstable_modes_and_keeps_the_draws(dense):
+    """module_scale=0 leaves the sparse part alone (no unstable eigenvalue here); the default
+    draws are unchanged by the option (the same expression and sparse part)."""
+    a = sch.datasets.synthetic_grn(n_cells=5, n_genes=60, seed=2)
+    b = sch.datasets.synthetic_grn(n_cells=5, n_genes=60, seed=2, module_scale=0.0)
+    c = sch.datasets.synthetic_grn(n_cells=5, n_genes=60, seed=2, module_scale=1.0)
+    np.testing.assert_array_equal(a.layers["Ms"], b.layers["Ms"])
+    np.testing.assert_array_equal(a.varp["W_A"], c.varp["W_A"])
+    assert (spectrum_stats(np.linalg.eigvals(dense(b)))["positive"] == 0).all()
+    with pytest.raises(ValueError, match="module_scale"):
+        sch.datasets.synthetic_grn(n_cells=5, n_genes=6, module_scale=-1.0)
