@@ -1,9 +1,16 @@
 """GPU check of the statistics routes (issue 20): method='sign' against 'krylov' on CUDA, and both
 against full float64 spectra (numpy on the host).
 
-Run on a machine with a CUDA GPU (torch with CUDA, anndata importable):
+Run on a machine with a CUDA GPU (torch with CUDA, anndata importable), from ``benchmarks/``:
 
-    python benchmarks/gpu_sign_check.py [--quick]
+    python gpu_sign_check.py [--quick]
+
+With the workplace's device tool (once this branch is in the checkout it sends; anndata from the
+wheels of ``benchmarks/gpu_check.sh prepare``): carry ``[".whl"]`` and run
+``python3 -m pip install -q --no-index --no-deps --target /tmp/site .whl/*.whl && cd benchmarks &&
+PYTHONPATH=..:/tmp/site python3 gpu_sign_check.py`` (about 5 minutes on one H200 is the estimate:
+not yet run). If ``method='sign'`` wins there, ``method='auto'`` should choose it on CUDA
+(``_direct_stats`` in ``linstab/sc/tl/_jacobian.py``).
 
 Prints, per case (genes, rank of the low-rank module → unstable eigenvalues per cell): the time per
 cell of compute_jacobian_stats(method='sign' | 'krylov', device='cuda'), of the seed package's GPU
