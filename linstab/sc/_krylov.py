@@ -35,7 +35,7 @@ import numpy as np
 
 from linstab.sc._backend import Backend
 
-__all__ = ["KrylovResult", "rightmost_stats"]
+__all__ = ["KrylovResult", "piloted_rightmost_stats", "rightmost_stats"]
 
 
 @dataclass
@@ -47,6 +47,9 @@ class KrylovResult:
     converged: np.ndarray  # bool; False -> use the dense route for this cell
     matvecs: int = 0
     restarts: int = 0
+    #: per converged cell, an orthonormal basis (rows) of the invariant subspace of its converged
+    #: rightmost Ritz values (the unstable ones and ``1 + buffer`` more)
+    locks: dict | None = None
 
 
 def _sorted_ritz(H: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -108,6 +111,7 @@ def rightmost_stats(
     tol: float | None = None,
     verify: bool = True,
     seed: int = 0,
+    start: np.ndarray | None = None,
 ) -> KrylovResult:
     """Leading eigenvalue and number of eigenvalues with ``Re > 0`` for a chunk of cells.
 
@@ -144,6 +148,10 @@ def rightmost_stats(
         Run the deflated verification pass (recommended).
     seed
         Seed of the (shared, deterministic) start vectors.
+    start
+        Start vectors of the main run, one per cell (cells × n, numpy), instead of the shared
+        random one: e.g. the sum of a neighbouring cell's converged invariant subspace (a warm
+        start); the verification run always starts from a fresh random vector.
 
     Returns
     -------
@@ -164,7 +172,7 @@ def rightmost_stats(
     used = 0
     while todo.size and used + m <= budget:
         out = _arnoldi_pass(op, state, backend, todo, m=m, seed=seed, mode="main",
-                            max_matvecs=budget - used, **opts)
+                            max_matvecs=budget - used, start=None if start is None else start[todo], **opts)
         used += out["matvecs"]
         total_mv += out["matvecs"]
         total_rs += out["restarts"]
@@ -201,7 +209,8 @@ def rightmost_stats(
     leading[~converged] = np.nan
     npos[~converged] = -1
     return KrylovResult(leading=leading, n_positive=npos, converged=converged,
-                        matvecs=total_mv, restarts=total_rs)
+                        matvecs=total_mv, restarts=total_rs,
+                        locks={c: Y for c, Y in locks.items() if converged[c]})
 
 
 def _n_cells(state: Any) -> int:
@@ -242,8 +251,37 @@ def _orthogonalize(v: Any, bases: list[Any], b: Backend, passes: int = 2) -> Any
     return v
 
 
+#: cells per block of the Gram–Schmidt steps on the CPU (numpy): the four passes over a block's
+#: bases then run from the cache instead of streaming every cell's basis from memory four times
+_GS_BLOCK = 4
+
+
+def _cgs2(Qj: Any, w: Any, b: Backend) -> tuple[Any, Any, Any]:
+    """Classical Gram–Schmidt twice of ``w`` (cells × n) against the rows of ``Qj`` (cells × j × n).
+
+    Returns the two coefficient vectors and the orthogonalised ``w``.
+    """
+    B = int(w.shape[0])
+    if b.name != "numpy" or B <= _GS_BLOCK:
+        h = (Qj @ w[..., None])[..., 0]
+        w = w - (h[:, None, :] @ Qj)[:, 0]
+        h2 = (Qj @ w[..., None])[..., 0]
+        return h, h2, w - (h2[:, None, :] @ Qj)[:, 0]
+    h = np.empty(Qj.shape[:2], dtype=w.dtype)
+    h2 = np.empty_like(h)
+    out = np.empty_like(w)
+    for s in range(0, B, _GS_BLOCK):
+        q, v = Qj[s:s + _GS_BLOCK], w[s:s + _GS_BLOCK]
+        c = (q @ v[..., None])[..., 0]
+        v = v - (c[:, None, :] @ q)[:, 0]
+        c2 = (q @ v[..., None])[..., 0]
+        out[s:s + _GS_BLOCK] = v - (c2[:, None, :] @ q)[:, 0]
+        h[s:s + _GS_BLOCK], h2[s:s + _GS_BLOCK] = c, c2
+    return h, h2, out
+
+
 def _arnoldi_pass(op, state, b: Backend, cells, *, m, n, seed, mode, max_restarts, max_matvecs, buffer,
-                  eta, tol, deflate=None, thr=None):
+                  eta, tol, deflate=None, thr=None, start=None):
     """One thick-restart Arnoldi run with subspace ``m`` on the given cells.
 
     ``mode='main'``: converge the rightmost Ritz values past ``Re = 0`` (see the module
@@ -273,7 +311,11 @@ def _arnoldi_pass(op, state, b: Backend, cells, *, m, n, seed, mode, max_restart
         return w
 
     Q = b.zeros((B0, m + 1, n))
-    Q[:, 0] = b.asarray(_unit(seed, n))[None, :] + Q[:, 0]
+    if start is None:
+        Q[:, 0] = b.asarray(_unit(seed, n))[None, :] + Q[:, 0]
+    else:
+        v0 = np.asarray(start, dtype=np.float64) + 1e-3 * _unit(seed, n)[None, :]
+        Q[:, 0] = b.asarray(v0 / np.linalg.norm(v0, axis=1, keepdims=True))
     H = np.zeros((B0, m + 1, m))
     k = 0
     n_mv = 0
@@ -284,10 +326,7 @@ def _arnoldi_pass(op, state, b: Backend, cells, *, m, n, seed, mode, max_restart
             w = apply(Q[:, j], st)
             n_mv += 1
             Qj = Q[:, : j + 1]
-            h = (Qj @ w[..., None])[..., 0]
-            w = w - (h[:, None, :] @ Qj)[:, 0]
-            h2 = (Qj @ w[..., None])[..., 0]
-            w = w - (h2[:, None, :] @ Qj)[:, 0]
+            h, h2, w = _cgs2(Qj, w, b)
             beta = b.norm_last(w)
             hh = b.to_numpy(h + h2).astype(np.float64)
             beta_h = b.to_numpy(beta).astype(np.float64)
@@ -378,3 +417,65 @@ def _arnoldi_pass(op, state, b: Backend, cells, *, m, n, seed, mode, max_restart
         Q, H, k = Qnew, Hnew, K
     return {"lead": lead_out, "pos": pos_out, "done": done_out, "widen": widen_out, "locks": locks_out,
             "matvecs": n_mv, "restarts": restarts}
+
+
+def piloted_rightmost_stats(
+    op: Any,
+    state: Any,
+    backend: Backend,
+    *,
+    subspace: int = 48,
+    max_subspace: int = 192,
+    pilot: int = 4,
+    warm: bool = True,
+    seed: int = 0,
+) -> KrylovResult:
+    """:func:`rightmost_stats` with the subspace sized by a few pilot cells (and warm-started).
+
+    The cost of the method grows with the number ``p`` of unstable eigenvalues: it needs a
+    subspace of more than ``p + 1 + buffer`` vectors, and a cell whose count outgrows the
+    subspace is re-run with a doubled one from scratch. Cells of one cluster share ``W``, so
+    their counts are similar: the first ``pilot`` cells run as usual; the others then start with
+    a subspace of about ``2 (p_max + 3)`` (``p_max`` the pilots' largest count), from a start
+    vector in the span of the pilots' converged invariant subspaces (a random combination of it,
+    plus a random part; with ``warm``). The verification run and every convergence test are those
+    of :func:`rightmost_stats`, so the results do not depend on the start beyond rounding. Where
+    no pilot settles, or ``2 (p_max + 3)`` exceeds ``max_subspace``, the other cells are reported
+    as not converged at once (the caller computes their full spectra, which is cheaper there).
+    """
+    B = _n_cells(state)
+    n = op.size
+    if B <= 2 * pilot:
+        return rightmost_stats(op, state, backend, subspace=subspace, max_subspace=max_subspace, seed=seed)
+    xp = backend.xp
+    first = np.arange(pilot)
+    rest = np.arange(pilot, B)
+    sel = (lambda i: i) if backend.name == "numpy" else (lambda i: xp.as_tensor(i, device=backend.device))
+    a = rightmost_stats(op, op.take(state, sel(first)), backend, subspace=subspace, max_subspace=max_subspace,
+                        seed=seed)
+    m = subspace
+    start = None
+    if not a.converged.any() or 2 * (int(a.n_positive[a.converged].max()) + 3) > max_subspace:
+        # the pilots did not settle, or their counts need a subspace beyond max_subspace: the
+        # other cells would mostly fail too, after costing more than their full spectra
+        none = np.zeros(rest.size, dtype=bool)
+        return KrylovResult(leading=np.concatenate([a.leading, np.full(rest.size, np.nan + 0j)]),
+                            n_positive=np.concatenate([a.n_positive, np.full(rest.size, -1)]),
+                            converged=np.concatenate([a.converged, none]),
+                            matvecs=a.matvecs, restarts=a.restarts, locks=dict(a.locks or {}))
+    if a.converged.any():
+        p = int(a.n_positive[a.converged].max())
+        m = int(min(max_subspace, max(subspace, 16 * -(-2 * (p + 3) // 16))))
+        if warm:
+            Y = np.concatenate([a.locks[int(c)] for c in np.nonzero(a.converged)[0]], axis=0)
+            c = np.random.default_rng(seed + 11).standard_normal((rest.size, Y.shape[0]))
+            start = c @ Y
+            start /= np.linalg.norm(start, axis=1, keepdims=True)
+    b = rightmost_stats(op, op.take(state, sel(rest)), backend, subspace=min(m, max(2, n - 1)),
+                        max_subspace=max_subspace, seed=seed, start=start)
+    locks = dict(a.locks or {})
+    locks.update({pilot + int(c): Y for c, Y in (b.locks or {}).items()})
+    return KrylovResult(leading=np.concatenate([a.leading, b.leading]),
+                        n_positive=np.concatenate([a.n_positive, b.n_positive]),
+                        converged=np.concatenate([a.converged, b.converged]),
+                        matvecs=a.matvecs + b.matvecs, restarts=a.restarts + b.restarts, locks=locks)

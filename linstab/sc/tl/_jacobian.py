@@ -17,7 +17,8 @@ import numpy as np
 from linstab._errors import MissingKeyError
 from linstab._optional import require
 from linstab.sc._backend import Backend, chunk_size, get_backend, host_cores, memory_budget, run_chunked
-from linstab.sc._krylov import rightmost_stats
+from linstab.sc._krylov import piloted_rightmost_stats
+from linstab.sc._sign import sign_bytes, sign_part
 from linstab.sc._spectra import sort_spectra, spectrum_stats
 from linstab.sc.tl._inputs import Plan, check_adata, prepare, resolve_pairs
 
@@ -335,7 +336,12 @@ def compute_jacobian_stats(
     method
         Direct route, per diagonal block of the Jacobians (see :func:`compute_jacobians`):
         ``'auto'`` (full spectra for blocks of at most 256 genes, the partial spectrum for larger
-        ones), ``'krylov'`` (the partial spectrum for every block of more than two genes) or
+        ones), ``'krylov'`` (the partial spectrum for every block of more than two genes),
+        ``'sign'`` (every block of more than two genes by the matrix sign function: the count
+        ``n₊ = (n + tr sign(J))/2`` from Newton's iteration of batched inverses and the unstable
+        eigenvalues from the range of the spectral projector ``(I + sign(J))/2``; blocks with no
+        unstable eigenvalue, or eigenvalues too close to the imaginary axis, go to the partial
+        spectrum; dense batched work meant for GPUs, slower than ``'krylov'`` on a CPU) or
         ``'dense'`` (full spectra throughout). The statistics of the blocks combine into those
         of the cell: the leading eigenvalue is the rightmost of the blocks', the counts add up.
     device, backend, dtype, spectra, memory_limit, progress
@@ -355,7 +361,8 @@ def compute_jacobian_stats(
           > 0 and < 0;
         - ``jacobian_trace``: the trace of J (``Σ Re λ`` on the stored-spectra route);
 
-        and ``uns['jacobian_stats']`` (route, and how many cells needed the full spectrum).
+        and ``uns['jacobian_stats']`` (route, and how many cells needed the full spectrum; with
+        ``method='sign'`` also ``blocks_sign_function``, the cells' blocks settled by it).
 
     Notes
     -----
@@ -368,7 +375,8 @@ def compute_jacobian_stats(
     References
     ----------
     Strogatz (2015), sec. 6.3 and 7.0 (stability from the eigenvalues of the Jacobian);
-    Kuznetsov (2004), sec. 2.5; R. B. Morgan, Math. Comp. 65 (1996) (restarted Arnoldi).
+    Kuznetsov (2004), sec. 2.5; R. B. Morgan, Math. Comp. 65 (1996) (restarted Arnoldi);
+    N. J. Higham, *Functions of Matrices*, SIAM (2008), ch. 5 (the matrix sign function).
 
     Examples
     --------
@@ -380,8 +388,8 @@ def compute_jacobian_stats(
     """
     func = "compute_jacobian_stats"
     check_adata(adata, func)
-    if method not in ("auto", "krylov", "dense"):
-        raise ValueError(f"{func}: `method` must be 'auto', 'krylov' or 'dense'; got {method!r}")
+    if method not in ("auto", "krylov", "sign", "dense"):
+        raise ValueError(f"{func}: `method` must be 'auto', 'krylov', 'sign' or 'dense'; got {method!r}")
     info: dict[str, Any]
     if spliced_key is None and model is None:
         stats, source = _stats_from_eigenvalues(adata, filename, func)
@@ -437,11 +445,11 @@ def _direct_stats(plan: Plan, be: Backend, *, method: str, memory: int, progress
     positive = np.full(plan.n_obs, np.nan)
     negative = np.full(plan.n_obs, np.nan)
     trace = np.full(plan.n_obs, np.nan)
-    counts = {"krylov": 0, "dense": 0, "dense_fallback": 0}
+    counts = {"krylov": 0, "dense": 0, "dense_fallback": 0, "sign": 0}
     krylov_bytes = 4 * (2 * min(48, n) + 2) * n * _itemsize(be)
     # diagonal blocks larger than this go to the partial-spectrum method, the others get their
     # full spectra ('auto': full spectra while they are cheap)
-    threshold = {"auto": _DENSE_MAX, "krylov": 2, "dense": None}[method]
+    threshold = {"auto": _DENSE_MAX, "krylov": 2, "sign": 2, "dense": None}[method]
     cores = host_cores() if be.spectra != "device" else 1
 
     def krylov_blocks(op) -> list[np.ndarray]:
@@ -458,7 +466,7 @@ def _direct_stats(plan: Plan, be: Backend, *, method: str, memory: int, progress
 
     def krylov_part(op, st):
         m = op.size
-        res = rightmost_stats(op, st, be, subspace=int(min(48, max(2, m - 1))), max_subspace=min(192, m - 1))
+        res = piloted_rightmost_stats(op, st, be, subspace=int(min(48, max(2, m - 1))), max_subspace=min(192, m - 1))
         lead = res.leading.copy()
         pos = res.n_positive.astype(np.float64)
         neg = m - pos
@@ -468,6 +476,13 @@ def _direct_stats(plan: Plan, be: Backend, *, method: str, memory: int, progress
             s = dense_part(op, op.take(st, sel))
             lead[bad], pos[bad], neg[bad] = s["leading"], s["positive"], s["negative"]
         return {"leading": lead, "positive": pos, "negative": neg}, bad
+
+    def big_part(op, st):
+        if method == "sign":
+            part, bad, n_sign = sign_part(op, st, be, krylov_part)
+            counts["sign"] += n_sign
+            return part, bad
+        return krylov_part(op, st)
 
     def fn(group, st):
         op = group.op
@@ -481,14 +496,16 @@ def _direct_stats(plan: Plan, be: Backend, *, method: str, memory: int, progress
             parts.append(dense_part(op, st, max_block=threshold))
         fallback = np.zeros(tr.size, dtype=bool)
         for genes in big:
-            part, bad = krylov_part(op.restrict(genes), op.take_genes(st, genes))
+            part, bad = big_part(op.restrict(genes), op.take_genes(st, genes))
             parts.append(part)
             fallback[bad] = True
         s = _combine(parts)
         return s["leading"], s["positive"], s["negative"], tr, "krylov", int(fallback.sum())
 
     def per_cell(op):
-        return krylov_bytes if krylov_blocks(op) else op.spectrum_bytes
+        if not krylov_blocks(op):
+            return op.spectrum_bytes
+        return max(krylov_bytes, sign_bytes(op.largest_block, _itemsize(be))) if method == "sign" else krylov_bytes
 
     for cells, (lead, pos, neg, tr, route, nfb) in _chunks(plan, be, memory, per_cell, progress,
                                                            "Jacobian statistics", fn):
@@ -500,6 +517,7 @@ def _direct_stats(plan: Plan, be: Backend, *, method: str, memory: int, progress
         "method": method,
         "cells_partial_spectrum": counts["krylov"] - counts["dense_fallback"],
         "cells_full_spectrum": counts["dense"] + counts["dense_fallback"],
+        **({"blocks_sign_function": counts["sign"]} if method == "sign" else {}),
         "backend": be.name,
         "device": be.device,
         "dtype": be.dtype,
