@@ -63,7 +63,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--ansatz", default=None, help='equalities between variables, e.g. "x1=x2=x3"')
     parser.add_argument("--points", type=int, default=20, metavar="N", help="number of sample points (default 20)")
     parser.add_argument("--budget", type=float, default=10.0, metavar="SECONDS",
-                        help="time for the closed-form route before numeric continuation answers (default 10)")
+                        help="CPU time for the closed-form route before numeric continuation answers (default 10)")
     out = parser.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     out.add_argument("--latex", action="store_true", help="print Markdown with LaTeX (for notebooks and notes)")

@@ -566,10 +566,12 @@ def bifurcation_curves(
     lyapunov
         Compute the first Lyapunov coefficient at a sample point of each Hopf curve.
     budget
-        Seconds the symbolic derivation may take (``None``: no limit). SymPy's ``solve`` can run
-        for minutes on transcendental rate functions or cubic branch equations; past the budget
-        :class:`NoClosedFormError` is raised, so that numeric continuation can answer instead.
-        Enforced on the main thread of a process with ``SIGALRM`` (POSIX); elsewhere unlimited.
+        CPU seconds the symbolic derivation may take (``None``: no limit). SymPy's ``solve`` can
+        run for minutes on transcendental rate functions or cubic branch equations; past the
+        budget :class:`NoClosedFormError` is raised, so that numeric continuation can answer
+        instead. CPU time rather than wall-clock time, so that a busy machine gives the same
+        answer. Enforced on the main thread of a process with ``SIGPROF`` (POSIX); elsewhere
+        unlimited.
 
     Returns
     -------
@@ -634,11 +636,14 @@ class _BudgetExceeded(BaseException):
 
 @contextlib.contextmanager
 def _time_budget(seconds: float | None) -> Iterator[None]:
-    """Raise :class:`_BudgetExceeded` in the block after ``seconds`` (SIGALRM; main thread only).
+    """Raise :class:`_BudgetExceeded` in the block after ``seconds`` of CPU time (SIGPROF; main
+    thread only).
 
-    SymPy is pure Python, so the signal handler runs between bytecodes even inside ``solve``; the
-    timer repeats every 0.1 s in case one delivery lands where it should not raise."""
-    if seconds is None or not hasattr(signal, "SIGALRM") or threading.current_thread() is not threading.main_thread():
+    CPU time, not wall-clock time, so that a busy machine does not turn an answer into a fallback
+    (the same rule as the checker's budget). SymPy is pure Python, so the signal handler runs
+    between bytecodes even inside ``solve``; the timer repeats every 0.1 s in case one delivery
+    lands where it should not raise."""
+    if seconds is None or not hasattr(signal, "SIGPROF") or threading.current_thread() is not threading.main_thread():
         yield
         return
     if seconds <= 0:
@@ -653,15 +658,15 @@ def _time_budget(seconds: float | None) -> Iterator[None]:
                                                                or "linstab" in code.co_filename):
             raise _BudgetExceeded
 
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    outer = signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
+    previous = signal.signal(signal.SIGPROF, on_alarm)
+    outer = signal.setitimer(signal.ITIMER_PROF, seconds, 0.1)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        if outer[0] > 0:  # an enclosing timer: let it run on
-            signal.setitimer(signal.ITIMER_REAL, *outer)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
+        if outer[0] > 0:  # an enclosing timer (the analyze budget's child, say): let it run on
+            signal.setitimer(signal.ITIMER_PROF, *outer)
 
 
 def _closed_form_curves(model: Model, kind: str, param: str, against: str, P: sp.Symbol, Q: sp.Symbol,
