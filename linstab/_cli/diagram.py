@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from linstab._cli._common import add_model_args, add_output_args, model_from_args, write_outputs
 
@@ -37,6 +38,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="range of P (default: from the curves, else value/10 .. 10·value)")
     parser.add_argument("--grid", type=int, default=60, metavar="N", help="stability-map cells per axis (default 60)")
     add_output_args(parser)
+    parser.add_argument("--quiet", action="store_true",
+                        help="no progress report (shown on stderr when it is a terminal)")
     parser.set_defaults(func=run)
 
 
@@ -61,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     if args.p_range is not None:
         check_range(model, args.param, args.p_range[0], args.p_range[1], "--param-range")
     layout = diagram_layout(model, args.param, args.against, q_range=args.q_range, p_range=args.p_range,
-                            grid=args.grid)
+                            grid=args.grid, progress=not args.quiet and sys.stderr.isatty())
     for line in write_outputs(layout, args, title=f"linstab · {model.name} stability diagram"):
         print(f"{line}: stability diagram of {model.name} in ({args.against}, {args.param})"
               + (" with the eigenvalue explorer" if line.endswith("MB)") else ""))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 
 from linstab._cli._common import add_model_args, model_from_args
@@ -57,6 +58,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--backend", choices=("numpy", "torch"), default="numpy", help="array backend")
     parser.add_argument("--method", choices=("auto", "symmetric", "newton"), default="auto",
                         help="how fixed points are found (default: auto)")
+    parser.add_argument("--threads", type=int, default=None, metavar="N",
+                        help="torch's CPU threads (--backend torch; default 1: the map's small batched kernels "
+                             "gain nothing from more)")
+    parser.add_argument("--quiet", action="store_true",
+                        help="no progress report (shown on stderr when it is a terminal)")
     parser.set_defaults(func=run)
 
 
@@ -80,7 +86,12 @@ def run(args: argparse.Namespace) -> int:
     check_fits(stability_map_bytes(n_points, len(model.parameter_names)),
                f"a stability map of {x[3]} x {y[3] if y else 1} points", "use fewer points (N)")
     t0 = time.perf_counter()
-    m = stability_map(model, x, y, log_x=args.log_x, log_y=args.log_y, backend=args.backend, method=args.method)
+    if args.threads is not None and args.threads < 1:
+        raise ValueError(f"--threads must be at least 1, got {args.threads}")
+    if args.threads not in (None, 1) and args.backend != "torch":
+        raise ValueError("--threads applies to --backend torch (numpy's kernels here use one thread)")
+    m = stability_map(model, x, y, log_x=args.log_x, log_y=args.log_y, backend=args.backend, method=args.method,
+                      threads=args.threads, progress=not args.quiet and sys.stderr.isatty())
     dt = time.perf_counter() - t0
     if str(args.out).endswith(".csv"):
         m.to_csv(args.out)  # atomic: a kill or a failure leaves the old file

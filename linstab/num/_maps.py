@@ -22,8 +22,9 @@ batched eigenvalue routine for larger systems.
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -525,6 +526,8 @@ def stability_map(
     memory_mb: float = 256.0,
     n_seeds: int = 12,
     device: Any = None,
+    threads: int | None = None,
+    progress: bool = False,
 ) -> StabilityMap:
     """Fixed points, max Re λ, number of stable fixed points and oscillatory flag on a grid.
 
@@ -550,6 +553,13 @@ def stability_map(
         Newton seeds per grid point (method ``"newton"``).
     device
         Torch device (``"cpu"``, ``"cuda"``); ignored for numpy.
+    threads
+        CPU threads of torch's kernels during the map (torch's setting is restored after).
+        ``None``: one, since the map's kernels are small element-wise operations on batches of
+        grid points, where more threads mostly wait for each other (README, benchmarks). numpy's
+        element-wise kernels are single-threaded anyway; there it must be None or 1.
+    progress
+        Report progress on stderr (grid points done, points per second).
 
     Returns
     -------
@@ -591,6 +601,38 @@ def stability_map(
     if y_name is not None:
         P[..., names.index(y_name)] = Y
     flat = P.reshape(-1, len(names))
+    if threads is not None and not (isinstance(threads, int) and threads >= 1):
+        raise ValueError(f"threads must be a positive integer or None; got {threads!r}")
+    if backend == "numpy" and threads not in (None, 1):
+        raise ValueError(f"threads applies to backend='torch' (numpy's element-wise kernels use one thread); "
+                         f"got threads={threads}")
+    with _torch_threads(backend, threads or 1):
+        return _map(model, flat, X.shape, xs, ys, x_name, y_name, log_x, log_y, others, backend=backend,
+                    method=method, memory_mb=memory_mb, n_seeds=n_seeds, device=device, progress=progress)
+
+
+@contextlib.contextmanager
+def _torch_threads(backend: str, threads: int) -> Iterator[None]:
+    """torch's intra-op threads set to ``threads`` in the block (numpy: nothing to do)."""
+    if backend != "torch":
+        yield
+        return
+    from linstab._optional import require
+
+    torch = require("torch")
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+def _map(model: Model, flat: np.ndarray, shape: tuple[int, int], xs: np.ndarray, ys: np.ndarray, x_name: str,
+         y_name: str | None, log_x: bool, log_y: bool, others: dict[str, float], *, backend: str, method: str,
+         memory_mb: float, n_seeds: int, device: Any, progress: bool) -> StabilityMap:
+    """The work of :func:`stability_map` on the flattened grid of parameter vectors ``flat``."""
+    from linstab._progress import Progress
 
     if backend == "torch":
         from linstab._optional import require
@@ -609,20 +651,27 @@ def stability_map(
     per_point = (n * n * 16 * 6 + 64 * 8) if method == "symmetric" else (n_seeds * (n * n * 8 * 8 + n_seeds * n * 8))
     chunk = max(1, int(memory_mb * 2 ** 20 // per_point))
     outs = []
-    if method == "newton":
-        roots, found = _grid_fixed_points(model, flat_t, X.shape, xp, backend, n_seeds=n_seeds, chunk=chunk)
-        step = max(1, chunk * n_seeds // roots.shape[1])
-        for start in range(0, flat.shape[0], step):
-            r, v = roots[start:start + step], found[start:start + step]
-            if xp is not np:
-                r = xp.as_tensor(r, dtype=flat_t.dtype, device=flat_t.device)
-                v = xp.as_tensor(v, device=flat_t.device)
-            outs.append(_summarize_roots(model, flat_t[start:start + step], r, v, xp, backend))
-    for start in range(0, flat.shape[0], chunk) if method == "symmetric" else ():
-        outs.append(_chunk_symmetric(model, red, flat_t[start:start + chunk], xp, backend))
+    N = flat.shape[0]
+    # Newton: two passes over the grid (its own seeds, then the summary), continuation sweeps between
+    bar = Progress(2 * N if method == "newton" else N, f"stability map ({method})", enabled=progress)
+    with bar:
+        if method == "newton":
+            roots, found = _grid_fixed_points(model, flat_t, shape, xp, backend, n_seeds=n_seeds, chunk=chunk,
+                                              bar=bar)
+            step = max(1, chunk * n_seeds // roots.shape[1])
+            bar.note("eigenvalues")
+            for start in range(0, N, step):
+                r, v = roots[start:start + step], found[start:start + step]
+                if xp is not np:
+                    r = xp.as_tensor(r, dtype=flat_t.dtype, device=flat_t.device)
+                    v = xp.as_tensor(v, device=flat_t.device)
+                outs.append(_summarize_roots(model, flat_t[start:start + step], r, v, xp, backend))
+                bar.update(min(step, N - start))
+        for start in range(0, N, chunk) if method == "symmetric" else ():
+            outs.append(_chunk_symmetric(model, red, flat_t[start:start + chunk], xp, backend))
+            bar.update(min(chunk, N - start))
     cat = (lambda k: np.concatenate([o[k] for o in outs])) if xp is np else \
         (lambda k: xp.cat([o[k] for o in outs]).cpu().numpy())
-    shape = X.shape
     return StabilityMap(
         x_name=x_name, y_name=y_name, x=xs, y=ys, log_x=bool(log_x), log_y=bool(log_y),
         max_real=cat(0).reshape(shape), n_fixed=cat(1).reshape(shape).astype(np.int64),
@@ -715,7 +764,7 @@ def _compact(x: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _grid_fixed_points(model: Model, flat: Any, shape: tuple[int, int], xp: Any, backend: str, *, n_seeds: int,
-                       chunk: int, max_sweeps: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+                       chunk: int, max_sweeps: int | None = None, bar: Any = None) -> tuple[np.ndarray, np.ndarray]:
     """Fixed points at every grid point: ``(roots (N, K, n), valid (N, K))``, numpy arrays.
 
     Each grid point first runs Newton from its own seeds (:func:`_seeds`). Then the fixed points
@@ -731,6 +780,8 @@ def _grid_fixed_points(model: Model, flat: Any, shape: tuple[int, int], xp: Any,
     for start in range(0, N, chunk):
         x, v = _newton_fixed_points(model, flat[start:start + chunk], xp, backend, n_seeds=n_seeds)
         parts.append(_compact(to_np(x), to_np(v)))
+        if bar is not None:
+            bar.update(min(chunk, N - start))
     K = max(x.shape[1] for x, _ in parts)
     roots = np.zeros((N, K, n))
     mask = np.zeros((N, K), dtype=bool)
@@ -742,10 +793,12 @@ def _grid_fixed_points(model: Model, flat: Any, shape: tuple[int, int], xp: Any,
     fresh = mask.copy()
     iy, ix = np.divmod(np.arange(N), nx)
     steps = ((0, 1), (0, -1), (1, 0), (-1, 0))
-    for _ in range(max_sweeps if max_sweeps is not None else 4 * (nx + ny) + 8):
+    for sweep in range(max_sweeps if max_sweeps is not None else 4 * (nx + ny) + 8):
         src = np.flatnonzero(fresh.any(1))
         if not src.size:
             break
+        if bar is not None:
+            bar.note(f"continuing fixed points across the grid, sweep {sweep + 1} ({src.size:,} points)")
         tgt_l, src_l = [], []
         for dy, dx in steps:
             ok = (iy[src] + dy >= 0) & (iy[src] + dy < ny) & (ix[src] + dx >= 0) & (ix[src] + dx < nx)

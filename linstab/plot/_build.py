@@ -70,8 +70,9 @@ def diagram_page(model: Any, param: str, against: str, *, q_range: Sequence[floa
 
 
 def diagram_layout(model: Any, param: str, against: str, *, q_range: Sequence[float] | None = None,
-                   p_range: Sequence[float] | None = None, grid: int = 60) -> Any:
-    """The stability diagram of ``(against, param)`` beside the eigenvalue explorer (a Bokeh layout).
+                   p_range: Sequence[float] | None = None, grid: int = 60, progress: bool = False) -> Any:
+    """The stability diagram of ``(against, param)`` beside the eigenvalue explorer (a Bokeh layout);
+    ``progress`` reports the stability map's progress on stderr.
 
     The fold and Hopf curves come from :func:`linstab.num.find_curves`: in closed form where one
     exists, else by numeric continuation (kinds with no curve in the range are left out: the
@@ -106,7 +107,8 @@ def diagram_layout(model: Any, param: str, against: str, *, q_range: Sequence[fl
         except (AnalysisError, ValueError, NotImplementedError):
             continue  # no closed form or no such bifurcation in range: the map shows the regions
     qr, pr, log_p = default_ranges(model, param, against, curves, q_range=q_range, p_range=p_range)
-    smap = stability_map(model, (against, qr[0], qr[1], grid), (param, pr[0], pr[1], grid), log_y=log_p)
+    smap = stability_map(model, (against, qr[0], qr[1], grid), (param, pr[0], pr[1], grid), log_y=log_p,
+                         progress=progress)
     diagram = stability_diagram(curves, smap, model=model, x_range=qr, y_range=pr, log_y=log_p,
                                 title=f"Stability diagram of {model.name}")
     layout = eigenvalue_explorer(model, diagram=diagram)

@@ -131,3 +131,21 @@ def test_region_labels_for_any_count():
     assert m.region[:, [0, 1, 3, 4]].tolist() == [["stable", "stable", "multistable", "multistable"],
                                                   ["unstable"] * 4]
     assert not m.oscillatory.any()
+
+
+def test_progress_and_threads(capsys):
+    """progress=True reports grid points on stderr; torch's thread setting is restored after a map;
+    threads that cannot apply are refused."""
+    stability_map("toggle_switch", ("beta", 1.0, 5.0, 8), ("n", 1.5, 3.0, 8), method="newton", progress=True)
+    err = capsys.readouterr().err
+    assert "stability map (newton)" in err and "128/128" in err  # two passes over 64 points
+    with pytest.raises(ValueError, match="threads applies to backend='torch'"):
+        stability_map("toggle_switch", ("beta", 1.0, 5.0, 4), threads=2)
+    with pytest.raises(ValueError, match="positive integer"):
+        stability_map("toggle_switch", ("beta", 1.0, 5.0, 4), threads=0)
+    torch = pytest.importorskip("torch")
+    before = torch.get_num_threads()
+    a = stability_map("toggle_switch", ("beta", 1.0, 5.0, 6), method="newton", backend="torch", threads=2)
+    b = stability_map("toggle_switch", ("beta", 1.0, 5.0, 6), method="newton")
+    assert torch.get_num_threads() == before
+    np.testing.assert_array_equal(a.region, b.region)
