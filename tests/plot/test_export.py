@@ -78,12 +78,17 @@ def test_portrait_cli_writes_png_and_svg(tmp_path, capsys):
 
 
 def test_export_inside_a_running_event_loop(diagram, tmp_path):
-    """As in a Jupyter kernel, where an asyncio loop is running: Playwright's sync API would refuse."""
+    """As in a Jupyter kernel, where an asyncio loop is running: Playwright's sync API would refuse.
+    The loop runs in a thread of its own here, since this test process may already hold one."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     _require_chromium()
 
     async def cell():
+        asyncio.get_running_loop()  # a loop is running, as in a notebook cell
         return export_figure(diagram, tmp_path / "d.svg")
 
-    assert asyncio.run(cell()).stat().st_size > 1000
+    with ThreadPoolExecutor(1) as pool:
+        out = pool.submit(asyncio.run, cell()).result(timeout=120)
+    assert out.stat().st_size > 1000
