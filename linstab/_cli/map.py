@@ -59,8 +59,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--method", choices=("auto", "symmetric", "newton"), default="auto",
                         help="how fixed points are found (default: auto)")
     parser.add_argument("--threads", type=int, default=None, metavar="N",
-                        help="torch's CPU threads (--backend torch; default 1: the map's small batched kernels "
-                             "gain nothing from more)")
+                        help="torch's CPU threads for this run (--backend torch; default: torch's own choice)")
     parser.add_argument("--quiet", action="store_true",
                         help="no progress report (shown on stderr when it is a terminal)")
     parser.set_defaults(func=run)
@@ -90,8 +89,14 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(f"--threads must be at least 1, got {args.threads}")
     if args.threads not in (None, 1) and args.backend != "torch":
         raise ValueError("--threads applies to --backend torch (numpy's kernels here use one thread)")
+    if args.backend == "torch" and args.threads is not None:  # process-wide; this process is ours
+        from linstab._optional import require
+
+        torch = require("torch")
+        if torch.get_num_threads() != args.threads:  # set once, never back (see README)
+            torch.set_num_threads(args.threads)
     m = stability_map(model, x, y, log_x=args.log_x, log_y=args.log_y, backend=args.backend, method=args.method,
-                      threads=args.threads, progress=not args.quiet and sys.stderr.isatty())
+                      progress=not args.quiet and sys.stderr.isatty())
     dt = time.perf_counter() - t0
     if str(args.out).endswith(".csv"):
         m.to_csv(args.out)  # atomic: a kill or a failure leaves the old file

@@ -22,9 +22,8 @@ batched eigenvalue routine for larger systems.
 
 from __future__ import annotations
 
-import contextlib
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -526,7 +525,6 @@ def stability_map(
     memory_mb: float = 256.0,
     n_seeds: int = 12,
     device: Any = None,
-    threads: int | None = None,
     progress: bool = False,
 ) -> StabilityMap:
     """Fixed points, max Re λ, number of stable fixed points and oscillatory flag on a grid.
@@ -553,11 +551,6 @@ def stability_map(
         Newton seeds per grid point (method ``"newton"``).
     device
         Torch device (``"cpu"``, ``"cuda"``); ignored for numpy.
-    threads
-        CPU threads of torch's kernels during the map (torch's setting is restored after).
-        ``None``: one, since the map's kernels are small element-wise operations on batches of
-        grid points, where more threads mostly wait for each other (README, benchmarks). numpy's
-        element-wise kernels are single-threaded anyway; there it must be None or 1.
     progress
         Report progress on stderr (grid points done, points per second).
 
@@ -601,31 +594,8 @@ def stability_map(
     if y_name is not None:
         P[..., names.index(y_name)] = Y
     flat = P.reshape(-1, len(names))
-    if threads is not None and not (isinstance(threads, int) and threads >= 1):
-        raise ValueError(f"threads must be a positive integer or None; got {threads!r}")
-    if backend == "numpy" and threads not in (None, 1):
-        raise ValueError(f"threads applies to backend='torch' (numpy's element-wise kernels use one thread); "
-                         f"got threads={threads}")
-    with _torch_threads(backend, threads or 1):
-        return _map(model, flat, X.shape, xs, ys, x_name, y_name, log_x, log_y, others, backend=backend,
-                    method=method, memory_mb=memory_mb, n_seeds=n_seeds, device=device, progress=progress)
-
-
-@contextlib.contextmanager
-def _torch_threads(backend: str, threads: int) -> Iterator[None]:
-    """torch's intra-op threads set to ``threads`` in the block (numpy: nothing to do)."""
-    if backend != "torch":
-        yield
-        return
-    from linstab._optional import require
-
-    torch = require("torch")
-    before = torch.get_num_threads()
-    torch.set_num_threads(threads)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
+    return _map(model, flat, X.shape, xs, ys, x_name, y_name, log_x, log_y, others, backend=backend,
+                method=method, memory_mb=memory_mb, n_seeds=n_seeds, device=device, progress=progress)
 
 
 def _map(model: Model, flat: np.ndarray, shape: tuple[int, int], xs: np.ndarray, ys: np.ndarray, x_name: str,
