@@ -136,7 +136,7 @@ def run_limited(func: Callable[[], Any], *, time_limit: float, memory_limit: int
         warnings.simplefilter("ignore", DeprecationWarning)
         pid = os.fork()
     if pid == 0:  # pragma: no cover - runs in the child, which never returns
-        os.close(read_fd)
+        _close_inherited(keep={write_fd})
         _child(func, write_fd, time_limit, memory_limit)
     os.close(write_fd)
     chunks: list[bytes] = []
@@ -196,8 +196,7 @@ class _Worker:
             warnings.simplefilter("ignore", DeprecationWarning)
             pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the worker, which never returns
-            os.close(to_w)
-            os.close(from_r)
+            _close_inherited(keep={to_r, from_w})
             _serve(to_r, from_w, memory_limit, parent)
         os.close(to_r)
         os.close(from_w)
@@ -219,6 +218,27 @@ class _Worker:
             return os.waitpid(self.pid, 0)[1]
         except ChildProcessError:
             return 0
+
+
+def _close_inherited(keep: set[int]) -> None:
+    """In a forked child: close every file descriptor copied from the parent but the standard
+    streams and ``keep``.
+
+    A fork copies all of them, pipes to other processes included. A long-lived child that holds
+    the write end of, say, a browser driver's stdin keeps that driver from ever seeing end of
+    file, and whoever waits for the driver to exit waits forever (seen: pytest's session teardown
+    of a Playwright browser, after a check had started this worker).
+    """
+    try:
+        fds = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:  # no /proc (macOS): every descriptor up to the limit
+        fds = list(range(3, min(resource.getrlimit(resource.RLIMIT_NOFILE)[0], 65536)))
+    for fd in fds:
+        if fd > 2 and fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
 
 
 def _read_exact(fd: int, size: int, deadline: float | None) -> bytes | None:
