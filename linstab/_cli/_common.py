@@ -7,7 +7,7 @@ import math
 
 from linstab._errors import ParameterError
 
-__all__ = ["add_model_args", "add_output_args", "parse_sets", "model_from_args", "write_outputs"]
+__all__ = ["add_model_args", "add_output_args", "check_outputs", "parse_sets", "model_from_args", "write_outputs"]
 
 
 def add_model_args(parser: argparse.ArgumentParser) -> None:
@@ -60,10 +60,21 @@ def add_output_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--svg", metavar="OUT.svg", help="the same as SVG vector graphics")
 
 
-def write_outputs(fig, args: argparse.Namespace, *, title: str) -> list[str]:
-    """Write ``fig`` to every output the arguments name; returns one line per file written."""
+def check_outputs(args: argparse.Namespace) -> None:
+    """At least one of ``--html``/``--png``/``--svg``, each a path a file can be written to: checked
+    before the work, not after it."""
+    from linstab._atomic import check_output_path
+
     if not (args.html or args.png or args.svg):
         raise ValueError("name at least one output: --html OUT.html, --png OUT.png or --svg OUT.svg")
+    for target in (args.html, args.png, args.svg):
+        if target:
+            check_output_path(target)
+
+
+def write_outputs(fig, args: argparse.Namespace, *, title: str) -> list[str]:
+    """Write ``fig`` to every output the arguments name; returns one line per file written."""
+    check_outputs(args)
     done = []
     if args.html:
         from linstab.plot import save_html

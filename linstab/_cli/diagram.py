@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from linstab._cli._common import add_model_args, add_output_args, model_from_args, write_outputs
+from linstab._cli._common import add_model_args, add_output_args, check_outputs, model_from_args, write_outputs
 
 __all__ = ["register", "run"]
 
@@ -45,15 +45,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Carry out ``linstab diagram``; returns the exit code."""
-    from linstab._atomic import check_output_path
     from linstab._limits import check_range
     from linstab.plot._build import diagram_layout
 
-    if not (args.html or args.png or args.svg):
-        raise ValueError("name at least one output: --html OUT.html, --png OUT.png or --svg OUT.svg")
-    for target in (args.html, args.png, args.svg):  # before the computation, not after it
-        if target:
-            check_output_path(target)
+    check_outputs(args)
     model = model_from_args(args)
     if args.param == args.against:
         raise ValueError(f"--param and --against must differ; both are {args.param!r}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 
-from linstab._cli._common import add_model_args, add_output_args, model_from_args, write_outputs
+from linstab._cli._common import add_model_args, add_output_args, check_outputs, model_from_args, write_outputs
 
 __all__ = ["register", "run"]
 
@@ -47,8 +47,7 @@ def run(args: argparse.Namespace) -> int:
         model.parameter(name)  # an unknown name: an error that lists the parameters
     values = model.numeric_values()
     ranges = {name: (values[name] / 100, values[name] * 100) for name in args.log if values[name] > 0}
-    if not (args.html or args.png or args.svg):  # before the work, not after it
-        raise ValueError("name at least one output: --html OUT.html, --png OUT.png or --svg OUT.svg")
+    check_outputs(args)
     fig = phase_portrait(model, x_range=args.x_range, y_range=args.y_range, log=args.log, ranges=ranges)
     for line in write_outputs(fig, args, title=f"linstab · {model.name} phase portrait"):
         print(f"{line}: phase portrait and trace–determinant plane of {model.name}")
