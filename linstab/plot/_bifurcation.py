@@ -46,7 +46,6 @@ def branch_samples(model: Any, param: str, values: Mapping[str, float], p_range:
     >>> bool(np.all(np.diff(b["p"]) > 0)), b["state"].shape[1]
     (True, 3)
     """
-    import sympy as sp
     from linstab.num import compile_kernel
     from linstab.sym import parametric_fixed_points
 

@@ -80,7 +80,6 @@ def _curve_label(curve: Any) -> tuple[str, str]:
     if expr is None:
         return name, ""
     try:
-        import sympy as sp
         formula = f"{pretty(curve.param)} = {pretty_expr(as_expr(expr))}"
     except Exception:  # an expression SymPy cannot re-read: show it as given
         formula = f"{pretty(curve.param)} = {expr}"

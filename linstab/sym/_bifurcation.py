@@ -602,8 +602,7 @@ def bifurcation_curves(
     (n > 2, 'supercritical')
     """
     model = load_model(model)
-    accepted = accepted_kinds(kind)  # raises on an unknown name
-    kobj = accepted[0]
+    accepted_kinds(kind)  # raises on an unknown name
     P, Q = model.parameter(param), model.parameter(against)
     if P == Q:
         raise ParameterError(f"param and against must differ; both are {param!r}")
