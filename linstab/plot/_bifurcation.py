@@ -21,7 +21,7 @@ from linstab._parse import as_expr
 from linstab.plot import _numeric as num
 from linstab.plot._explorer import make_sliders, slider_specs
 from linstab.plot._js import program
-from linstab.plot._style import CLASS_COLORS, PALETTE, figure, hover, pretty, readout
+from linstab.plot._style import CLASS_COLORS, PALETTE, figure, hover, pretty, readout, readout_height
 
 __all__ = ["bifurcation_diagram", "branch_samples", "branch_js"]
 
@@ -434,7 +434,7 @@ const shown = others.map((o, q) => olabels[q] + " = " + fmt(p[oidx[q]]));
 const lines = [[pname + " = " + fmt(P) + " · " + D.p.length + " fixed point" + (D.p.length === 1 ? "" : "s"), palette.neutral, true, 15]];
 if (shown.length) lines.push([shown.join(", "), "#555555", false, 12]);
 D.p.forEach((_, i) => lines.push(["● " + vname + " = " + fmt(D.y[i]) + ", " + D.cls[i], D.color[i], false, 12]));
-readout.data = L.LS.readout(lines, panel_height);
+readout.data = L.LS.readout(lines, panel_height, panel_width);
 readout.tags = D.cls.slice();
 L.last_ms = performance.now() - T0;
 L.calls = (L.calls || 0) + 1;  // callbacks run asynchronously: scripts and tests wait on this
@@ -617,7 +617,7 @@ def bifurcation_diagram(
         lines.append((shown, "#555555", False, 12))
     lines += [(f"● {vn} = {fmt(y)}, {k2}", c, False, 12)
               for y, c, k2 in zip(cur.data["y"], cur.data["color"], cur.data["cls"])]
-    panel_height = 120
+    panel_height = max(120, readout_height(lines, 300, extra_lines=2))  # room for fixed points a slider adds
     panel, readout_src = readout(lines, name="classification", width=300, height=panel_height,
                                  tags=[fp.classification for fp in here])
     key = f"{model.name}-{uuid.uuid4().hex[:8]}"
@@ -627,7 +627,7 @@ def bifurcation_diagram(
     setup = f"if (window.LINSTAB[key].branches === undefined) window.LINSTAB[key].branches = (function() {{\n{code}\nreturn branches;\n}})();\n"
     args = dict(key=key, slider=slider, base=model.parameter_vector(vals), k=names.index(param),
                 log=bool(log_p), starts=num.starts(model, big), prev0=[[float(v) for v in fp.state] for fp in here],
-                lower=lower, vi=vi, cur=cur, span=span, readout=readout_src, panel_height=panel_height, colors=dict(CLASS_COLORS), palette=dict(PALETTE),
+                lower=lower, vi=vi, cur=cur, span=span, readout=readout_src, panel_height=panel_height, panel_width=panel.width, colors=dict(CLASS_COLORS), palette=dict(PALETTE),
                 pname=pn, vname=vn, others=others, oidx=[names.index(o.name) for o in other_specs],
                 ologs=[o.log for o in other_specs], olabels=[pretty(o.name) for o in other_specs],
                 prange=[lo, hi], nonneg=nonneg, srcs=line_srcs or None, special=sp_src, fold_color=_FOLD,

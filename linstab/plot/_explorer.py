@@ -18,7 +18,7 @@ import numpy as np
 from linstab.plot import _numeric as num
 from linstab.plot._diagram import tint
 from linstab.plot._js import program
-from linstab.plot._style import PALETTE, VARIABLE_COLORS, figure, hover, pretty, readout, stability_word
+from linstab.plot._style import PALETTE, VARIABLE_COLORS, figure, hover, pretty, readout, stability_word, wrap_line
 
 __all__ = ["eigenvalue_explorer", "slider_specs", "SliderSpec", "make_sliders"]
 
@@ -189,7 +189,7 @@ if (found.length === 0) {
   chunked("λ: ", ev.map(e => fmt(e[0]) + (e[1] !== 0 ? (e[1] > 0 ? " + " : " − ") + fmt(Math.abs(e[1])) + "i" : "")));
   readout.tags = [word, cls];
 }
-readout.data = L.LS.readout(lines, panel_height);
+readout.data = L.LS.readout(lines, panel_height, panel_width);
 if (mark !== null) {
   const mx = names.indexOf(mark_x), my = names.indexOf(mark_y);
   mark.data = {x: [p[mx]], y: [p[my]]};
@@ -341,8 +341,11 @@ def eigenvalue_explorer(
 
     # --- classification readout (a canvas panel: cheap to update, see linstab.plot._style.readout)
     word = stability_word(cls) if cls else "no fixed point found"
-    panel_height = 30 + 17 * (3 + 2 * math.ceil(model.n_vars / 3))  # every line the callback may write
-    panel, readout_src = readout(_initial_lines(specs, vals, x_init, eigs, cls, model, points), name="classification",
+    lines = _initial_lines(specs, vals, x_init, eigs, cls, model, points)
+    shown = ", ".join(f"{pretty(s.name)} = {fmt(vals[s.name])}" for s in specs)
+    # every line the callback may write, the parameters' line wrapped to the panel
+    panel_height = 30 + 17 * (2 + len(wrap_line(shown, 12, False, 320 - 8)) + 2 * math.ceil(model.n_vars / 3))
+    panel, readout_src = readout(lines, name="classification",
                                  width=320, height=panel_height, tags=[word, cls] if cls else [word, ""])
 
     mark = None
@@ -357,7 +360,7 @@ def eigenvalue_explorer(
         key=key, sliders=sliders, idx=[names.index(s.name) for s in specs], logs=[s.log for s in specs],
         labels=[pretty(s.name) for s in specs], base=model.parameter_vector(vals), x_init=[float(v) for v in x_init],
         starts=num.starts(model, {k: max(abs(v), abs(r[1])) for k, v in vals.items() for r in [ranges.get(k, (0, v))]}),
-        lower=num.lower_bounds(model), eig=eig_src, trail=trail, tc=tc, readout=readout_src, panel_height=panel_height, xr=xr, yr=yr, t_max=t_max, fixed_t=fixed_t,
+        lower=num.lower_bounds(model), eig=eig_src, trail=trail, tc=tc, readout=readout_src, panel_height=panel_height, panel_width=panel.width, xr=xr, yr=yr, t_max=t_max, fixed_t=fixed_t,
         steps=steps, varnames=[pretty(v) for v in model.variable_names], names=names, mark=mark,
         mark_x=diag_tag["x"] if diag_tag else "", mark_y=diag_tag["y"] if diag_tag else "",
         palette=dict(PALETTE),

@@ -414,14 +414,35 @@ const LS = (function() {
     return {xs: lines_x, ys: lines_y, arrows: arrows};
   }
 
+  // A line broken after its commas to fit `width` px (linstab.plot._style.wrap_line, same estimate).
+  const NARROW = " .,:;!|'()[]{}-ilIjtfr", WIDE = "mwMW@%";
+  function textWidth(text, size, bold) {
+    let em = 0;
+    for (const c of text) em += NARROW.includes(c) ? 0.34 : WIDE.includes(c) ? 0.95 : (c !== c.toLowerCase() ? 0.72 : 0.6);
+    return em * size * (bold ? 1.07 : 1.0);
+  }
+  function fits(text, size, bold, width) { return textWidth(text, size, bold) <= width; }
+  function wrap(text, size, bold, width) {
+    const parts = text.split(", "), out = [];
+    let cur = parts[0];
+    for (let i = 1; i < parts.length; i++) {
+      if (fits(cur + ", " + parts[i], size, bold, width)) cur = cur + ", " + parts[i];
+      else { out.push(cur + ","); cur = parts[i]; }
+    }
+    out.push(cur);
+    return out;
+  }
+
   // Columns of a readout panel (linstab.plot._style.readout_data): lines = [text, colour, bold, size_px].
-  function readout(lines, height) {
+  function readout(lines, height, width) {
     const d = {x: [], y: [], text: [], color: [], style: [], size: []};
     let y = height - 4;
     for (const [text, color, bold, size] of lines) {
-      d.x.push(4); d.y.push(y); d.text.push(text); d.color.push(color);
-      d.style.push(bold ? "bold" : "normal"); d.size.push(size + "px");
-      y -= size * 1.4;
+      for (const piece of wrap(text, size, bold, (width === undefined ? 320 : width) - 8)) {
+        d.x.push(4); d.y.push(y); d.text.push(piece); d.color.push(color);
+        d.style.push(bold ? "bold" : "normal"); d.size.push(size + "px");
+        y -= size * 1.4;
+      }
     }
     return d;
   }

@@ -22,7 +22,7 @@ from linstab.plot import _numeric as num
 from linstab.plot._diagram import tint
 from linstab.plot._explorer import make_sliders, slider_specs
 from linstab.plot._js import program
-from linstab.plot._style import CLASS_COLORS, PALETTE, VARIABLE_COLORS, figure, hover, pretty, readout
+from linstab.plot._style import CLASS_COLORS, PALETTE, VARIABLE_COLORS, figure, hover, pretty, readout, readout_height
 
 __all__ = ["phase_portrait", "trace_determinant", "default_window"]
 
@@ -177,7 +177,7 @@ const word = F.x.length === 0 ? "no fixed point in the window" : (n_stable >= 2 
 const lines = [[word + " · " + F.x.length + " fixed point" + (F.x.length === 1 ? "" : "s"), wcolors[word], true, 15],
                [shown.join(", "), "#555555", false, 12]];
 F.x.forEach((_, i) => lines.push(["● (" + fmt(F.x[i]) + ", " + fmt(F.y[i]) + ") " + F.cls[i], F.color[i], false, 12]));
-readout.data = L.LS.readout(lines, panel_height);
+readout.data = L.LS.readout(lines, panel_height, panel_width);
 readout.tags = [word].concat(F.cls);
 L.last_ms = performance.now() - T0;
 L.calls = (L.calls || 0) + 1;  // callbacks run asynchronously: scripts and tests wait on this
@@ -254,8 +254,9 @@ def _planar(model: Any, *, portrait: bool, values: Mapping[str, float] | None, p
     n_stable = sum(fp.stable for fp in inside)
     word = ("no fixed point in the window" if not inside else "bistable" if n_stable >= 2 else
             "stable" if n_stable == 1 else "unstable")
-    panel_height = 180
-    panel, readout_src = readout(_readout_lines(specs, vals, inside, word), name="classification", width=300,
+    lines = _readout_lines(specs, vals, inside, word)
+    panel_height = max(180, readout_height(lines, 300, extra_lines=3))  # room for fixed points a slider adds
+    panel, readout_src = readout(lines, name="classification", width=300,
                                  height=panel_height, tags=[word] + [fp.classification for fp in inside])
 
     key = f"{model.name}-{uuid.uuid4().hex[:8]}"
@@ -265,7 +266,7 @@ def _planar(model: Any, *, portrait: bool, values: Mapping[str, float] | None, p
         logs=[s.log for s in specs], labels=[pretty(s.name) for s in specs], base=model.parameter_vector(vals),
         win=[list(window[0]), list(window[1])], starts=grid, prev0=[[float(v) for v in fp.state] for fp in inside],
         lower=num.lower_bounds(model), fp=fp_src, td=td_src, tdx=tdx, tdy=tdy, nx=nx_src, ny=ny_src, sl=sl_src,
-        arrows=ar_src, tj=tj_src, traj0=_traj_starts(window), t_max=float(t_max), steps=400, G=_GRID, readout=readout_src, panel_height=panel_height, wcolors=_WORD_COLORS,
+        arrows=ar_src, tj=tj_src, traj0=_traj_starts(window), t_max=float(t_max), steps=400, G=_GRID, readout=readout_src, panel_height=panel_height, panel_width=panel.width, wcolors=_WORD_COLORS,
         colors=dict(CLASS_COLORS), palette=dict(PALETTE),
     )
     cb = CustomJS(args=args, code=program(model, key) + _CODE)

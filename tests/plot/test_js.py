@@ -132,3 +132,17 @@ def test_contour_finds_a_circle(run_js):
     y = np.array([v if v is not None else np.nan for v in got["y"]], float)
     r = np.hypot(x, y)[np.isfinite(x)]
     assert r.size > 40 and np.max(np.abs(r - 1)) < 0.01
+
+
+def test_readout_wrapping_matches_python(run_js):
+    """The page wraps readout lines exactly as ``readout_data`` does (same breaks, same y)."""
+    from linstab.plot._style import readout_data
+
+    lines = [["stable · 2 fixed points", "#000", True, 15],
+             ["K = 2.962e-5, r = 1, a = 0.5, h = 2, e = 0.4, m = 0.3, d = 0.001, s = 12.5", "#555", False, 12],
+             ["one-item-that-is-far-too-long-to-fit-in-any-line-of-a-small-panel-at-all", "#555", False, 12],
+             ["● (0.5, 2.0) stable node", "#0072B2", False, 12]]
+    for width in (120, 200, 300):
+        got = run_js(_lib(f"RESULT = LS.readout({json.dumps(lines)}, 200, {width});"))
+        want = readout_data([tuple(x) for x in lines], 200, width)
+        assert got == want

@@ -269,3 +269,33 @@ def test_slider_shows_small_values(open_page, tmp_path_factory):
     shown = pg.page.locator(".bk-slider-value").all_inner_texts()
     assert shown == ["2.962e-5"], shown
     assert pg.errors == []
+
+
+def test_readout_lines_fit_their_panel(open_page, tmp_path_factory):
+    """A long parameter line is wrapped, not cut at the panel's edge (it read ``K = 2.962e-(``):
+    every text of the readout, measured in the page's own font, fits the panel canvas, before and
+    after a slider moves, and no parameter value is lost."""
+    from linstab.plot import phase_portrait
+
+    pars = {"K": 2.962e-5, "g": 1.0, "alpha": 0.25, "beta": 0.75, "delta": 0.125, "kappa": 3.5, "rho": 0.001}
+    eqs = {"x": "K*1e5 - g*x + alpha*beta*delta*kappa*rho*0", "y": "x - g*y"}
+    m = load_model({"name": "many_pars", "parameters": pars, "equations": eqs})
+    pg = _open_clean(open_page, _page(tmp_path_factory, "many_pars", phase_portrait(m, params=list(pars))))
+    measure = f"""(() => {{
+        const src = {pg.model('classification')}, d = src.data;
+        const panel = Bokeh.documents[0].get_model_by_name("classification_panel");
+        const ctx = document.createElement("canvas").getContext("2d");
+        const widths = d.text.map((t, i) => {{ ctx.font = d.style[i] + " " + d.size[i] + " helvetica"; return ctx.measureText(t).width; }});
+        const lowest = Math.min(...Array.from(d.y)) - 12 * 1.2;
+        return {{widths: widths, text: Array.from(d.text), width: panel.width, height: panel.height, lowest: lowest}};
+    }})()"""
+    for move in (None, ("slider_K", 3.1e-5)):
+        if move:
+            pg.set_value(*move)
+        r = pg.eval(measure)
+        assert max(r["widths"]) <= r["width"] - 4, r
+        assert r["lowest"] >= 0, r  # the last line is inside the panel too
+        joined = " ".join(r["text"])
+        for name in ("K =", "g =", "α =", "β =", "δ =", "κ =", "ρ ="):
+            assert name in joined, (name, r["text"])
+    assert pg.errors == []
