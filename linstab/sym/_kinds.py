@@ -139,12 +139,19 @@ class BifurcationKind:
 
         Zero family: an eigenvalue at zero (the others of either sign). Hopf: exactly one complex
         pair on the imaginary axis and every other eigenvalue in the open left half-plane (the
-        remaining Routh–Hurwitz conditions; a neutral saddle also has ``Δₙ₋₁ = 0``)."""
+        remaining Routh–Hurwitz conditions; a neutral saddle also has ``Δₙ₋₁ = 0``).
+
+        The tolerance is ``tol * sqrt(scale)`` (``scale``: the spectrum's size, about ``‖J‖``), not
+        ``tol * scale``: in a stiff system one fast eigenvalue (10⁵–10⁶) sets the scale, and a
+        tolerance proportional to it took a slow Hopf pair of frequency 3.5 for a real pair and
+        called a slow stable eigenvalue neutral. A defective double eigenvalue perturbed by
+        round-off splits by about ``sqrt(eps · ‖J‖)``, which this tolerance still covers."""
         re, im = ev.real, ev.imag
+        eps = tol * np.sqrt(scale)[:, None]
         if self.family == "zero":
-            return (np.abs(ev) <= tol * scale[:, None]).sum(axis=1) >= 1
-        on_axis = (np.abs(re) <= tol * scale[:, None]) & (np.abs(im) > tol * scale[:, None])
-        others_stable = np.all(on_axis | (re < -tol * scale[:, None]), axis=1)
+            return (np.abs(ev) <= eps).sum(axis=1) >= 1
+        on_axis = (np.abs(re) <= eps) & (np.abs(im) > eps)
+        others_stable = np.all(on_axis | (re < -eps), axis=1)
         return (on_axis.sum(axis=1) == 2) & others_stable
 
 

@@ -71,3 +71,8 @@ def griffith(x, a=0.1, b=0.4):
 
 def goodwin_kb(x, a=10.0, b=1.0, K=1.0, n=10.0):
     return np.array([a / (1 + (x[2] / K) ** n) - b * x[0], x[0] - b * x[1], x[1] - b * x[2]])
+
+
+def oregonator3(x, eps=0.04, delta=0.0004, f=1.0, q=0.002):
+    u, v, w = x
+    return np.array([(q * v - u * v + u * (1 - u)) / eps, (-q * v - u * v + f * w) / delta, u - w])

@@ -212,3 +212,33 @@ def test_cli_kind_choices_come_from_the_kind_objects(capsys):
     obj = json.loads(capsys.readouterr().out)
     assert obj["kind"] == "transcritical" and [c["kind"] for c in obj["curves"]] == ["transcritical"]
     assert obj["curves"][0]["condition"] == "m < e/h"
+
+
+def test_three_variable_oregonator_hopf_whose_test_function_has_a_square_root():
+    # regression (issue 11, 1.9): on a 3-D model whose fixed point, and so the Hurwitz factor, holds
+    # sqrt((1 - f - q)^2 + 4q(1 + f)), the symbolic route found nothing and linstab said "no hopf
+    # bifurcation". Now the closed form runs out of its budget and continuation answers; every
+    # point is checked against the interior fixed point written here in closed form and the
+    # spectrum of a central-difference Jacobian, and the curves approach those of the
+    # two-variable reduction (fast y eliminated, delta -> 0; Tyson 1985) as delta shrinks.
+    m = model("oregonator3")
+    with pytest.raises(NoClosedFormError):
+        bifurcation_curves(m, "hopf", "f", "q", q_range=(0.001, 0.004), budget=1.0)
+    curves = find_curves(m, "hopf", "f", "q", q_range=(0.001, 0.004), budget=1.0)
+    assert len(curves) == 2 and {c.route for c in curves} == {"continuation"}
+    for c in curves:
+        for (q, f), x in zip(c.points, c.states):
+            s = 1 - f - q
+            u = (s + np.sqrt(s * s + 4 * q * (1 + f))) / 2
+            np.testing.assert_allclose(x, [u, f * u / (q + u), u], rtol=1e-7)
+        _check_points(c, rhs.oregonator3, hopf=True)
+    two = find_curves(model("oregonator"), "hopf", "f", "q", q_range=(0.001, 0.004), budget=1.0)
+    near = find_curves(m.with_values({"delta": 1e-6}), "hopf", "f", "q", q_range=(0.001, 0.004), budget=1.0)
+    q = np.linspace(0.0015, 0.0035, 5)
+
+    def on(cs):
+        return np.sort([np.interp(q, c.points[:, 0], c.points[:, 1]) for c in cs], axis=0)
+
+    gap_far = np.abs(on(curves) - on(two)).max()
+    gap_near = np.abs(on(near) - on(two)).max()
+    assert gap_near < 0.02 and gap_near < gap_far / 5, (gap_near, gap_far)

@@ -104,3 +104,17 @@ def test_a_partial_symbolic_answer_says_so(monkeypatch):
     calls.clear()
     (d,) = find_curves("toggle_switch", "fold", "beta", "n", q_range=(1.5, 4.0), n_points=4)
     assert d.route == "closed form" and d.kind == "pitchfork"
+
+
+def test_crossing_check_in_a_stiff_spectrum():
+    """One fast eigenvalue must not swamp the slow ones: a Hopf pair of frequency 3.5 beside an
+    eigenvalue of -5e5 (the three-variable Oregonator with a small delta) is a Hopf crossing, and a
+    slow stable eigenvalue beside it stays stable; a slow stable pair is not on the axis."""
+    hopf, fold = bifurcation_kind("hopf"), bifurcation_kind("fold")
+    ev = np.array([[-4.8e5, 1e-9 + 3.47j, 1e-9 - 3.47j, -1.0, -2.0],
+                   [-4.8e5, 1e-9 + 3.47j, 1e-9 - 3.47j, -1.0 + 2j, -1.0 - 2j],  # a slow stable pair beside it
+                   [-4.8e5, 0.5 + 3.47j, 0.5 - 3.47j, -1.0, -2.0]])              # the pair off the axis
+    scale = 1 + np.abs(ev).max(axis=1)
+    assert hopf.crossing_ok(ev, scale, tol=1e-5).tolist() == [True, True, False]
+    zero = np.array([[-4.8e5, 1e-12, -1.0], [-4.8e5, -0.5, -1.0]])
+    assert fold.crossing_ok(zero, 1 + np.abs(zero).max(axis=1), tol=1e-5).tolist() == [True, False]
