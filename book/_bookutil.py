@@ -17,6 +17,7 @@ IN_BOOK = os.environ.get("LINSTAB_BOOK_BUILD") == "1"
 #: The colours of linstab's diagrams (Okabe–Ito), so that the book speaks one visual language.
 COLORS = {
     "stable": "#0072B2",
+    "stable_spiral": "#56B4E9",
     "unstable": "#D55E00",
     "oscillatory": "#E69F00",
     "saddle": "#009E73",

@@ -303,6 +303,7 @@ const LS = (function() {
       return "non-hyperbolic";
     }
     const neg = re.every(r => r < 0), pos = re.every(r => r > 0);
+    if (ev.length === 1) return neg ? "stable" : "unstable";
     if (neg) return cplx ? "stable spiral" : "stable node";
     if (pos) return cplx ? "unstable spiral" : "unstable node";
     return cplx ? "saddle-focus" : "saddle";

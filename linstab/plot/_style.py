@@ -7,6 +7,7 @@ deficiencies). Every figure uses the same colour for the same meaning:
 meaning                   colour      used for
 ========================  ==========  =================================================
 stable                    blue        stable fixed points, stable regions, Re λ < 0
+stable spiral             sky blue    stable spirals (set apart from stable nodes)
 unstable                  vermillion  unstable nodes, non-oscillatory instability
 oscillatory               orange      oscillatory instability (complex pair, Re λ > 0)
 saddle                    green       saddles and saddle-foci of a stable region's border
@@ -33,6 +34,7 @@ __all__ = ["PALETTE", "VARIABLE_COLORS", "CLASS_COLORS", "REGION_NAMES", "pretty
 
 PALETTE: Mapping[str, str] = {
     "stable": "#0072B2",
+    "stable_spiral": "#56B4E9",
     "unstable": "#D55E00",
     "oscillatory": "#E69F00",
     "saddle": "#009E73",
@@ -47,8 +49,10 @@ VARIABLE_COLORS = ("#332288", "#117733", "#882255", "#44AA99", "#999933", "#AA44
 
 #: Fixed-point classification (as :func:`linstab.sym.classify` names it) -> palette colour.
 CLASS_COLORS: Mapping[str, str] = {
+    "stable": PALETTE["stable"],
+    "unstable": PALETTE["unstable"],
     "stable node": PALETTE["stable"],
-    "stable spiral": PALETTE["stable"],
+    "stable spiral": PALETTE["stable_spiral"],
     "unstable node": PALETTE["unstable"],
     "unstable spiral": PALETTE["oscillatory"],
     "saddle": PALETTE["saddle"],

@@ -16,6 +16,8 @@ __all__ = ["classify", "is_stable", "CLASSIFICATIONS"]
 
 #: Every value :func:`classify` can return.
 CLASSIFICATIONS = (
+    "stable",
+    "unstable",
     "stable node",
     "unstable node",
     "saddle",
@@ -50,6 +52,8 @@ def classify(eigenvalues: Iterable[Any], *, tol: float = 1e-9) -> str:
 
     Exactly one of :data:`CLASSIFICATIONS`:
 
+    - ``stable`` / ``unstable``: a one-dimensional fixed point, its one eigenvalue below ``-tol`` /
+      above ``tol`` (on a line there are no nodes, spirals or saddles: Strogatz 2015, sec. 2.2);
     - ``stable node`` / ``unstable node``: every real part below ``-tol`` / above ``tol``, every
       eigenvalue real (imaginary part within ``tol`` of zero);
     - ``stable spiral`` / ``unstable spiral``: the same signs, with at least one complex eigenvalue;
@@ -84,6 +88,8 @@ def classify(eigenvalues: Iterable[Any], *, tol: float = 1e-9) -> str:
     'center'
     >>> classify([0.0, -1.0])
     'non-hyperbolic'
+    >>> classify([-0.73])
+    'stable'
     """
     ev = _as_complex_array(eigenvalues, "classify")
     if not tol >= 0:
@@ -95,6 +101,8 @@ def classify(eigenvalues: Iterable[Any], *, tol: float = 1e-9) -> str:
             return "center"
         return "non-hyperbolic"
     neg, pos = bool(np.any(re < 0)), bool(np.any(re > 0))
+    if ev.size == 1:
+        return "stable" if neg else "unstable"
     if neg and pos:
         return "saddle-focus" if complex_ else "saddle"
     kind = "spiral" if complex_ else "node"

@@ -72,7 +72,7 @@ def test_autorepression_analytic():
     assert fps[0].state[0] == pytest.approx(2.0, rel=1e-15)
     # f'(x) = -2 beta x/(1 + x^2)^2 - 1 = -40/25 - 1
     assert fps[0].eigenvalues[0].real == pytest.approx(-2.6, rel=1e-12)
-    assert fps[0].classification == "stable node" and fps[0].stable
+    assert fps[0].classification == "stable" and fps[0].stable  # one variable: not a "node"
 
 
 def test_autoactivation_three_fixed_points():
@@ -83,7 +83,7 @@ def test_autoactivation_three_fixed_points():
     fps = find_fixed_points("autoactivation")
     assert len(ref) == 3 and len(fps) == 3
     assert np.allclose([fp.state[0] for fp in fps], ref, rtol=1e-12)
-    assert [fp.classification for fp in fps] == ["stable node", "unstable node", "stable node"]
+    assert [fp.classification for fp in fps] == ["stable", "unstable", "stable"]
 
 
 # ---------------------------------------------------------------- 2-D

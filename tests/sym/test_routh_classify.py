@@ -64,6 +64,8 @@ def _reference_class(ev: np.ndarray, tol: float) -> str:
     if np.any(np.abs(re) <= tol):
         return "non-hyperbolic"
     cplx = np.any(np.abs(im) > tol)
+    if len(ev) == 1:  # a point on a line: no node, spiral or saddle (Strogatz 2015, sec. 2.2)
+        return "stable" if re[0] < 0 else "unstable"
     if np.all(re < 0):
         return "stable spiral" if cplx else "stable node"
     if np.all(re > 0):
@@ -80,11 +82,12 @@ def test_classification_of_random_matrices(n, data):
     assert kind in CLASSIFICATIONS
     assert kind == _reference_class(ev, 1e-9)
     assert is_stable(ev) is bool(np.all(ev.real < -1e-9))
-    assert is_stable(ev) is (kind in ("stable node", "stable spiral"))
+    assert is_stable(ev) is (kind in ("stable", "stable node", "stable spiral"))
 
 
 @pytest.mark.parametrize(("ev", "kind"), [
     ([-1, -2], "stable node"), ([1, 2], "unstable node"), ([-1, 2], "saddle"),
+    ([-0.5], "stable"), ([0.5], "unstable"), ([0.0], "non-hyperbolic"),
     ([-1 + 1j, -1 - 1j], "stable spiral"), ([1 + 1j, 1 - 1j], "unstable spiral"),
     ([1 + 1j, 1 - 1j, -3], "saddle-focus"), ([1j, -1j], "center"),
     ([1j, -1j, -1], "non-hyperbolic"), ([0, -1], "non-hyperbolic"), ([0, 0], "non-hyperbolic"),
