@@ -51,7 +51,10 @@ def setup() -> None:
 
 
 def show(obj) -> None:
-    """Display a Bokeh figure or layout."""
+    """Display a Bokeh figure or layout, its legends under the plotting areas (no legend on data)."""
+    from linstab.plot import legends_outside
+
+    legends_outside(obj)
     if not IN_BOOK:
         import bokeh.io
 

@@ -14,7 +14,8 @@ from linstab.plot._export import export_figure
 from linstab.plot._notebook import setup_notebook
 from linstab.plot._page import html, save_html
 from linstab.plot._portrait import phase_portrait, trace_determinant
+from linstab.plot._style import legends_outside
 
 __all__ = ["stability_diagram", "eigenvalue_explorer", "phase_portrait", "trace_determinant",
            "bifurcation_diagram", "html", "save_html", "setup_notebook",
-           "export_figure"]
+           "export_figure", "legends_outside"]

@@ -21,7 +21,7 @@ from linstab._parse import as_expr
 from linstab.plot import _numeric as num
 from linstab.plot._explorer import make_sliders, slider_specs
 from linstab.plot._js import program
-from linstab.plot._style import CLASS_COLORS, PALETTE, figure, hover, pretty, readout, readout_height
+from linstab.plot._style import CLASS_COLORS, PALETTE, figure, hover, legends_outside, pretty, readout, readout_height
 
 __all__ = ["bifurcation_diagram", "branch_samples", "branch_js"]
 
@@ -606,9 +606,7 @@ def bifurcation_diagram(
     r = p.scatter("p", "y", source=cur, size=14, marker="star", fill_color="color", line_color=PALETTE["neutral"],
                   line_width=1)
     hover(p, [r], [("now", "@cls"), (pn, "@p{0.[000]}"), (vn, "@y{0.[000]}")])
-    p.legend.location = "top_left"
-    p.legend.label_text_font_size = "11px"
-    p.legend.background_fill_alpha = 0.8
+    legends_outside(p)
     fmt = "{:.3g}".format
     shown = ", ".join(f"{pretty(o.name)} = {fmt(o.value)}" for o in other_specs)
     lines = [(f"{pn} = {fmt(specs[0].value)} · {len(here)} fixed point{'' if len(here) == 1 else 's'}",

@@ -18,7 +18,8 @@ import numpy as np
 from linstab.plot import _numeric as num
 from linstab.plot._diagram import tint
 from linstab.plot._js import program
-from linstab.plot._style import PALETTE, VARIABLE_COLORS, figure, hover, pretty, readout, stability_word, wrap_line
+from linstab.plot._style import (PALETTE, VARIABLE_COLORS, figure, hover, legends_outside, pretty, readout,
+                                  stability_word, wrap_line)
 
 __all__ = ["eigenvalue_explorer", "slider_specs", "SliderSpec", "make_sliders"]
 
@@ -375,7 +376,7 @@ def eigenvalue_explorer(
         hint = Div(text="<i style='color:#666;font-size:11px'>Tap the diagram to move to a point.</i>", width=300)
         controls = column(*sliders, panel, hint)
         return column(row(diagram, controls), row(pe, pt), name="explorer")
-    return column(row(column(*sliders, panel), pe), pt, name="explorer")
+    return legends_outside(column(row(column(*sliders, panel), pe), pt, name="explorer"))
 
 
 def _initial_lines(specs: Sequence[SliderSpec], vals: Mapping[str, float], x: Any, eigs: np.ndarray, cls: str | None,

@@ -22,7 +22,8 @@ from linstab.plot import _numeric as num
 from linstab.plot._diagram import tint
 from linstab.plot._explorer import make_sliders, slider_specs
 from linstab.plot._js import program
-from linstab.plot._style import CLASS_COLORS, PALETTE, VARIABLE_COLORS, figure, hover, pretty, readout, readout_height
+from linstab.plot._style import (CLASS_COLORS, PALETTE, VARIABLE_COLORS, figure, hover, legends_outside, pretty,
+                                  readout, readout_height)
 
 __all__ = ["phase_portrait", "trace_determinant", "default_window"]
 
@@ -73,19 +74,6 @@ def _fp_rows(model: Any, points: Sequence[Any]) -> dict[str, list[Any]]:
         rows["tr"].append(float(np.trace(J)))
         rows["det"].append(float(np.linalg.det(J)))
     return rows
-
-
-def _legend_below(p: Any) -> None:
-    """Move the figure's legend under the plot area, in two columns, so that it hides no data."""
-    legend = p.legend[0]
-    p.center = [c for c in p.center if c is not legend]
-    legend.location = "center"
-    legend.label_text_font_size = "11px"
-    legend.border_line_color = None
-    legend.padding = 2
-    legend.margin = 2
-    legend.ncols = 2
-    p.add_layout(legend, "below")
 
 
 def _traj_starts(window: tuple[tuple[float, float], tuple[float, float]]) -> list[list[float]]:
@@ -233,7 +221,7 @@ def _planar(model: Any, *, portrait: bool, values: Mapping[str, float] | None, p
         fp_src = ColumnDataSource(rows, name="fixed_points")
         r = pp.scatter("x", "y", source=fp_src, size=15, fill_color="color", line_color="white", line_width=2)
         hover(pp, [r], tips)
-        _legend_below(pp)
+        legends_outside(pp)
         figs.append(pp)
 
     # trace–determinant plane
@@ -248,7 +236,7 @@ def _planar(model: Any, *, portrait: bool, values: Mapping[str, float] | None, p
     r = ptd.scatter("det", "tr", source=td_src, size=15, fill_color="color", line_color=PALETTE["neutral"], line_width=1.5,
                     marker="diamond")
     hover(ptd, [r], [("Δ, τ", "@det{0.000}, @tr{0.000}")] + tips)
-    _legend_below(ptd)
+    legends_outside(ptd)
     figs.append(ptd)
 
     n_stable = sum(fp.stable for fp in inside)

@@ -30,7 +30,7 @@ import sympy as sp
 from linstab._parse import as_expr
 
 __all__ = ["PALETTE", "VARIABLE_COLORS", "CLASS_COLORS", "REGION_NAMES", "pretty", "pretty_expr",
-           "figure", "hover", "stability_word", "readout", "readout_data", "readout_height", "text_width", "wrap_line"]
+           "figure", "hover", "stability_word", "readout", "readout_data", "readout_height", "text_width", "wrap_line", "fit_title", "legends_outside"]
 
 PALETTE: Mapping[str, str] = {
     "stable": "#0072B2",
@@ -124,6 +124,8 @@ def figure(*, x_label: str, y_label: str, title: str | None = None, width: int =
         kwargs["x_range"] = x_range
     if y_range is not None:
         kwargs["y_range"] = y_range
+    if title is not None:
+        title = fit_title(title, width - 90)  # the frame's width: less the y axis and the toolbar
     p = bk_figure(width=width, height=height, title=title, x_axis_label=x_label, y_axis_label=y_label,
                   x_axis_type="log" if log_x else "linear", y_axis_type="log" if log_y else "linear",
                   tools=tools, toolbar_location="right", name=name, **kwargs)
@@ -135,6 +137,59 @@ def figure(*, x_label: str, y_label: str, title: str | None = None, width: int =
     p.outline_line_color = None
     p.toolbar.logo = None
     return p
+
+
+def fit_title(title: str, room: float, size: int = 13) -> str:
+    """``title`` broken at spaces into lines no wider than ``room`` pixels (bold, ``size`` px), so that
+    a figure narrower than its title does not cut it off (Bokeh draws titles on the canvas, clipped).
+
+    Examples
+    --------
+    >>> fit_title("Eigenvalues of the Jacobian at the fixed point", 200)
+    'Eigenvalues of the Jacobian\\nat the fixed point'
+    >>> fit_title("Trace–determinant plane", 300)
+    'Trace–determinant plane'
+    """
+    lines: list[str] = []
+    for word in title.split(" "):
+        if lines and text_width(f"{lines[-1]} {word}", size, True) <= room:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
+def legends_outside(obj: Any) -> Any:
+    """Move every legend of every figure in ``obj`` (a figure or a layout) out of the plotting area,
+    under it, in as many columns as the figure's width holds, so that no legend hides data; returns
+    ``obj``. Every :mod:`linstab.plot` function does this to the figures it returns.
+
+    Examples
+    --------
+    >>> from bokeh.plotting import figure
+    >>> p = figure(width=400, height=300)
+    >>> r = p.line([0, 1], [0, 1], legend_label="x-nullcline")
+    >>> legends_outside(p) is p, len(p.center) - len(p.grid), len(p.below) - len(p.xaxis)
+    (True, 0, 1)
+    """
+    from bokeh.models import Legend, Plot
+
+    plots = [obj] if isinstance(obj, Plot) else list(obj.select({"type": Plot}))
+    for p in plots:
+        for legend in [c for c in p.center if isinstance(c, Legend)]:
+            p.center = [c for c in p.center if c is not legend]
+            labels = [it.label.get("value", "") if isinstance(it.label, dict) else str(getattr(it.label, "value", "") or "")
+                      for it in legend.items]
+            widest = max([text_width(t, 11) for t in labels] + [60.0]) + 34  # glyph, padding, spacing
+            legend.ncols = max(1, min(len(labels) or 1, int((p.width - 20) // widest)))
+            legend.location = "center"
+            legend.label_text_font_size = "11px"
+            legend.border_line_color = None
+            legend.background_fill_alpha = 1.0
+            legend.padding = legend.margin = 2
+            legend.spacing = 0
+            p.add_layout(legend, "below")
+    return obj
 
 
 def hover(p: Any, renderers: Sequence[Any], tooltips: Sequence[tuple[str, str]], **kwargs: Any) -> Any:

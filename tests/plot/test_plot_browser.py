@@ -186,9 +186,9 @@ def test_bifurcation_diagram(open_page, bifurcation_page, screenshot_dir):
     assert _data(pg, "special_points", "p")[0] == pytest.approx(1.68766, rel=1e-3)
     pg.set_value("slider_beta", 2.0)  # past the fold: two stable states and an unstable one
     cls = sorted(_data(pg, "current_points", "cls"))
-    assert cls == ["stable node", "stable node", "unstable node"]
+    assert cls == ["stable", "stable", "unstable"]  # one variable: stable or unstable, not nodes
     pg.set_value("slider_beta", 0.6)
-    assert _data(pg, "current_points", "cls") == ["stable node"]
+    assert _data(pg, "current_points", "cls") == ["stable"]
     assert pg.errors == []
     pg.page.screenshot(path=str(screenshot_dir / "bifurcation_autoactivation.png"), full_page=True)
 
@@ -298,4 +298,22 @@ def test_readout_lines_fit_their_panel(open_page, tmp_path_factory):
         joined = " ".join(r["text"])
         for name in ("K =", "g =", "α =", "β =", "δ =", "κ =", "ρ ="):
             assert name in joined, (name, r["text"])
+    assert pg.errors == []
+
+
+@pytest.mark.parametrize("fixture", ["repressilator_page", "stability_page", "portrait_page", "td_page",
+                                     "bifurcation_page", "repressilator_bif_page"])
+def test_layout_a_reader_can_read(open_page, request, fixture):
+    """No legend on data, no cut title, no plotting area under 120 px, nothing wider than its
+    column (tests/_layout.py), on every kind of page linstab.plot makes; again after a slider moves
+    (new fixed points, new branches)."""
+    from tests._layout import layout_defects
+
+    pg = _open_clean(open_page, request.getfixturevalue(fixture))
+    assert layout_defects(pg.page) == []
+    sliders = pg.eval("Array.from(Bokeh.documents[0].all_models).filter(m => m.type === 'Slider').map(m => m.name)")
+    for name in sliders[:2]:
+        pg.eval(f"(() => {{ const s = {pg.model(name)}; s.value = s.start + 0.8 * (s.end - s.start); }})()")
+    pg.page.wait_for_timeout(300)
+    assert layout_defects(pg.page) == []
     assert pg.errors == []
