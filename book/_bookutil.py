@@ -23,6 +23,7 @@ COLORS = {
     "saddle": "#009E73",
     "neutral": "#222222",
     "production": "#CC79A7",
+    "variable_v": "#332288",
     "degradation": "#222222",
     "muted": "#9A9A9A",
 }

@@ -17,9 +17,10 @@ from __future__ import annotations
 LAYOUT_JS = r"""
 () => {
   const out = [];
-  for (const el of document.querySelectorAll('.cell_output, .output, .linstab-figure')) {
+  for (const el of document.querySelectorAll('.cell_output, .cell_output pre, .output, .linstab-figure')) {
     if (el.scrollWidth > el.clientWidth + 1)
-      out.push(`overflow: ${el.className.split(' ')[0]} is ${el.scrollWidth} px wide in a ${el.clientWidth} px column`);
+      out.push(`overflow: output "${(el.innerText || '').trim().split('\n').sort((a, b) => b.length - a.length)[0].slice(0, 60)}" ` +
+               `is ${el.scrollWidth} px wide in a ${el.clientWidth} px column`);
   }
   const ctx = document.createElement('canvas').getContext('2d');
   function inside(b, x, y) { return x > b.x0 && x < b.x1 && y > b.y0 && y < b.y1; }

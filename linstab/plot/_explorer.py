@@ -337,8 +337,7 @@ def eigenvalue_explorer(
     for i, v in enumerate(model.variable_names):
         r = pt.line("t", f"x{i}", source=tc, line_width=2, color=VARIABLE_COLORS[i % len(VARIABLE_COLORS)])
         items.append(LegendItem(label=pretty(v), renderers=[r]))
-    pt.add_layout(Legend(items=items, label_text_font_size="11px", border_line_color=None, padding=2, margin=2,
-                         spacing=0), "right")
+    pt.add_layout(Legend(items=items), "center")  # moved under the plotting area by legends_outside
 
     # --- classification readout (a canvas panel: cheap to update, see linstab.plot._style.readout)
     word = stability_word(cls) if cls else "no fixed point found"

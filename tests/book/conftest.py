@@ -52,7 +52,7 @@ class OpenedPage:
 @pytest.fixture
 def open_page(guarded_page):
     def _open(path: Path, *, settle_ms: int = 1500) -> OpenedPage:
-        page, blocked, errors = guarded_page(width=1200, height=900)
+        page, blocked, errors = guarded_page(width=1280, height=900)  # as a reader on a laptop
         page.goto(path.as_uri())
         page.wait_for_load_state("load")
         # MathJax typesets asynchronously

@@ -102,3 +102,13 @@ def test_sliders_change_the_figures(built_book, open_page, name):
         after = _snapshot(opened.page)
         assert after != before, f"{name}: moving slider {sid} changed nothing"
     assert opened.errors == [], opened.errors[:3]
+
+
+@pytest.mark.parametrize("name", FIGURE_CHAPTERS)
+def test_layout_a_reader_can_read(built_book, open_page, name):
+    """At 1280 px: no output cell or figure wider than its column, no legend on data, no plotting
+    area under 120 px high, no cut title (tests/_layout.py)."""
+    from tests._layout import layout_defects
+
+    opened = open_page(built_book / f"{name}.html")
+    assert layout_defects(opened.page) == []
