@@ -235,7 +235,8 @@ def stability_diagram(
         r = p.quad(left="left", right="right", bottom="bottom", top="top", source=cells, fill_color="color",
                    line_color="color", line_width=1, name="regions")
         hover(p, [r], [(pretty(x_name), "@x{0.[000]}"), (pretty(y_name), "@y{0.[000]}"), ("region", "@region"),
-                       ("max Re λ", "@max_real{0.000}"), ("fixed points", "@n_fixed (@n_stable stable)")])
+                       ("max Re λ", "@max_real{0.000}"), ("fixed points", "@n_fixed (@n_stable stable)")],
+              attachment="right")  # curves' tooltips open to the left: over a curve the two never overlap
         labels += _map_labels(cat, xs, ys)
     else:
         p.quad(left=xr.start, right=xr.end, bottom=yr.start, top=yr.end, fill_color=tint(PALETTE["stable"], 0.8),
@@ -263,7 +264,7 @@ def stability_diagram(
         color = _KIND_COLORS.get(str(c.kind).lower(), PALETTE["neutral"])
         r = p.line("x", "y", source=src, line_width=3, color=color, name=f"curve_{k}")
         hover(p, [r], [("curve", "@kind"), ("", "@formula"), (pretty(x_name), "@x{0.[000]}"),
-                       (pretty(y_name), "@y{0.[000]}")], line_policy="nearest")
+                       (pretty(y_name), "@y{0.[000]}")], line_policy="nearest", attachment="left")
         items.append(LegendItem(label=f"{name}: {formula}" if formula else name, renderers=[r]))
     for x, y, text in labels:
         x = _inside(x, text, (xr.start, xr.end), log_x, width)

@@ -353,7 +353,8 @@ def eigenvalue_explorer(
         mark = ColumnDataSource({"x": [vals[diag_tag["x"]]], "y": [vals[diag_tag["y"]]]}, name="diagram_marker")
         m = diagram.scatter("x", "y", source=mark, marker="star", size=18, fill_color="white",
                             line_color=PALETTE["neutral"], line_width=2)
-        hover(diagram, [m], [("current point", f"{pretty(diag_tag['x'])} = @x{{0.[000]}}, {pretty(diag_tag['y'])} = @y{{0.[000]}}")])
+        # no tooltip of its own: after a tap the marker sits under the pointer, and its tooltip lay on
+        # top of the region's; the readout beside the diagram names the current point
 
     key = f"{model.name}-{uuid.uuid4().hex[:8]}"
     args = dict(

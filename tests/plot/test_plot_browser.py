@@ -317,3 +317,52 @@ def test_layout_a_reader_can_read(open_page, request, fixture):
     pg.page.wait_for_timeout(300)
     assert layout_defects(pg.page) == []
     assert pg.errors == []
+
+
+_CURVE_POINT_JS = """() => {
+  let out = null;
+  function walk(v) {
+    if (v.frame && v.model.name === 'stability_diagram') {
+      const r = v.canvas_view.el.getBoundingClientRect();
+      for (const [m, rv] of v.renderer_views)
+        if (m.name === 'curve_0') { const i = Math.floor(rv.glyph.sx.length / 2); out = [r.left + rv.glyph.sx[i], r.top + rv.glyph.sy[i]]; }
+    }
+    for (const c of (v.child_views || [])) walk(c);
+  }
+  Object.values(Bokeh.index).forEach(walk);
+  return out;
+}"""
+
+_TOOLTIPS_JS = """() => {
+  const out = [];
+  function scan(root) {
+    for (const el of root.querySelectorAll('*')) {
+      if (el.shadowRoot) scan(el.shadowRoot);
+      if (String(el.className).includes('bk-Tooltip')) {
+        const r = el.getBoundingClientRect();
+        if (r.width > 0 && r.height > 0) out.push([el.innerText.split('\\n')[0], r.left, r.top, r.right, r.bottom]);
+      }
+    }
+  }
+  scan(document);
+  return out;
+}"""
+
+
+def test_tooltips_do_not_overlap_after_a_tap(open_page, repressilator_page):
+    """Tap the diagram on the Hopf curve (the explorer's marker jumps there), then hover the same
+    spot: every tooltip that opens is readable, none lies on another (the marker's tooltip lay on
+    the region's, and a curve's on the region's)."""
+    pg = _open_clean(open_page, repressilator_page)
+    x, y = pg.eval(_CURVE_POINT_JS)
+    pg.page.mouse.click(x, y)
+    pg.page.wait_for_timeout(400)
+    pg.page.mouse.move(x + 1, y)
+    pg.page.wait_for_timeout(600)
+    boxes = pg.eval(_TOOLTIPS_JS)
+    assert boxes, "no tooltip opened over the curve"
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            overlap = a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]
+            assert not overlap, (a, b)
+    assert pg.errors == []
