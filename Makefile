@@ -44,6 +44,7 @@ browser:
 
 demo: demo-install
 	$(VENV)/bin/linstab analyze repressilator
+	mkdir -p build
 	$(VENV)/bin/linstab diagram repressilator --param beta --against n --html build/repressilator.html
 	@echo "Open build/repressilator.html in a browser (works offline): the stability diagram and eigenvalue explorer."
 
