@@ -441,6 +441,52 @@ _EXERCISES = [
     ),
 ]
 
+
+# ---------------------------------------------------------------- chapter 8 (bistability and hysteresis)
+_EXERCISES += [
+    Exercise(
+        "ch8-hill-inflection", 8, "Where the activating Hill function has its inflection point", "expression",
+        ((n - 1) / (n + 1)) ** (1 / n),
+        options={"ranges": {"n": (1.05, 6.0)}},
+        wrong=(
+            ("((n+1)/(n-1))^(1/n)", "reciprocal"),
+            ("(n-1)/(n+1)", "not_equivalent"),
+        ),
+        accepted=("(1 - 2/(n+1))^(1/n)", "(n-1)^(1/n)/(n+1)^(1/n)"),
+    ),
+    Exercise(
+        "ch8-fold-alpha", 8, "Basal expression on the fold curve, in terms of the fold position", "expression",
+        x * (n - 1 - x**n) / n,
+        options={"ranges": {"n": (1.05, 6.0)}},
+        wrong=(
+            ("x*(n-1-x^n)", "missing_factor"),
+            ("-x*(n-1-x^n)/n", "sign"),
+            ("x*(n+1-x^n)/n", "not_equivalent"),
+        ),
+        accepted=("x - x*(1+x^n)/n", "x*(1 - (1 + x^n)/n)", "(n*x - x - x^(n+1))/n"),
+    ),
+    Exercise(
+        "ch8-cusp-beta-n2", 8, "The activation strength at the cusp for n = 2", "expression",
+        8 * sp.sqrt(3) / 9,
+        wrong=(
+            ("4*sqrt(3)/9", "constant_factor"),
+            ("-8*sqrt(3)/9", "sign"),
+        ),
+        accepted=("8/(3*sqrt(3))", "(4/3)^2/(2/sqrt(3))", "sqrt(64/27)"),
+    ),
+    Exercise(
+        "ch8-irreversible-switch", 8, "When a pulse of basal expression switches autoactivation on for good",
+        "condition",
+        beta > 4 * sp.Integer(3) ** sp.Rational(-3, 4),
+        wrong=(
+            ("beta < 4*3^(-3/4)", "reversed"),
+            ("beta > 2", "too_strong"),
+            ("beta > 4/3", "too_weak"),
+        ),
+        accepted=("beta > 4/3^(3/4)", "beta^4 > 256/27", "27*beta^4 - 256 > 0"),
+    ),
+]
+
 #: All exercises, by key.
 EXERCISES: dict[str, Exercise] = {ex.key: ex for ex in _EXERCISES}
 
