@@ -487,6 +487,56 @@ _EXERCISES += [
     ),
 ]
 
+
+# ---------------------------------------------------------------- chapter 9 (limit cycles and excitability)
+b_, eps_ = sp.symbols("b eps", positive=True)      # Brusselator/Sel'kov b; FitzHugh–Nagumo b and eps
+v_real = sp.Symbol("v", real=True)                 # a membrane potential may be negative
+SYMBOLS.update({"b": b_, "eps": eps_})
+_EXERCISES += [
+    Exercise(
+        "ch9-fhn-trace", 9, "Trace of the FitzHugh–Nagumo Jacobian", "expression",
+        1 - v_real**2 - b_ * eps_,
+        wrong=(
+            ("1 - v^2", "missing_term"),
+            ("1 - v^2 + b*eps", "sign"),
+            ("1 - v^2 - eps", "missing_factor"),
+        ),
+        accepted=("(1 - v)*(1 + v) - eps*b", "-(v^2 - 1 + b*eps)"),
+    ),
+    Exercise(
+        "ch9-brusselator-onset-period", 9, "Period of the Brusselator's oscillation at onset", "expression",
+        2 * sp.pi / a,
+        wrong=(
+            ("pi/a", "constant_factor"),
+            ("2*pi/a^2", "wrong_exponent"),
+            ("2*pi*a", "missing_factor"),
+        ),
+        accepted=("2*pi*a^(-1)", "2*pi/sqrt(a^2)", "(2/a)*pi"),
+    ),
+    Exercise(
+        "ch9-selkov-instability", 9, "When the Sel'kov fixed point is unstable", "condition",
+        b_**4 + (2 * a - 1) * b_**2 + a + a**2 < 0,
+        options={"ranges": {"a": (0.01, 0.2), "b": (0.05, 1.5)}},
+        wrong=(
+            ("b^2 < 1 - 2*a", "too_weak"),
+            ("b^4 + (2*a - 1)*b^2 + a + a^2 > 0", "reversed"),
+            ("b^4 + (2*a + 1)*b^2 + a + a^2 < 0", "too_strong"),
+        ),
+        accepted=("b^4 - b^2 + 2*a*b^2 + a*(1 + a) < 0", "(b^4 + (2*a - 1)*b^2 + a + a^2)/(a + b^2) < 0"),
+    ),
+    Exercise(
+        "ch9-fhn-hopf-current", 9, "The current at which the FitzHugh–Nagumo rest state starts to oscillate",
+        "expression",
+        (a - sp.sqrt(1 - b_ * eps_)) / b_ + sp.sqrt(1 - b_ * eps_) - (1 - b_ * eps_) ** sp.Rational(3, 2) / 3,
+        options={"ranges": {"b": (0.2, 1.5), "eps": (0.01, 0.5)}},
+        wrong=(
+            ("(a - sqrt(1-b*eps))/b + sqrt(1-b*eps) + (1-b*eps)^(3/2)/3", "sign"),
+            ("(a + sqrt(1-b*eps))/b - sqrt(1-b*eps) + (1-b*eps)^(3/2)/3", "not_equivalent"),
+        ),
+        accepted=("a/b - sqrt(1 - b*eps)*(1/b - 1 + (1 - b*eps)/3)",),
+    ),
+]
+
 #: All exercises, by key.
 EXERCISES: dict[str, Exercise] = {ex.key: ex for ex in _EXERCISES}
 
