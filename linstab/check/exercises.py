@@ -537,6 +537,55 @@ _EXERCISES += [
     ),
 ]
 
+
+# ---------------------------------------------------------------- chapter 10 (negative autoregulation)
+k1, k2 = sp.symbols("k1 k2", positive=True)         # strengths of the two links of a feedback loop
+SYMBOLS.update({"k1": k1, "k2": k2})
+_EXERCISES += [
+    Exercise(
+        "ch10-nar-relaxation-rate", 10, "How fast negative autoregulation returns to its steady state",
+        "expression",
+        1 + n * x0**n / (1 + x0**n),
+        wrong=(
+            ("n*x0^n/(1+x0^n)", "missing_term"),
+            ("1 - n*x0^n/(1+x0^n)", "sign"),
+            ("1 + n*x0^(n-1)/(1+x0^n)", "wrong_exponent"),
+        ),
+        accepted=("1 + n - n/(1+x0^n)", "(1 + (n + 1)*x0^n)/(1 + x0^n)"),
+    ),
+    Exercise(
+        "ch10-damped-oscillation", 10, "When a two-variable negative feedback loop rings", "condition",
+        (g1 - g2) ** 2 < 4 * k1 * k2,
+        wrong=(
+            ("(g1 + g2)^2 < 4*k1*k2", "too_strong"),
+            ("(g1 - g2)^2 > 4*k1*k2", "reversed"),
+        ),
+        accepted=("(g1 + g2)^2 < 4*(g1*g2 + k1*k2)", "g1^2 + g2^2 < 2*g1*g2 + 4*k1*k2"),
+    ),
+    Exercise(
+        "ch10-goodwin-min-hill", 10, "The Hill coefficients that let the three-stage Goodwin loop oscillate",
+        "condition",
+        n > 8,
+        options={"ranges": {"n": (1.0, 20.0)}},
+        wrong=(
+            ("n > 2", "too_weak"),
+            ("n > 9", "too_strong"),
+            ("n < 8", "reversed"),
+        ),
+        accepted=("n^2 > 64", "n - 8 > 0", "8 < n"),
+    ),
+    Exercise(
+        "ch10-goodwin4-instability", 10, "When a four-stage negative feedback loop is unstable", "condition",
+        b_ > 4,
+        wrong=(
+            ("b > 8", "too_strong"),
+            ("b > 2", "too_weak"),
+            ("b < 4", "reversed"),
+        ),
+        accepted=("b^(1/4) > sqrt(2)", "b^2 > 16", "b^(1/4)*cos(pi/4) > 1"),
+    ),
+]
+
 #: All exercises, by key.
 EXERCISES: dict[str, Exercise] = {ex.key: ex for ex in _EXERCISES}
 
