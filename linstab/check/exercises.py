@@ -441,6 +441,151 @@ _EXERCISES = [
     ),
 ]
 
+
+# ---------------------------------------------------------------- chapter 8 (bistability and hysteresis)
+_EXERCISES += [
+    Exercise(
+        "ch8-hill-inflection", 8, "Where the activating Hill function has its inflection point", "expression",
+        ((n - 1) / (n + 1)) ** (1 / n),
+        options={"ranges": {"n": (1.05, 6.0)}},
+        wrong=(
+            ("((n+1)/(n-1))^(1/n)", "reciprocal"),
+            ("(n-1)/(n+1)", "not_equivalent"),
+        ),
+        accepted=("(1 - 2/(n+1))^(1/n)", "(n-1)^(1/n)/(n+1)^(1/n)"),
+    ),
+    Exercise(
+        "ch8-fold-alpha", 8, "Basal expression on the fold curve, in terms of the fold position", "expression",
+        x * (n - 1 - x**n) / n,
+        options={"ranges": {"n": (1.05, 6.0)}},
+        wrong=(
+            ("x*(n-1-x^n)", "missing_factor"),
+            ("-x*(n-1-x^n)/n", "sign"),
+            ("x*(n+1-x^n)/n", "not_equivalent"),
+        ),
+        accepted=("x - x*(1+x^n)/n", "x*(1 - (1 + x^n)/n)", "(n*x - x - x^(n+1))/n"),
+    ),
+    Exercise(
+        "ch8-cusp-beta-n2", 8, "The activation strength at the cusp for n = 2", "expression",
+        8 * sp.sqrt(3) / 9,
+        wrong=(
+            ("4*sqrt(3)/9", "constant_factor"),
+            ("-8*sqrt(3)/9", "sign"),
+        ),
+        accepted=("8/(3*sqrt(3))", "(4/3)^2/(2/sqrt(3))", "sqrt(64/27)"),
+    ),
+    Exercise(
+        "ch8-irreversible-switch", 8, "When a pulse of basal expression switches autoactivation on for good",
+        "condition",
+        beta > 4 * sp.Integer(3) ** sp.Rational(-3, 4),
+        wrong=(
+            ("beta < 4*3^(-3/4)", "reversed"),
+            ("beta > 2", "too_strong"),
+            ("beta > 4/3", "too_weak"),
+        ),
+        accepted=("beta > 4/3^(3/4)", "beta^4 > 256/27", "27*beta^4 - 256 > 0"),
+    ),
+]
+
+
+# ---------------------------------------------------------------- chapter 9 (limit cycles and excitability)
+b_, eps_ = sp.symbols("b eps", positive=True)      # Brusselator/Sel'kov b; FitzHugh–Nagumo b and eps
+v_real = sp.Symbol("v", real=True)                 # a membrane potential may be negative
+SYMBOLS.update({"b": b_, "eps": eps_})
+_EXERCISES += [
+    Exercise(
+        "ch9-fhn-trace", 9, "Trace of the FitzHugh–Nagumo Jacobian", "expression",
+        1 - v_real**2 - b_ * eps_,
+        wrong=(
+            ("1 - v^2", "missing_term"),
+            ("1 - v^2 + b*eps", "sign"),
+            ("1 - v^2 - eps", "missing_factor"),
+        ),
+        accepted=("(1 - v)*(1 + v) - eps*b", "-(v^2 - 1 + b*eps)"),
+    ),
+    Exercise(
+        "ch9-brusselator-onset-period", 9, "Period of the Brusselator's oscillation at onset", "expression",
+        2 * sp.pi / a,
+        wrong=(
+            ("pi/a", "constant_factor"),
+            ("2*pi/a^2", "wrong_exponent"),
+            ("2*pi*a", "missing_factor"),
+        ),
+        accepted=("2*pi*a^(-1)", "2*pi/sqrt(a^2)", "(2/a)*pi"),
+    ),
+    Exercise(
+        "ch9-selkov-instability", 9, "When the Sel'kov fixed point is unstable", "condition",
+        b_**4 + (2 * a - 1) * b_**2 + a + a**2 < 0,
+        options={"ranges": {"a": (0.01, 0.2), "b": (0.05, 1.5)}},
+        wrong=(
+            ("b^2 < 1 - 2*a", "too_weak"),
+            ("b^4 + (2*a - 1)*b^2 + a + a^2 > 0", "reversed"),
+            ("b^4 + (2*a + 1)*b^2 + a + a^2 < 0", "too_strong"),
+        ),
+        accepted=("b^4 - b^2 + 2*a*b^2 + a*(1 + a) < 0", "(b^4 + (2*a - 1)*b^2 + a + a^2)/(a + b^2) < 0"),
+    ),
+    Exercise(
+        "ch9-fhn-hopf-current", 9, "The current at which the FitzHugh–Nagumo rest state starts to oscillate",
+        "expression",
+        (a - sp.sqrt(1 - b_ * eps_)) / b_ + sp.sqrt(1 - b_ * eps_) - (1 - b_ * eps_) ** sp.Rational(3, 2) / 3,
+        options={"ranges": {"b": (0.2, 1.5), "eps": (0.01, 0.5)}},
+        wrong=(
+            ("(a - sqrt(1-b*eps))/b + sqrt(1-b*eps) + (1-b*eps)^(3/2)/3", "sign"),
+            ("(a + sqrt(1-b*eps))/b - sqrt(1-b*eps) + (1-b*eps)^(3/2)/3", "not_equivalent"),
+        ),
+        accepted=("a/b - sqrt(1 - b*eps)*(1/b - 1 + (1 - b*eps)/3)",),
+    ),
+]
+
+
+# ---------------------------------------------------------------- chapter 10 (negative autoregulation)
+k1, k2 = sp.symbols("k1 k2", positive=True)         # strengths of the two links of a feedback loop
+SYMBOLS.update({"k1": k1, "k2": k2})
+_EXERCISES += [
+    Exercise(
+        "ch10-nar-relaxation-rate", 10, "How fast negative autoregulation returns to its steady state",
+        "expression",
+        1 + n * x0**n / (1 + x0**n),
+        wrong=(
+            ("n*x0^n/(1+x0^n)", "missing_term"),
+            ("1 - n*x0^n/(1+x0^n)", "sign"),
+            ("1 + n*x0^(n-1)/(1+x0^n)", "wrong_exponent"),
+        ),
+        accepted=("1 + n - n/(1+x0^n)", "(1 + (n + 1)*x0^n)/(1 + x0^n)"),
+    ),
+    Exercise(
+        "ch10-damped-oscillation", 10, "When a two-variable negative feedback loop rings", "condition",
+        (g1 - g2) ** 2 < 4 * k1 * k2,
+        wrong=(
+            ("(g1 + g2)^2 < 4*k1*k2", "too_strong"),
+            ("(g1 - g2)^2 > 4*k1*k2", "reversed"),
+        ),
+        accepted=("(g1 + g2)^2 < 4*(g1*g2 + k1*k2)", "g1^2 + g2^2 < 2*g1*g2 + 4*k1*k2"),
+    ),
+    Exercise(
+        "ch10-goodwin-min-hill", 10, "The Hill coefficients that let the three-stage Goodwin loop oscillate",
+        "condition",
+        n > 8,
+        options={"ranges": {"n": (1.0, 20.0)}},
+        wrong=(
+            ("n > 2", "too_weak"),
+            ("n > 9", "too_strong"),
+            ("n < 8", "reversed"),
+        ),
+        accepted=("n^2 > 64", "n - 8 > 0", "8 < n"),
+    ),
+    Exercise(
+        "ch10-goodwin4-instability", 10, "When a four-stage negative feedback loop is unstable", "condition",
+        b_ > 4,
+        wrong=(
+            ("b > 8", "too_strong"),
+            ("b > 2", "too_weak"),
+            ("b < 4", "reversed"),
+        ),
+        accepted=("b^(1/4) > sqrt(2)", "b^2 > 16", "b^(1/4)*cos(pi/4) > 1"),
+    ),
+]
+
 #: All exercises, by key.
 EXERCISES: dict[str, Exercise] = {ex.key: ex for ex in _EXERCISES}
 
