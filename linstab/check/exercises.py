@@ -381,6 +381,18 @@ _EXERCISES = [
         ),
         accepted=("n > 2 and beta*(n/2 - 1)^((n+1)/n) > n/2", "[beta > n/(2*(n/2 - 1)^(1 + 1/n)), n > 2]"),
     ),
+    Exercise(
+        "ch5-toggle-bistable-n3", 5, "Where the toggle switch with n = 3 is bistable", "condition",
+        beta > 3 * 2 ** sp.Rational(-4, 3),
+        wrong=(("beta > 2", "too_strong"), ("beta < 3*2^(-4/3)", "reversed"), ("beta > 1", "too_weak")),
+        accepted=("beta > 3/2^(4/3)", "beta^3 > 27/16", "2^(4/3)*beta > 3"),
+    ),
+    Exercise(
+        "ch5-mrna-hopf-at-b1", 5, "Hopf point of the mRNA-protein repressilator at b = 1, n = 2", "expression",
+        3 * sp.sqrt(2),
+        wrong=(("sqrt(2)", "constant_factor"), ("-3*sqrt(2)", "sign"), ("2*sqrt(2)", "constant_factor")),
+        accepted=("sqrt(18)", "6/sqrt(2)", "sqrt(2)*(1 + 2)"),
+    ),
     # ---------------------------------------------------------------- chapter 6
     Exercise(
         "ch6-cubic-routh-hurwitz", 6, "Routh–Hurwitz conditions for a cubic", "condition",
@@ -438,6 +450,10 @@ _EXERCISES = [
             ("[[j11, (j12 + j21)/2], [(j12 + j21)/2, j22]]", "entries"),
         ),
         accepted=("[[0, j12/2 - j21/2], [-(j12 - j21)/2, 0]]",),
+    ),
+        accepted=("g1*g2 - w12*w21*d1*d2 < 0", "d1*d2*w12*w21/(g1*g2) > 1"),
+    ),
+        accepted=("(j11 + j22)^2 - 4*(j11*j22 - j12*j21) < 0", "(j11 - j22)^2 < -4*j12*j21"),
     ),
 ]
 
