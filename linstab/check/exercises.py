@@ -417,6 +417,19 @@ _EXERCISES = [
         wrong=(("2*pi*sqrt(3)", "wrong_exponent"), ("pi/sqrt(3)", "constant_factor"), ("sqrt(3)", "constant_factor")),
         accepted=("2*pi*sqrt(3)/3", "2*pi/3^(1/2)"),
     ),
+    Exercise(
+        "ch6-goodwin-onset-n10", 6, "Synthesis rate at which the Goodwin oscillator with n = 10 starts to oscillate",
+        "expression",
+        5 * 2 ** sp.Rational(1, 5),
+        wrong=(("2^(1/5)", "constant_factor"), ("5*2^(1/10)", "wrong_exponent"), ("-5*2^(1/5)", "sign")),
+        accepted=("5*4^(1/10)", "10*2^(-4/5)", "2^(1/5)*(1 + 4)"),
+    ),
+    Exercise(
+        "ch6-goodwin4-hurwitz", 6, "Stability of a four-stage Goodwin loop from Routh–Hurwitz", "condition",
+        sp.Symbol("g", positive=True) < 4,
+        wrong=(("g < 8", "too_weak"), ("g > 4", "reversed"), ("g < sqrt(2)", "too_strong")),
+        accepted=("16*g < 64", "4 - g > 0", "64 - 16*g > 0"),
+    ),
     # ---------------------------------------------------------------- chapter 7
     Exercise(
         "ch7-hill-activation-slope", 7, "Slope of the activating Hill function with threshold k", "expression",
