@@ -464,8 +464,26 @@ _EXERCISES = [
         ),
         accepted=("[[0, j12/2 - j21/2], [-(j12 - j21)/2, 0]]",),
     ),
+    Exercise(
+        "ch7-pair-saddle", 7, "When a mutually regulating pair without self-regulation has an unstable direction",
+        "condition",
+        w12 * w21 * d1 * d2 > g1 * g2,
+        wrong=(
+            ("w12*w21*d1*d2 < g1*g2", "reversed"),
+            ("w12*w21 > 0", "too_weak"),
+            ("w12*w21 > g1*g2", "not_equivalent"),
+        ),
         accepted=("g1*g2 - w12*w21*d1*d2 < 0", "d1*d2*w12*w21/(g1*g2) > 1"),
     ),
+    Exercise(
+        "ch7-pair-rotation", 7, "When the flow of a 2x2 Jacobian rotates (complex eigenvalues)", "condition",
+        (j11 - j22) ** 2 + 4 * j12 * j21 < 0,
+        wrong=(
+            ("(j12 - j21)^2 > 0", "too_weak"),
+            ("j12*j21 < 0", "too_weak"),
+            ("(j11 - j22)^2 - 4*j12*j21 < 0", "not_equivalent"),
+            ("(j11 - j22)^2 + 4*j12*j21 > 0", "reversed"),
+        ),
         accepted=("(j11 + j22)^2 - 4*(j11*j22 - j12*j21) < 0", "(j11 - j22)^2 < -4*j12*j21"),
     ),
 ]
