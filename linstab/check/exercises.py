@@ -381,6 +381,18 @@ _EXERCISES = [
         ),
         accepted=("n > 2 and beta*(n/2 - 1)^((n+1)/n) > n/2", "[beta > n/(2*(n/2 - 1)^(1 + 1/n)), n > 2]"),
     ),
+    Exercise(
+        "ch5-toggle-bistable-n3", 5, "Where the toggle switch with n = 3 is bistable", "condition",
+        beta > 3 * 2 ** sp.Rational(-4, 3),
+        wrong=(("beta > 2", "too_strong"), ("beta < 3*2^(-4/3)", "reversed"), ("beta > 1", "too_weak")),
+        accepted=("beta > 3/2^(4/3)", "beta^3 > 27/16", "2^(4/3)*beta > 3"),
+    ),
+    Exercise(
+        "ch5-mrna-hopf-at-b1", 5, "Hopf point of the mRNA-protein repressilator at b = 1, n = 2", "expression",
+        3 * sp.sqrt(2),
+        wrong=(("sqrt(2)", "constant_factor"), ("-3*sqrt(2)", "sign"), ("2*sqrt(2)", "constant_factor")),
+        accepted=("sqrt(18)", "6/sqrt(2)", "sqrt(2)*(1 + 2)"),
+    ),
     # ---------------------------------------------------------------- chapter 6
     Exercise(
         "ch6-cubic-routh-hurwitz", 6, "Routh–Hurwitz conditions for a cubic", "condition",
@@ -404,6 +416,19 @@ _EXERCISES = [
         2 * sp.pi / sp.sqrt(3),
         wrong=(("2*pi*sqrt(3)", "wrong_exponent"), ("pi/sqrt(3)", "constant_factor"), ("sqrt(3)", "constant_factor")),
         accepted=("2*pi*sqrt(3)/3", "2*pi/3^(1/2)"),
+    ),
+    Exercise(
+        "ch6-goodwin-onset-n10", 6, "Synthesis rate at which the Goodwin oscillator with n = 10 starts to oscillate",
+        "expression",
+        5 * 2 ** sp.Rational(1, 5),
+        wrong=(("2^(1/5)", "constant_factor"), ("5*2^(1/10)", "wrong_exponent"), ("-5*2^(1/5)", "sign")),
+        accepted=("5*4^(1/10)", "10*2^(-4/5)", "2^(1/5)*(1 + 4)"),
+    ),
+    Exercise(
+        "ch6-goodwin4-hurwitz", 6, "Stability of a four-stage Goodwin loop from Routh–Hurwitz", "condition",
+        sp.Symbol("g", positive=True) < 4,
+        wrong=(("g < 8", "too_weak"), ("g > 4", "reversed"), ("g < sqrt(2)", "too_strong")),
+        accepted=("16*g < 64", "4 - g > 0", "64 - 16*g > 0"),
     ),
     # ---------------------------------------------------------------- chapter 7
     Exercise(
@@ -438,6 +463,28 @@ _EXERCISES = [
             ("[[j11, (j12 + j21)/2], [(j12 + j21)/2, j22]]", "entries"),
         ),
         accepted=("[[0, j12/2 - j21/2], [-(j12 - j21)/2, 0]]",),
+    ),
+    Exercise(
+        "ch7-pair-saddle", 7, "When a mutually regulating pair without self-regulation has an unstable direction",
+        "condition",
+        w12 * w21 * d1 * d2 > g1 * g2,
+        wrong=(
+            ("w12*w21*d1*d2 < g1*g2", "reversed"),
+            ("w12*w21 > 0", "too_weak"),
+            ("w12*w21 > g1*g2", "not_equivalent"),
+        ),
+        accepted=("g1*g2 - w12*w21*d1*d2 < 0", "d1*d2*w12*w21/(g1*g2) > 1"),
+    ),
+    Exercise(
+        "ch7-pair-rotation", 7, "When the flow of a 2x2 Jacobian rotates (complex eigenvalues)", "condition",
+        (j11 - j22) ** 2 + 4 * j12 * j21 < 0,
+        wrong=(
+            ("(j12 - j21)^2 > 0", "too_weak"),
+            ("j12*j21 < 0", "too_weak"),
+            ("(j11 - j22)^2 - 4*j12*j21 < 0", "not_equivalent"),
+            ("(j11 - j22)^2 + 4*j12*j21 > 0", "reversed"),
+        ),
+        accepted=("(j11 + j22)^2 - 4*(j11*j22 - j12*j21) < 0", "(j11 - j22)^2 < -4*j12*j21"),
     ),
 ]
 

@@ -1,4 +1,4 @@
-"""Each chapter's exercises: at least three, each with a hidden solution and a check cell that
+"""Each chapter's exercises: at least four (issue 13), each with a hidden solution and a check cell that
 uses an exercise of the shared bank, and the slip shown in the check cell is diagnosed."""
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ CHECK = re.compile(r'answer = ("(?:[^"\\]|\\.)*")[^\n]*\nexercise\("([\w-]+)"\)\
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
-def test_chapter_has_three_exercises_with_hidden_solutions(name):
+def test_chapter_has_four_exercises_with_hidden_solutions(name):
     text = (BOOK / f"{name}.md").read_text(encoding="utf-8")
     labels = EXERCISE.findall(text)
-    assert len(labels) >= 3, f"{name} has {len(labels)} exercises"
+    assert len(labels) >= 4, f"{name} has {len(labels)} exercises"
     assert SOLUTION.findall(text) == labels, f"{name}: every exercise needs a folded solution, in order"
     assert text.count("```{solution-end}") == len(labels)
 
