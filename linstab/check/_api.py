@@ -236,7 +236,9 @@ def _check(
         else:
             ans = read_expr(answer, names)
     except AnswerError as exc:
-        return Feedback(False, f"I could not read your answer: {exc}", exc.diagnosis, method="none")
+        msg = str(exc)
+        end = "" if msg.endswith((".", "?", "!")) else "."
+        return Feedback(False, f"I could not read your answer: {msg}{end}", exc.diagnosis, method="none")
 
     exprs = list(ans) if isinstance(ans, (list, sp.MatrixBase)) else [ans]
     refs = list(reference) if isinstance(reference, (list, sp.MatrixBase)) else [reference]
