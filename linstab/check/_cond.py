@@ -9,12 +9,12 @@ from linstab.check._compound import compare_set
 from linstab.check._domain import Domain
 from linstab.check._expr import Probe, diagnose
 from linstab.check._feedback import Feedback
-from linstab.check._numeric import close, evaluate
+from linstab.check._numeric import close, evaluate, exact_decimals, has_decimals
 from linstab.check._region import (
     FALSE, TIE, TRUE, UNDEFINED, Exact, Sampled, Unsupported, exact_sets, measure, sample_regions, where_they_differ,
 )
 
-__all__ = ["compare_condition", "compare_equation", "exact_decimals"]
+__all__ = ["compare_condition", "compare_equation"]
 
 _N_CONDITION_POINTS = 400
 
@@ -43,15 +43,6 @@ def _truth(cond: sp.Basic, point: dict) -> bool | None:
     if val is sp.false:
         return False
     return None
-
-
-def exact_decimals(cond: sp.Basic) -> tuple[sp.Basic, bool]:
-    """``cond`` with each decimal number replaced by the fraction it denotes (``1.99`` -> ``199/100``),
-    and whether it had any: a decimal bound means exactly that bound, and is then compared exactly."""
-    floats = cond.atoms(sp.Float)
-    if not floats:
-        return cond, False
-    return cond.xreplace({f: sp.Rational(str(f)) for f in floats}), True
 
 
 _APPROXIMATE = ("Your condition is close, but not exact: it differs from the expected one only in a narrow "
@@ -197,8 +188,8 @@ def compare_condition(answer: sp.Basic, reference: sp.Basic, probe: Probe, *, se
     solve a condition within a CPU-time limit, numerically at points across twelve decades and on
     both sides of every boundary (see :mod:`linstab.check._region`).
     """
-    answer, decimals = exact_decimals(answer)
-    reference, _ = exact_decimals(reference)
+    decimals = has_decimals(answer)
+    answer, reference = exact_decimals(answer), exact_decimals(reference)
     ex = exact_sets(answer, reference, probe.domain)
     if ex is not None:
         return _from_exact(ex, decimals)
