@@ -48,8 +48,10 @@ class Domain:
     ----------
     symbols
         The SymPy symbols an answer may use. Their assumptions (``positive``, ``nonnegative``,
-        ``real``) set the default sampling range: log-uniform on ``[0.2, 5]`` for positive and
-        nonnegative symbols, uniform on ``[-3, 3]`` for real ones.
+        ``real``) set the default sampling range of expressions: log-uniform on ``[0.2, 5]`` for
+        positive and nonnegative symbols, uniform on ``[-3, 3]`` for real ones. (Two analytic
+        expressions equal on such a box are equal everywhere; conditions are not analytic, and
+        :mod:`linstab.check._region` compares them over twelve decades and beside every boundary.)
     ranges
         Sampling intervals ``{name: (low, high)}`` that override the defaults (open intervals;
         a positive ``low`` and ``high / low > 10`` give log-uniform sampling).
