@@ -46,7 +46,8 @@ def _truth(cond: sp.Basic, point: dict) -> bool | None:
 
 
 _APPROXIMATE = ("Your condition is close, but not exact: it differs from the expected one only in a narrow "
-                "band beside a boundary. Give each bound exactly (fractions, roots), not as a decimal.")
+                "band beside a boundary. Give each bound exactly (fractions, roots), not as a decimal "
+                "approximation.")
 _NEAR = " It differs only close to a boundary: check the exact value of each bound."
 _BOUNDARY = ("Your condition agrees with the expected one except exactly on the boundary: check whether each "
              "inequality should be strict (< or >) or not (<= or >=).")

@@ -13,8 +13,10 @@ sliver. So:
   (:func:`sample_regions`) drawn across twelve decades (``1e-6`` to ``1e6`` for positive symbols,
   ``±1e-6`` to ``±1e6`` for real ones, as well as the usual scale of order one), along 1-D
   slices through the domain, and on both sides of every boundary of either condition: where
-  the truth of either changes along a slice, the boundary is found by bisection to machine
-  precision and both are compared at relative distances of 3e-3, 1e-4 and 1e-6 from it.
+  the truth of either, or the sign of ``lhs - rhs`` of one of their comparisons, changes along
+  a slice (so that a narrow band between two grid points is found too), the boundary is found
+  by bisection to machine precision and both are compared at relative distances of 3e-3, 1e-4
+  and 1e-6 from it.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import sympy as sp
 
 from linstab._budget import OverBudget, soft_limit
 from linstab.check._domain import Domain
-from linstab.check._vector import FALSE, TIE, TRUE, UNDEFINED, Unsupported, truth
+from linstab.check._vector import FALSE, TIE, TRUE, UNDEFINED, Unsupported, truth, values
 
 __all__ = ["Exact", "exact_sets", "Sampled", "sample_regions", "WIDE", "OFFSETS"]
 
@@ -198,9 +200,13 @@ class _Axis:
         u = 0.0005 + 0.999 * rng.random(count)
         return self.value(lo + u * (hi - lo))
 
-    def grid(self, count: int) -> np.ndarray:
+    def grid(self, count: int, rows: int, rng: np.random.Generator) -> np.ndarray:
+        """``rows`` grids of ``count`` points across the axis, each shifted by a random part of a step
+        (so that the slices together cover the axis more finely than one grid)."""
         lo, hi = self.t
-        return lo + np.linspace(0.0005, 0.9995, count) * (hi - lo)
+        step = 0.999 / count
+        u = 0.0005 + step * (np.arange(count)[None, :] + rng.random((rows, 1)))
+        return lo + u * (hi - lo)
 
     def beside(self, v: np.ndarray, delta: float, side: int) -> tuple[np.ndarray, np.ndarray]:
         """Points at relative distance ``delta`` from ``v`` on one ``side``, and which lie in the domain."""
@@ -237,8 +243,8 @@ def sample_regions(
     *,
     seed: int = 0,
     n_random: int = 1500,
-    n_slices: int = 24,
-    n_grid: int = 160,
+    n_slices: int = 32,
+    n_grid: int = 240,
     max_brackets: int = 600,
 ) -> Sampled:
     """Both conditions evaluated at random points, along slices and beside every boundary found.
@@ -260,6 +266,10 @@ def sample_regions(
     syms = sorted((s for s in free if isinstance(s, sp.Symbol)), key=lambda s: s.name)
     axes = [_Axis(s, domain) for s in syms]
 
+    # every comparison in either condition: its two sides are equal on each boundary
+    atoms = sorted({c for cond in (answer, reference) for c in cond.atoms(sp.core.relational.Relational)
+                    if c.free_symbols}, key=sp.default_sort_key)
+
     def evaluate(env: dict[sp.Symbol, np.ndarray], size: int) -> tuple[np.ndarray, np.ndarray]:
         r = truth(reference, env, size)
         a = truth(answer, env, size)
@@ -269,6 +279,19 @@ def sample_regions(
             a = np.where(outside, _OUTSIDE, a)
         return a, r
 
+    def signals(env: dict[sp.Symbol, np.ndarray], size: int) -> np.ndarray:
+        """Rows: the truth of the answer and of the reference, then the sign of each comparison's
+        ``lhs - rhs`` (``_OUTSIDE`` where undefined or outside the domain)."""
+        a, r = evaluate(env, size)
+        rows_ = [a, r]
+        with np.errstate(all="ignore"):
+            for atom in atoms:
+                d = values(atom.lhs, env, size) - values(atom.rhs, env, size)
+                sign = np.sign(d).astype(np.int8)
+                sign[np.isnan(d) | (r == _OUTSIDE)] = _OUTSIDE
+                rows_.append(sign)
+        return np.stack(rows_)
+
     # random points: two thirds across all decades, one third at the usual scale
     n_wide = (2 * n_random) // 3
     env = {ax.symbol: np.concatenate([ax.draw(rng, n_wide, typical=False),
@@ -276,40 +299,44 @@ def sample_regions(
     a0, r0 = evaluate(env, n_random)
     parts = [(a0, r0, np.zeros(n_random, dtype=bool), env)]
 
-    inside = np.flatnonzero((r0 == TRUE) | (r0 == FALSE))
+    # slices through points where the reference holds, where the answer holds, and elsewhere
+    defined = (r0 == TRUE) | (r0 == FALSE)
+    pools = [np.flatnonzero(defined & (r0 == TRUE)), np.flatnonzero(defined & (a0 == TRUE)), np.flatnonzero(defined)]
     brackets = 0
-    for ax in axes if inside.size else []:
-        k = min(n_slices, inside.size)
-        rows = rng.choice(inside, size=k, replace=False)
-        tgrid = ax.grid(n_grid)
+    for ax in axes if pools[2].size else []:
+        chosen: list[int] = []
+        for pool, share in zip(pools, (n_slices // 2, n_slices // 4, n_slices)):
+            pool = np.setdiff1d(pool, chosen)
+            take = min(share, n_slices - len(chosen), pool.size)
+            if take > 0:
+                chosen += rng.choice(pool, size=take, replace=False).tolist()
+        rows = np.array(chosen)
+        k = rows.size
+        tgrid = ax.grid(n_grid, k, rng)
         senv = {s: np.repeat(v[rows], n_grid) for s, v in env.items()}
-        senv[ax.symbol] = np.tile(ax.value(tgrid), k)
-        a1, r1 = evaluate(senv, k * n_grid)
-        parts.append((a1, r1, np.zeros(k * n_grid, dtype=bool), senv))
-        # brackets where the truth of either condition changes along a slice
-        found = []
-        for which, c in enumerate((a1.reshape(k, n_grid), r1.reshape(k, n_grid))):
-            change = (c[:, 1:] != c[:, :-1]) & (c[:, 1:] != _OUTSIDE) & (c[:, :-1] != _OUTSIDE)
-            i, j = np.nonzero(change)
-            found += [(ii, jj, which) for ii, jj in zip(i.tolist(), j.tolist())]
-        if not found:
+        senv[ax.symbol] = ax.value(tgrid).ravel()
+        sig = signals(senv, k * n_grid)
+        parts.append((sig[0], sig[1], np.zeros(k * n_grid, dtype=bool), senv))
+        # brackets where either condition, or the sign of one of their comparisons, changes
+        grid_sig = sig.reshape(len(sig), k, n_grid)
+        change = ((grid_sig[:, :, 1:] != grid_sig[:, :, :-1]) & (grid_sig[:, :, 1:] != _OUTSIDE)
+                  & (grid_sig[:, :, :-1] != _OUTSIDE))
+        bf, bi, bj = np.nonzero(change)
+        if bf.size == 0:
             continue
-        if len(found) > max_brackets // len(axes):
-            pick = rng.choice(len(found), size=max_brackets // len(axes), replace=False)
-            found = [found[q] for q in sorted(pick)]
-        brackets += len(found)
-        bi = np.array([f[0] for f in found])
-        bj = np.array([f[1] for f in found])
-        bw = np.array([f[2] for f in found])
-        tl, th = tgrid[bj], tgrid[bj + 1]
-        start = np.where(bw == 0, a1.reshape(k, n_grid)[bi, bj], r1.reshape(k, n_grid)[bi, bj])
+        cap = max_brackets // len(axes)
+        if bf.size > cap:
+            pick = np.sort(rng.choice(bf.size, size=cap, replace=False))
+            bf, bi, bj = bf[pick], bi[pick], bj[pick]
+        brackets += bf.size
+        tl, th = tgrid[bi, bj], tgrid[bi, bj + 1]
+        start = grid_sig[bf, bi, bj]
         benv = {s: v[rows][bi] for s, v in env.items()}
-        m = len(found)
+        m = bf.size
         for _ in range(52):  # bisection to about machine precision in t
             tm = 0.5 * (tl + th)
             benv[ax.symbol] = ax.value(tm)
-            am, rm = evaluate(benv, m)
-            same = np.where(bw == 0, am, rm) == start
+            same = signals(benv, m)[bf, np.arange(m)] == start
             tl, th = np.where(same, tm, tl), np.where(same, th, tm)
         edge = ax.value(0.5 * (tl + th))
         for delta in OFFSETS:
@@ -334,7 +361,7 @@ def sample_regions(
 
 def where_they_differ(sampled: Sampled, differ: np.ndarray) -> str:
     """A phrase locating the points ``differ`` (e.g. ``" (for example where Delta is large)"``), or ``""``."""
-    if not differ.any():
+    if differ.sum() < 20:  # too few points to say where
         return ""
     for s, v in sampled.points.items():
         if sampled.kinds.get(s) == "lin":

@@ -209,3 +209,13 @@ def test_soft_limit_interrupts_a_step_and_lets_the_rest_go_on():
 
 def test_new_diagnoses_are_documented():
     assert {"boundary", "approximate"} <= set(DIAGNOSES)
+
+
+def test_a_narrow_band_between_grid_points_is_found():
+    # two boundaries of the answer closer than the slices' grid spacing: each comparison's sign
+    # change is bracketed, so the band is found though the truth looks the same at the grid points
+    ex = exercise("ch6-cubic-routh-hurwitz")
+    assert not ex.check("c1 > 0 and c3 > 0 and c1*c2 > c3 and (c2 < 5 or c2 > 5.05)").correct
+    assert not ex.check("c1 > 0 and c3 > 0 and c1*c2 > c3 and (c2 < 500 or c2 > 505)").correct
+    x = sp.Symbol("x", positive=True)
+    assert not check("x + log(x) > 1 and (x < 50 or x > 50.5)", x > 1).correct
