@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import sympy as sp
 
 from linstab._parse import as_expr
@@ -92,7 +94,11 @@ def _from_exact(ex: Exact, decimals: bool) -> Feedback:
                         "correct", method="symbolic")
     if ex.boundary_only:
         return Feedback(False, _BOUNDARY, "boundary", method="symbolic")
-    missing, extra = measure(ex.missing()) > 0, measure(ex.extra()) > 0
+    m_missing, m_extra = measure(ex.missing()), measure(ex.extra())
+    if math.isnan(m_missing) or math.isnan(m_extra):  # SymPy left a set unevaluated: say no more than we know
+        return Feedback(False, "Your condition is not equivalent to the expected one on the domain (shown "
+                        "symbolically).", "not_equivalent", method="symbolic")
+    missing, extra = m_missing > 0, m_extra > 0
     common = measure(sp.Intersection(ex.answer, ex.reference))
     uncovered = measure(sp.Complement(ex.box, sp.Union(ex.answer, ex.reference)))
     if common == 0 and uncovered == 0:

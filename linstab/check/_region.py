@@ -38,6 +38,7 @@ WIDE = 1e6
 #: Relative distances from each boundary at which both conditions are compared.
 OFFSETS = (3e-3, 1e-4, 1e-6)
 _OUTSIDE = np.int8(-2)  # a point outside the domain's `where`
+_MAX_ATOMS = 40  # comparisons whose sign changes are bracketed (the conditions' own changes always are)
 _SET_ERRORS = (NotImplementedError, TypeError, ValueError, AttributeError, RecursionError,
                sp.PolynomialError, OverBudget)
 
@@ -268,7 +269,7 @@ def sample_regions(
 
     # every comparison in either condition: its two sides are equal on each boundary
     atoms = sorted({c for cond in (answer, reference) for c in cond.atoms(sp.core.relational.Relational)
-                    if c.free_symbols}, key=sp.default_sort_key)
+                    if c.free_symbols}, key=sp.default_sort_key)[:_MAX_ATOMS]
 
     def evaluate(env: dict[sp.Symbol, np.ndarray], size: int) -> tuple[np.ndarray, np.ndarray]:
         r = truth(reference, env, size)
