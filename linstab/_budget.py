@@ -381,7 +381,9 @@ def soft_limit(seconds: float) -> Iterator[None]:
         raise OverBudget(f"the step took more than {seconds:g} s of CPU time")
 
     previous = signal.signal(signal.SIGVTALRM, _expire)
-    signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
+    # the timer repeats every 20 ms after it first fires: library code with a bare `except:` may
+    # swallow one OverBudget, but not all of them
+    signal.setitimer(signal.ITIMER_VIRTUAL, seconds, 0.02)
     try:
         yield
     finally:

@@ -128,6 +128,8 @@ def exact_sets(answer: sp.Basic, reference: sp.Basic, domain: Domain, *, seconds
     where = domain.where
     if where is not None and not where.free_symbols <= {s}:
         return None
+    if not all(_tractable(c, s) for c in (answer, reference, where) if c is not None):
+        return None
     try:
         with soft_limit(seconds):
             box = _box(s, domain)
@@ -145,6 +147,25 @@ def exact_sets(answer: sp.Basic, reference: sp.Basic, domain: Domain, *, seconds
     except _SET_ERRORS:
         return None
     return Exact(s, box, sa, sr, diff)
+
+
+#: Largest polynomial degree (of numerator or denominator) solved exactly. Isolating the real roots
+#: of a polynomial of high degree can spend seconds in single big-integer operations, which no
+#: signal interrupts; such conditions are compared numerically instead.
+MAX_DEGREE = 12
+_MAX_OPS = 200
+
+
+def _tractable(cond: sp.Basic, s: sp.Symbol) -> bool:
+    """Whether solving ``cond`` exactly looks cheap: few operations, and polynomial parts of low degree."""
+    if sp.count_ops(cond) > _MAX_OPS:
+        return False
+    for atom in cond.atoms(sp.core.relational.Relational):
+        num, den = sp.fraction(sp.together(atom.lhs - atom.rhs))
+        for part in (num, den):
+            if part.is_polynomial(s) and sp.degree(part, s) > MAX_DEGREE:
+                return False
+    return True
 
 
 def _numerically_empty(st: sp.Set) -> bool:
