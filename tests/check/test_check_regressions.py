@@ -219,3 +219,11 @@ def test_a_narrow_band_between_grid_points_is_found():
     assert not ex.check("c1 > 0 and c3 > 0 and c1*c2 > c3 and (c2 < 500 or c2 > 505)").correct
     x = sp.Symbol("x", positive=True)
     assert not check("x + log(x) > 1 and (x < 50 or x > 50.5)", x > 1).correct
+
+
+def test_conditions_of_high_degree_are_compared_numerically_within_the_budget():
+    a = sp.Symbol("a", positive=True)
+    fb = check("(a - 2)**13 > 0", a > 2)  # degree 13: not solved exactly, but equivalent
+    assert fb.correct and fb.method == "numeric", str(fb)
+    fb = check("a**20 + a > 3", a > 2)
+    assert not fb.correct and fb.diagnosis != "too_complex", str(fb)
