@@ -31,7 +31,8 @@ from linstab._budget import OverBudget, soft_limit
 from linstab.check._domain import Domain
 from linstab.check._vector import FALSE, TIE, TRUE, UNDEFINED, Unsupported, truth, values
 
-__all__ = ["Exact", "exact_sets", "Sampled", "sample_regions", "WIDE", "OFFSETS"]
+__all__ = ["Exact", "exact_sets", "Sampled", "sample_regions", "where_they_differ", "measure", "WIDE", "OFFSETS",
+           "MAX_DEGREE", "TRUE", "FALSE", "UNDEFINED", "TIE", "Unsupported"]
 
 #: Decades covered by the numeric comparison: values from 1/WIDE to WIDE in magnitude.
 WIDE = 1e6
@@ -394,6 +395,3 @@ def where_they_differ(sampled: Sampled, differ: np.ndarray) -> str:
         if mag.max() < 1.0 and mag.min() <= 1e-4:
             return f" (for example where {s} is close to 0)"
     return ""
-
-
-__all__ += ["where_they_differ", "measure", "TRUE", "FALSE", "UNDEFINED", "TIE", "Unsupported"]

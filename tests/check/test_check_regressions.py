@@ -171,7 +171,7 @@ def test_ampersand_without_parentheses_is_explained():
 def test_the_logic_rewrite_runs_nothing(tmp_path):
     target = tmp_path / "pwned"
     for answer in (f"(beta > 2) & __import__('os').system('touch {target}')",
-                   f"And(beta > 2, open('{target}', 'w'))", f"~(beta.__class__)"):
+                   f"And(beta > 2, open('{target}', 'w'))", "~(beta.__class__)"):
         fb = exercise("ch1-bistability-condition").check(answer)
         assert fb.diagnosis in ("parse_error", "unknown_symbol"), str(fb)
     assert not target.exists()
