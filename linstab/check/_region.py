@@ -31,7 +31,7 @@ from linstab._budget import OverBudget, soft_limit
 from linstab.check._domain import Domain
 from linstab.check._vector import FALSE, TIE, TRUE, UNDEFINED, Unsupported, truth, values
 
-__all__ = ["Exact", "exact_sets", "Sampled", "sample_regions", "where_they_differ", "measure", "WIDE", "OFFSETS",
+__all__ = ["Exact", "exact_sets", "Sampled", "sample_regions", "agree_widely", "where_they_differ", "measure", "WIDE", "OFFSETS",
            "MAX_DEGREE", "TRUE", "FALSE", "UNDEFINED", "TIE", "Unsupported"]
 
 #: Decades covered by the numeric comparison: values from 1/WIDE to WIDE in magnitude.
@@ -395,3 +395,36 @@ def where_they_differ(sampled: Sampled, differ: np.ndarray) -> str:
         if mag.max() < 1.0 and mag.min() <= 1e-4:
             return f" (for example where {s} is close to 0)"
     return ""
+
+
+def agree_widely(answer: sp.Basic, reference: sp.Basic, domain: Domain, *, seed: int = 0,
+                 count: int = 4000) -> bool:
+    """Whether two expressions agree (to 1e-9, relatively) at ``count`` points across twelve decades.
+
+    For expressions with kinks or jumps (``Min``, ``Abs``, ``Piecewise``...): ``Min(x, 1e5)``
+    agrees with ``x`` on every box of moderate values. Points where the reference is undefined
+    are skipped. Raises :class:`~linstab.check._vector.Unsupported` when an expression cannot be
+    evaluated on arrays.
+
+    Examples
+    --------
+    >>> x = sp.Symbol("x", positive=True)
+    >>> agree_widely(sp.Min(x, 10**5), x, Domain([x])), agree_widely(sp.Max(x, 0), x, Domain([x]))
+    (False, True)
+    """
+    rng = np.random.default_rng(seed)
+    free = answer.free_symbols | reference.free_symbols
+    if domain.where is not None:
+        free |= domain.where.free_symbols
+    axes = [_Axis(s, domain) for s in sorted(free, key=lambda s: s.name)]
+    wide = (2 * count) // 3
+    env = {ax.symbol: np.concatenate([ax.draw(rng, wide, typical=False), ax.draw(rng, count - wide, typical=True)])
+           for ax in axes}
+    keep = np.ones(count, dtype=bool)
+    if domain.where is not None:
+        keep = truth(domain.where, env, count) == TRUE
+    va, vr = values(answer, env, count), values(reference, env, count)
+    defined = keep & ~np.isnan(vr)
+    with np.errstate(all="ignore"):
+        same = (va == vr) | (np.abs(va - vr) <= 1e-9 * np.maximum(1.0, np.maximum(np.abs(va), np.abs(vr))))
+    return bool(same[defined].all())

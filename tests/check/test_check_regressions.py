@@ -227,3 +227,16 @@ def test_conditions_of_high_degree_are_compared_numerically_within_the_budget():
     assert fb.correct and fb.method == "numeric", str(fb)
     fb = check("a**20 + a > 3", a > 2)
     assert not fb.correct and fb.diagnosis != "too_complex", str(fb)
+
+
+@pytest.mark.parametrize(("answer", "reference_of"), [
+    ("Min(x, 100)", "x"), ("Min(x, 10^5)", "x"), ("Piecewise((x, x < 50), (0, True))", "x"),
+    ("Max(x, 10^(-5))", "x"), ("[[Min(x, 10^4), 0], [0, 1]]", "matrix"), ("[Min(x, 10^5), 1]", "set"),
+])
+def test_expressions_with_kinks_are_compared_across_decades(answer, reference_of):
+    # analytic expressions equal on a box are equal everywhere; Min, Max, Abs, Piecewise are not
+    x = sp.Symbol("x", positive=True)
+    ref = {"x": x, "matrix": sp.Matrix([[x, 0], [0, 1]]), "set": [x, sp.Integer(1)]}[reference_of]
+    fb = check(answer, ref)
+    assert not fb.correct, str(fb)
+    assert check("Max(x, 0)", x).correct and check("Abs(x)", x).correct
