@@ -15,6 +15,7 @@ Where ``fork`` or :mod:`resource` is missing (Windows), the check runs in proces
 from __future__ import annotations
 
 import atexit
+import contextlib
 import math
 import os
 import pickle
@@ -23,10 +24,10 @@ import signal
 import threading
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
-__all__ = ["TIME_LIMIT", "MEMORY_LIMIT", "Outcome", "run_limited", "run_warm", "can_limit"]
+__all__ = ["TIME_LIMIT", "MEMORY_LIMIT", "Outcome", "run_limited", "run_warm", "can_limit", "soft_limit", "OverBudget"]
 
 #: Default wall-clock budget of one check, in seconds.
 TIME_LIMIT = 2.0
@@ -346,3 +347,45 @@ def run_warm(func: Callable[[], Any], *, time_limit: float, memory_limit: int, w
     if out.kind == "unreadable" or (out.kind == "memory" and served > 0):
         return run_limited(func, time_limit=time_limit, memory_limit=memory_limit, wall_factor=wall_factor)
     return out
+
+
+# --------------------------------------------------------------------------- a soft limit inside
+class OverBudget(BaseException):
+    """Raised inside :func:`soft_limit` when its CPU time is spent.
+
+    A ``BaseException``, so that library code catching ``Exception`` cannot swallow it.
+    """
+
+
+@contextlib.contextmanager
+def soft_limit(seconds: float) -> Iterator[None]:
+    """Give one step of a computation at most ``seconds`` of CPU time, then raise :class:`OverBudget`.
+
+    For a step that has a cheaper fallback (an exact comparison that may give way to a numeric
+    one): the step is interrupted and the computation goes on, within the overall budget of
+    :func:`run_warm`. It uses the virtual (user CPU time) timer, independent of the profiling
+    timer that enforces the overall budget. Outside the main thread, or where the platform has no
+    such timer, the step runs unlimited.
+
+    Examples
+    --------
+    >>> with soft_limit(5.0):
+    ...     sum(range(10))
+    45
+    """
+    if not hasattr(signal, "ITIMER_VIRTUAL") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _expire(signum, frame):
+        raise OverBudget(f"the step took more than {seconds:g} s of CPU time")
+
+    previous = signal.signal(signal.SIGVTALRM, _expire)
+    # the timer repeats every 20 ms after it first fires: library code with a bare `except:` may
+    # swallow one OverBudget, but not all of them
+    signal.setitimer(signal.ITIMER_VIRTUAL, seconds, 0.02)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+        signal.signal(signal.SIGVTALRM, previous)

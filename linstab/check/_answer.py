@@ -36,12 +36,109 @@ def _prepare(text: str) -> str:
     return _LAMBDA.sub("lamda", text)
 
 
-def _parse(text: str, names: Mapping[str, sp.Basic]) -> sp.Basic:
+# SymPy prints conditions as `(beta > 2) & (beta < 5)`, `~(a < 1)`, `And(a > 0, b > 0)` and
+# equations as `Eq(beta, x0*(x0**n + 1))`. These are rewritten, on the syntax tree, into the
+# `and`/`or`/`not`/`==` the safe parser reads; nothing is evaluated.
+_LOGIC_CALLS = {"And": ast.And, "Or": ast.Or}
+_COMPARE_CALLS = {"Eq": ast.Eq, "Ne": ast.NotEq, "Lt": ast.Lt, "Le": ast.LtE, "Gt": ast.Gt, "Ge": ast.GtE}
+
+
+def _is_condition_node(node: ast.AST) -> bool:
+    if isinstance(node, (ast.Compare, ast.BoolOp)):
+        return True
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, bool)
+    if isinstance(node, ast.UnaryOp):
+        return isinstance(node.op, (ast.Not, ast.Invert)) and _is_condition_node(node.operand)
+    if isinstance(node, ast.BinOp):
+        return isinstance(node.op, (ast.BitAnd, ast.BitOr)) and _is_condition_node(node.left) \
+            and _is_condition_node(node.right)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        return node.func.id in (*_LOGIC_CALLS, "Not", *_COMPARE_CALLS)
+    return False
+
+
+class _SympyLogic(ast.NodeTransformer):
+    """``&``, ``|``, ``~`` between conditions and ``And``/``Or``/``Not``/``Eq``/... calls into Python syntax."""
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        if isinstance(node.op, (ast.BitAnd, ast.BitOr)):
+            if not _is_condition_node(node):
+                sym = "&" if isinstance(node.op, ast.BitAnd) else "|"
+                raise AnswerError(
+                    f"`{sym}` joins conditions: put each condition in parentheses, e.g. `(a > 0) {sym} (a < 2)`, "
+                    f"or write `{'and' if sym == '&' else 'or'}`"
+                )
+            node = self.generic_visit(node)
+            op = ast.And() if isinstance(node.op, ast.BitAnd) else ast.Or()
+            return ast.copy_location(ast.BoolOp(op=op, values=[node.left, node.right]), node)
+        return self.generic_visit(node)
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.AST:
+        node = self.generic_visit(node)
+        if isinstance(node.op, ast.Invert) and _is_condition_node(node.operand):
+            return ast.copy_location(ast.UnaryOp(op=ast.Not(), operand=node.operand), node)
+        return node
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        node = self.generic_visit(node)
+        name = node.func.id if isinstance(node.func, ast.Name) else None
+        if node.keywords or name is None:
+            return node
+        if name in _LOGIC_CALLS and node.args:
+            if len(node.args) == 1:
+                return node.args[0]
+            return ast.copy_location(ast.BoolOp(op=_LOGIC_CALLS[name](), values=list(node.args)), node)
+        if name == "Not" and len(node.args) == 1:
+            return ast.copy_location(ast.UnaryOp(op=ast.Not(), operand=node.args[0]), node)
+        if name in _COMPARE_CALLS and len(node.args) == 2:
+            return ast.copy_location(
+                ast.Compare(left=node.args[0], ops=[_COMPARE_CALLS[name]()], comparators=[node.args[1]]), node)
+        return node
+
+
+def _sympy_logic(text: str) -> str:
+    """``text`` with SymPy's printed logic rewritten for the parser (unchanged if it has none)."""
+    if not any(c in text for c in "&|~") and not any(f"{name}(" in text for name in (*_LOGIC_CALLS, "Not", *_COMPARE_CALLS)):
+        return text
     try:
-        return parse_expr(_prepare(text), names, where="your answer")
+        tree = ast.parse(text.strip().replace("^", "**"), mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return text  # the parser reports it
+    try:
+        tree = ast.fix_missing_locations(_SympyLogic().visit(tree))
+        return ast.unparse(tree)
+    except RecursionError:
+        return text
+
+
+# "your answer: cannot parse 'beta >> 2' at column 6: operator RShift is not allowed"
+_PARSE_MESSAGE = re.compile(r"^your answer: (?:cannot parse (?P<shown>'.*'|\".*\")(?: at column (?P<col>\d+))?: )?(?P<problem>.*)$",
+                            re.DOTALL)
+_OPERATORS = {"BitAnd": "`&`", "BitOr": "`|`", "BitXor": "`^^`", "RShift": "`>>`", "LShift": "`<<`",
+              "FloorDiv": "`//`", "Mod": "`%`", "MatMult": "`@`", "Invert": "`~`"}
+
+
+def _clean(message: str, *, column: bool = True) -> str:
+    """The parser's message without the location prefix the checker's own sentence repeats."""
+    message = message.replace(" Declare it under [variables] or [parameters].", "")
+    found = _PARSE_MESSAGE.match(message)
+    if not found:
+        return message
+    problem = found["problem"].replace("invalid syntax (invalid syntax)", "invalid syntax")
+    for name, sym in _OPERATORS.items():
+        problem = problem.replace(f"operator {name} is not allowed", f"the operator {sym} is not allowed")
+    if found["col"] and column and found["col"] != "1":
+        problem = f"at column {found['col']}, {problem}"
+    return problem
+
+
+def _parse(text: str, names: Mapping[str, sp.Basic]) -> sp.Basic:
+    source = _sympy_logic(_prepare(text))
+    try:
+        return parse_expr(source, names, where="your answer")
     except ParseError as exc:
-        msg = str(exc)
-        msg = msg.replace(" Declare it under [variables] or [parameters].", "")
+        msg = _clean(str(exc), column=source == _prepare(text))
         if "undefined symbol" in msg:
             raise AnswerError(msg, "unknown_symbol") from None
         if "invalid syntax" in msg and _IMPLICIT.search(text):
@@ -124,14 +221,12 @@ def read_matrix(answer: object, names: Mapping[str, sp.Basic]) -> sp.Matrix:
     if isinstance(answer, str):
         rows = _split(answer)
         if rows is None or not all(isinstance(r, list) for r in rows):
-            raise AnswerError(
-                "could not read a matrix; write it row by row, e.g. `[[a, b], [c, d]]`"
-            )
+            raise AnswerError("a matrix is expected; write it row by row, e.g. `[[a, b], [c, d]]`")
         answer = rows
     if isinstance(answer, Iterable):
         rows = [list(r) if isinstance(r, Iterable) and not isinstance(r, str) else None for r in answer]
         if any(r is None for r in rows) or not rows:
-            raise AnswerError("could not read a matrix; give a list of rows, e.g. `[[a, b], [c, d]]`")
+            raise AnswerError("a matrix is expected; give a list of rows, e.g. `[[a, b], [c, d]]`")
         widths = {len(r) for r in rows}
         if len(widths) != 1:
             raise AnswerError(f"the rows of your matrix have different lengths {sorted(widths)}")

@@ -80,7 +80,12 @@ def check(
     """Compare a student's ``answer`` with a ``reference`` on the domain of the symbols.
 
     Symbolic equivalence is tried first; where SymPy cannot decide, the two are compared at
-    random points inside the domain (the symbols' assumptions, ``ranges`` and ``where``). A wrong
+    random points inside the domain (the symbols' assumptions, ``ranges`` and ``where``).
+    Conditions are compared as sets: in one variable exactly (both solved on the domain, under a
+    CPU-time limit), otherwise at points spread over twelve decades and on both sides of every
+    boundary of either condition (see :mod:`linstab.check._region`). A decimal in an answer
+    stands for the fraction it denotes (``0.5*n`` is ``n/2``); one that only approximates an
+    exact reference (``3.78`` for ``3*2**(1/3)``) is answered as an approximation. A wrong
     answer gets a diagnosis of the likely slip — a sign, a missing factor, a wrong exponent, a
     transposed matrix or misplaced entries, a condition that is right only on part of the domain —
     and a message that does not give the reference away. Every equivalent form is accepted.
@@ -88,9 +93,10 @@ def check(
     Parameters
     ----------
     answer
-        The student's answer: a string (``^`` or ``**`` for powers; read safely, never
-        evaluated), a SymPy object, a number, a list (of rows, of values or of conditions) or a
-        SymPy matrix.
+        The student's answer: a string (``^`` or ``**`` for powers; conditions joined with
+        ``and``/``or`` or as SymPy prints them, ``(a > 0) & (a < 2)``, ``And(...)``, ``Eq(...)``;
+        read safely, never evaluated), a SymPy object, a number, a list (of rows, of values or of
+        conditions) or a SymPy matrix.
     reference
         The expected answer, as a SymPy object (matrix, expression, ``Eq``, relational or
         ``And`` of relationals, or a list of values).
@@ -148,6 +154,10 @@ def check(
     >>> a = sp.Symbol("a", positive=True)
     >>> check("a^2 > 4", a > 2).correct       # a is positive, so this is the same condition
     True
+    >>> check("(a > 2) & (a < 50)", a > 2).diagnosis   # leaves out a >= 50
+    'too_strong'
+    >>> check("3.78", 3 * sp.cbrt(2)).diagnosis
+    'approximate'
     >>> check("[[-1, 0], [a, -1]]", sp.Matrix([[-1, a], [0, -1]])).diagnosis
     'transposed'
     >>> check("(x + 1)**9999", ref).diagnosis      # refused within the budget, not expanded
@@ -236,7 +246,9 @@ def _check(
         else:
             ans = read_expr(answer, names)
     except AnswerError as exc:
-        return Feedback(False, f"I could not read your answer: {exc}", exc.diagnosis, method="none")
+        msg = str(exc)
+        end = "" if msg.endswith((".", "?", "!")) else "."
+        return Feedback(False, f"I could not read your answer: {msg}{end}", exc.diagnosis, method="none")
 
     exprs = list(ans) if isinstance(ans, (list, sp.MatrixBase)) else [ans]
     refs = list(reference) if isinstance(reference, (list, sp.MatrixBase)) else [reference]

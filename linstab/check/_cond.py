@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import sympy as sp
 
 from linstab._parse import as_expr
@@ -9,7 +11,10 @@ from linstab.check._compound import compare_set
 from linstab.check._domain import Domain
 from linstab.check._expr import Probe, diagnose
 from linstab.check._feedback import Feedback
-from linstab.check._numeric import close, evaluate
+from linstab.check._numeric import close, evaluate, exact_decimals, has_decimals
+from linstab.check._region import (
+    FALSE, TIE, TRUE, UNDEFINED, Exact, Sampled, Unsupported, exact_sets, measure, sample_regions, where_they_differ,
+)
 
 __all__ = ["compare_condition", "compare_equation"]
 
@@ -42,34 +47,168 @@ def _truth(cond: sp.Basic, point: dict) -> bool | None:
     return None
 
 
-def _symbolic_same(answer: sp.Basic, reference: sp.Basic, probe: Probe) -> bool:
-    """For conditions in one symbol: compare the solution sets within the symbol's interval."""
-    syms = answer.free_symbols | reference.free_symbols
-    if len(syms) != 1 or probe.domain.where is not None:
-        return False
-    (s,) = syms
-    if s.name in probe.domain.ranges:
-        lo, hi = probe.domain.ranges[s.name]
-        box = sp.Interval.open(lo, hi)
-    elif s.is_positive:
-        box = sp.Interval.open(0, sp.oo)
-    elif s.is_nonnegative:
-        box = sp.Interval(0, sp.oo)
-    else:
-        box = sp.Reals
+_APPROXIMATE = ("Your condition is close, but not exact: it differs from the expected one only in a narrow "
+                "band beside a boundary. Give each bound exactly (fractions, roots), not as a decimal "
+                "approximation.")
+_NEAR = " It differs only close to a boundary: check the exact value of each bound."
+_BOUNDARY = ("Your condition agrees with the expected one except exactly on the boundary: check whether each "
+             "inequality should be strict (< or >) or not (<= or >=).")
+_REVERSED = ("Your condition holds exactly where the expected one fails: the inequality points the wrong way.")
+_TOO_STRONG = ("Your condition is sufficient but not necessary: wherever it holds the expected one holds too, "
+               "but it leaves out part of the region{where}.")
+_TOO_WEAK = ("Your condition is necessary but not sufficient: it also holds at points where the expected one "
+             "fails{where}. Is a condition missing, or a bound too loose?")
+
+
+def _narrow(diff: sp.Set) -> bool:
+    """Whether a plain set is a few bounded intervals, each within 2 % of its endpoints."""
+    parts = diff.args if isinstance(diff, sp.Union) else (diff,)
+    for part in parts:
+        if isinstance(part, sp.FiniteSet):
+            continue
+        if not isinstance(part, sp.Interval) or part.start.is_infinite or part.end.is_infinite:
+            return False
+        lo, hi = float(part.start), float(part.end)
+        if hi - lo > 0.02 * max(abs(lo), abs(hi)):
+            return False
+    return True
+
+
+def _located(ex: Exact, diff: sp.Set) -> str:
+    s = ex.symbol
     try:
-        sa = answer.as_set().intersect(box)
-        sr = reference.as_set().intersect(box)
-        return bool(sp.simplify(sp.Eq(sa, sr)) is sp.true or sa == sr)
-    except (NotImplementedError, TypeError, ValueError, AttributeError):
-        return False
+        if diff.sup is sp.oo:
+            return f" (for example where {s} is large)"
+        if ex.box.inf == 0 and diff.inf == 0:
+            return f" (for example where {s} is close to 0)"
+        if diff.inf is sp.S.NegativeInfinity:
+            return f" (for example where {s} is large and negative)"
+    except (TypeError, ValueError, AttributeError, NotImplementedError):
+        pass
+    return ""
+
+
+def _from_exact(ex: Exact, decimals: bool) -> Feedback:
+    if ex.equal:
+        return Feedback(True, "Your condition is equivalent to the expected one on the domain (shown symbolically).",
+                        "correct", method="symbolic")
+    if ex.boundary_only:
+        return Feedback(False, _BOUNDARY, "boundary", method="symbolic")
+    m_missing, m_extra = measure(ex.missing()), measure(ex.extra())
+    if math.isnan(m_missing) or math.isnan(m_extra):  # SymPy left a set unevaluated: say no more than we know
+        return Feedback(False, "Your condition is not equivalent to the expected one on the domain (shown "
+                        "symbolically).", "not_equivalent", method="symbolic")
+    missing, extra = m_missing > 0, m_extra > 0
+    common = measure(sp.Intersection(ex.answer, ex.reference))
+    uncovered = measure(sp.Complement(ex.box, sp.Union(ex.answer, ex.reference)))
+    if common == 0 and uncovered == 0:
+        return Feedback(False, _REVERSED, "reversed", method="symbolic")
+    # right on one sign of a symbol that changes sign on the domain
+    if ex.box.inf < 0 < ex.box.sup:
+        for side, name in ((sp.Interval.open(-sp.oo, 0), "< 0"), (sp.Interval.open(0, sp.oo), "> 0")):
+            half = sp.Intersection(ex.box, side)
+            in_half = sp.Intersection(ex.reference, half)
+            nontrivial = measure(in_half) > 0 and measure(sp.Complement(half, in_half)) > 0
+            if nontrivial and measure(sp.Intersection(ex.difference, half)) == 0:
+                return Feedback(
+                    False,
+                    f"Your condition agrees with the expected one where {ex.symbol} {name}, but not on the rest "
+                    "of the domain. Did you multiply, divide or square by a quantity whose sign can change, "
+                    "or leave out a condition?",
+                    "partial_domain",
+                    method="symbolic",
+                )
+    if decimals and _narrow(ex.difference):
+        return Feedback(False, _APPROXIMATE, "approximate", method="symbolic")
+    near = _NEAR if _narrow(ex.difference) else ""
+    if not extra:
+        return Feedback(False, _TOO_STRONG.format(where=_located(ex, ex.missing())) + near, "too_strong",
+                        method="symbolic")
+    if not missing:
+        return Feedback(False, _TOO_WEAK.format(where=_located(ex, ex.extra())) + near, "too_weak",
+                        method="symbolic")
+    return Feedback(False, "Your condition is not equivalent to the expected one on the domain: it holds at some "
+                    "points where the expected one fails, and fails at others where it holds." + near,
+                    "not_equivalent", method="symbolic")
+
+
+def _from_sampled(sm: Sampled, probe: Probe, decimals: bool) -> Feedback:
+    a, r = sm.answer, sm.reference
+    use = ((r == TRUE) | (r == FALSE)) & (a != TIE)
+    if use.sum() < 10:
+        return Feedback(False, "Your condition could not be evaluated at enough points of the domain to decide.",
+                        "undecided", method="numeric")
+    a, r, near = a[use], r[use], sm.near[use]
+    points = {s: v[use] for s, v in sm.points.items()}
+    if (a == r).all():
+        return Feedback(
+            True,
+            f"Your condition agrees with the expected one at {int(use.sum()):,} points of the domain "
+            f"({probe.describe()}), spread across it (over twelve decades where it is unbounded) and on both sides "
+            "of every boundary.",
+            "correct",
+            method="numeric",
+        )
+    if (a == UNDEFINED).any():
+        return Feedback(False, "Your condition cannot be evaluated everywhere on the domain (does it compare "
+                        "complex numbers or divide by zero?).", "not_equivalent", method="numeric")
+    differ = a != r
+    if differ.all():
+        return Feedback(False, _REVERSED, "reversed", method="numeric")
+    # right on one sign of a symbol that changes sign on the domain
+    for s, v in points.items():
+        if sm.kinds.get(s) == "lin" and not (probe.domain.ranges[s.name][0] < 0 < probe.domain.ranges[s.name][1]):
+            continue
+        if sm.kinds.get(s) == "log":
+            continue
+        for side, name in ((v < 0, "< 0"), (v > 0, "> 0")):
+            inside_ref = r[side]
+            nontrivial = (inside_ref == TRUE).any() and (inside_ref == FALSE).any()
+            if nontrivial and not differ[side].any() and differ[~side].any():
+                return Feedback(
+                    False,
+                    f"Your condition agrees with the expected one where {s} {name}, but not on the rest of "
+                    "the domain. Did you multiply, divide or square by a quantity whose sign can change, "
+                    "or leave out a condition?",
+                    "partial_domain",
+                    method="numeric",
+                )
+    only_near = bool(near[differ].all())
+    if decimals and only_near:
+        return Feedback(False, _APPROXIMATE, "approximate", method="numeric")
+    hint = _NEAR if only_near else ""
+    sampled = Sampled(a, r, near, points, sm.kinds, sm.boundaries)
+    if not ((a == TRUE) & (r == FALSE)).any():
+        return Feedback(False, _TOO_STRONG.format(where=where_they_differ(sampled, differ)) + hint, "too_strong",
+                        method="numeric")
+    if not ((a == FALSE) & (r == TRUE)).any():
+        return Feedback(False, _TOO_WEAK.format(where=where_they_differ(sampled, differ)) + hint, "too_weak",
+                        method="numeric")
+    return Feedback(False, f"Your condition is not equivalent to the expected one on the domain ({probe.describe()})."
+                    + hint, "not_equivalent", method="numeric")
 
 
 def compare_condition(answer: sp.Basic, reference: sp.Basic, probe: Probe, *, seed: int = 0) -> Feedback:
-    """Whether two conditions hold at the same points of the domain, and if not, how they differ."""
-    if _symbolic_same(answer, reference, probe):
-        return Feedback(True, "Your condition is equivalent to the expected one on the domain (shown symbolically).",
-                        "correct", method="symbolic")
+    """Whether two conditions hold on the same set of points of the domain, and if not, how they differ.
+
+    In one variable the two solution sets are compared exactly; otherwise, or where SymPy cannot
+    solve a condition within a CPU-time limit, numerically at points across twelve decades and on
+    both sides of every boundary (see :mod:`linstab.check._region`).
+    """
+    decimals = has_decimals(answer)
+    answer, reference = exact_decimals(answer), exact_decimals(reference)
+    ex = exact_sets(answer, reference, probe.domain)
+    if ex is not None:
+        return _from_exact(ex, decimals)
+    try:
+        sampled = sample_regions(answer, reference, probe.domain, seed=seed)
+    except Unsupported:
+        return _compare_pointwise(answer, reference, probe, seed=seed)
+    return _from_sampled(sampled, probe, decimals)
+
+
+def _compare_pointwise(answer: sp.Basic, reference: sp.Basic, probe: Probe, *, seed: int = 0) -> Feedback:
+    """The comparison at random points, one by one with SymPy (for conditions NumPy cannot evaluate)."""
     points = probe.domain.sample(_N_CONDITION_POINTS, seed=seed + 1)
     pairs = []
     for p in points:
@@ -92,34 +231,11 @@ def compare_condition(answer: sp.Basic, reference: sp.Basic, probe: Probe, *, se
         return Feedback(False, "Your condition cannot be evaluated everywhere on the domain (does it compare "
                         "complex numbers or divide by zero?).", "not_equivalent", method="numeric")
     if all(a != r for a, r, _ in pairs):
-        return Feedback(False, "Your condition holds exactly where the expected one fails: the inequality "
-                        "points the wrong way.", "reversed", method="numeric")
-    # right on one sign of a symbol that changes sign on the domain
-    for s in probe.domain.symbols:
-        lo, hi, _ = probe.domain.interval(s)
-        if not lo < 0 < hi:
-            continue
-        for side, name in ((lambda v: v < 0, "< 0"), (lambda v: v > 0, "> 0")):
-            inside = [(a, r) for a, r, p in pairs if side(float(p[s]))]
-            outside = [(a, r) for a, r, p in pairs if not side(float(p[s]))]
-            nontrivial = len({r for _, r in inside}) == 2  # the reference changes truth value there
-            if nontrivial and all(a == r for a, r in inside) and any(a != r for a, r in outside):
-                return Feedback(
-                    False,
-                    f"Your condition agrees with the expected one where {s} {name}, but not on the rest of "
-                    "the domain. Did you multiply, divide or square by a quantity whose sign can change, "
-                    "or leave out a condition?",
-                    "partial_domain",
-                    method="numeric",
-                )
-    a_implies_r = all(r or not a for a, r, _ in pairs)
-    r_implies_a = all(a or not r for a, r, _ in pairs)
-    if a_implies_r:
-        return Feedback(False, "Your condition is sufficient but not necessary: wherever it holds the expected "
-                        "one holds too, but it leaves out part of the region.", "too_strong", method="numeric")
-    if r_implies_a:
-        return Feedback(False, "Your condition is necessary but not sufficient: it also holds at points where "
-                        "the expected one fails. Is a condition missing, or a bound too loose?", "too_weak", method="numeric")
+        return Feedback(False, _REVERSED, "reversed", method="numeric")
+    if all(r or not a for a, r, _ in pairs):
+        return Feedback(False, _TOO_STRONG.format(where=""), "too_strong", method="numeric")
+    if all(a or not r for a, r, _ in pairs):
+        return Feedback(False, _TOO_WEAK.format(where=""), "too_weak", method="numeric")
     return Feedback(False, f"Your condition is not equivalent to the expected one on the domain ({probe.describe()}).",
                     "not_equivalent", method="numeric")
 

@@ -40,6 +40,9 @@ def _aliases(name: str) -> list[str]:
     return [a for a in out if a != name]
 
 
+_STRATA = 4  # wide sampling: 1e-6..1e-3, 1e-3..1, 1..1e3, 1e3..1e6
+
+
 @dataclass(frozen=True)
 class Domain:
     """The symbols of an exercise, where each lives, and how to draw random points there.
@@ -48,8 +51,10 @@ class Domain:
     ----------
     symbols
         The SymPy symbols an answer may use. Their assumptions (``positive``, ``nonnegative``,
-        ``real``) set the default sampling range: log-uniform on ``[0.2, 5]`` for positive and
-        nonnegative symbols, uniform on ``[-3, 3]`` for real ones.
+        ``real``) set the default sampling range of expressions: log-uniform on ``[0.2, 5]`` for
+        positive and nonnegative symbols, uniform on ``[-3, 3]`` for real ones. (Two analytic
+        expressions equal on such a box are equal everywhere; conditions are not analytic, and
+        :mod:`linstab.check._region` compares them over twelve decades and beside every boundary.)
     ranges
         Sampling intervals ``{name: (low, high)}`` that override the defaults (open intervals;
         a positive ``low`` and ``high / low > 10`` give log-uniform sampling).
@@ -119,27 +124,41 @@ class Domain:
             table[s.name] = s
         return table
 
-    def interval(self, s: sp.Symbol) -> tuple[float, float, bool]:
-        """The sampling interval of ``s`` and whether it is sampled log-uniformly."""
+    def interval(self, s: sp.Symbol, *, wide: bool = False) -> tuple[float, float, bool]:
+        """The sampling interval of ``s`` and whether it is sampled log-uniformly.
+
+        ``wide`` asks for twelve decades (``1e-6`` to ``1e6``) instead of the usual scale where no
+        range is given; a real symbol then gets its magnitude from there and a random sign.
+        """
         if s.name in self.ranges:
             lo, hi = self.ranges[s.name]
             return float(lo), float(hi), lo > 0 and hi / lo > 10
+        if wide:
+            return 1e-6, 1e6, True
         if s.is_positive or s.is_nonnegative:
             return 0.2, 5.0, True
         return -3.0, 3.0, False
 
-    def _draw(self, rng: random.Random) -> dict[sp.Symbol, sp.Float]:
+    def _draw(self, rng: random.Random, *, wide: bool = False,
+              stratum: Mapping[sp.Symbol, int] | None = None) -> dict[sp.Symbol, sp.Float]:
         point = {}
         for s in self.symbols:
-            lo, hi, log = self.interval(s)
-            # stay a little inside the interval so that boundaries are never hit
-            u = 0.02 + 0.96 * rng.random()
+            lo, hi, log = self.interval(s, wide=wide)
+            # stay a little inside the interval so that boundaries are never hit; with `stratum`,
+            # inside that one of _STRATA equal parts, so that a few points still cover every decade
+            r = rng.random() if stratum is None else (stratum[s] + rng.random()) / _STRATA
+            u = 0.02 + 0.96 * r
             v = math.exp(math.log(lo) + u * (math.log(hi) - math.log(lo))) if log else lo + u * (hi - lo)
+            if wide and s.name not in self.ranges and not (s.is_positive or s.is_nonnegative) and rng.random() < 0.5:
+                v = -v
             point[s] = sp.Float(v, 30)
         return point
 
-    def sample(self, count: int, *, seed: int = 0) -> list[dict[sp.Symbol, sp.Float]]:
+    def sample(self, count: int, *, seed: int = 0, wide: bool = False) -> list[dict[sp.Symbol, sp.Float]]:
         """``count`` random points of the domain, reproducible for a given ``seed``.
+
+        With ``wide``, symbols without a range are drawn across twelve decades (for expressions
+        that are not analytic, such as ``Min(x, 100)``, which agree with ``x`` on any small box).
 
         Raises
         ------
@@ -147,6 +166,7 @@ class Domain:
             If the ``where`` condition is so rarely true that no points can be found.
         """
         rng = random.Random(seed)
+        orders = {sym: rng.sample(range(_STRATA), _STRATA) for sym in self.symbols} if wide else {}
         out: list[dict[sp.Symbol, sp.Float]] = []
         tries = 0
         while len(out) < count:
@@ -157,7 +177,10 @@ class Domain:
                     f"(found {len(out)} in {tries} tries); widen `ranges` so that the condition holds more often."
                 )
                 raise ValueError(msg)
-            point = self._draw(rng)
+            stratum = None
+            if wide:  # each symbol goes through the strata in its own random order
+                stratum = {sym: order[(tries - 1) % _STRATA] for sym, order in orders.items()}
+            point = self._draw(rng, wide=wide, stratum=stratum)
             if self.where is not None:
                 ok = self.where.xreplace(point)
                 if ok is not sp.true:

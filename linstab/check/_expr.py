@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -9,7 +10,9 @@ import sympy as sp
 
 from linstab._parse import as_expr
 from linstab.check._domain import Domain
-from linstab.check._numeric import all_close, symbolic_zero, values
+from linstab.check._numeric import all_close, exact_decimals, has_decimals, symbolic_zero, values
+from linstab.check._region import agree_widely
+from linstab.check._vector import Unsupported
 
 __all__ = ["Probe", "equivalent", "diagnose", "correct_message"]
 
@@ -21,6 +24,17 @@ _EXPONENT_SLIPS = (
     lambda e: 2 * e,
     lambda e: e / 2,
 )
+
+
+#: Functions with kinks or jumps: expressions using them are also probed across twelve decades.
+_NOT_ANALYTIC = (sp.Min, sp.Max, sp.Abs, sp.Piecewise, sp.Heaviside, sp.sign)
+
+
+def _wide(domain: Domain, count: int, seed: int) -> list[dict[sp.Symbol, sp.Float]]:
+    try:
+        return domain.sample(count, seed=seed + 7, wide=True)
+    except ValueError:  # a `where` that rarely holds far out: the usual points must do
+        return []
 
 
 @dataclass(frozen=True)
@@ -36,7 +50,11 @@ class Probe:
         for e in exprs:
             syms |= {s for s in as_expr(e).free_symbols if isinstance(s, sp.Symbol)}
         dom = domain.with_symbols(sorted(syms, key=lambda s: s.name))
-        return cls(dom, tuple(dom.sample(n_points, seed=seed)))
+        points = dom.sample(n_points, seed=seed)
+        if any(as_expr(e).has(*_NOT_ANALYTIC) for e in exprs):
+            # analytic expressions that agree on a box agree everywhere; these need not
+            points += _wide(dom, n_points, seed)
+        return cls(dom, tuple(points))
 
     def values(self, expr: sp.Basic, *, first: int | None = None) -> list[complex | None]:
         pts = self.points if first is None else self.points[:first]
@@ -62,8 +80,13 @@ def equivalent(answer: sp.Basic, reference: sp.Basic, probe: Probe) -> tuple[boo
     """Whether ``answer`` equals ``reference`` on the domain.
 
     Returns ``(verdict, method, answer_values)``: verdict ``True``/``False``/``None``
-    (undecided); method ``"symbolic"`` or ``"numeric"``.
+    (undecided); method ``"symbolic"`` or ``"numeric"``. A decimal in the answer (of an exact
+    reference) stands for the fraction it denotes: ``0.5*n`` equals ``n/2``, but ``3.78`` and
+    even ``3.7797631496846`` do not equal ``3*2**(1/3)`` — they agree to a few digits only.
     """
+    decimals = has_decimals(answer) and not has_decimals(reference)
+    if decimals:
+        answer = exact_decimals(answer)
     diff = as_expr(answer) - as_expr(reference)
     cheap = _cheap_zero(diff)
     av = probe.values(answer)
@@ -73,7 +96,28 @@ def equivalent(answer: sp.Basic, reference: sp.Basic, probe: Probe) -> tuple[boo
     verdict = all_close(av, rv)
     if verdict is True and symbolic_zero(diff):
         return True, "symbolic", av
+    if verdict is True and decimals:
+        verdict = _agree_closely(diff, reference, probe)
+    if verdict is True and (as_expr(answer).has(*_NOT_ANALYTIC) or as_expr(reference).has(*_NOT_ANALYTIC)):
+        try:
+            verdict = agree_widely(as_expr(answer), as_expr(reference), probe.domain)
+        except Unsupported:
+            pass
     return verdict, "numeric", av
+
+
+def _agree_closely(diff: sp.Basic, reference: sp.Basic, probe: Probe, *, first: int = 3) -> bool:
+    """Whether ``diff`` vanishes to 20 digits relative to ``reference`` (the points carry 30 digits):
+    an exact decimal passes, a rounded one (agreeing to double precision) does not."""
+    for p in probe.points[:first]:
+        try:
+            d = abs(sp.N(diff.xreplace(p), 30))
+            r = abs(sp.N(as_expr(reference).xreplace(p), 30))
+            if not d.is_number or d > sp.Float("1e-20") * max(r, sp.Integer(1)):
+                return False
+        except (TypeError, ValueError, ZeroDivisionError):
+            return False
+    return True
 
 
 def _cheap_zero(diff: sp.Basic) -> bool:
@@ -183,6 +227,42 @@ def _ratio_factor(av: list, rv: list, probe: Probe) -> tuple[str, sp.Basic] | No
     return None
 
 
+def _digits(av: list, rv: list) -> int | None:
+    """How many significant digits the answer's values share with the reference's (at least one,
+    at most 16), or ``None`` if they are further apart than 5 %."""
+    worst = 0.0
+    used = 0
+    for a, r in zip(av, rv):
+        if r is None:
+            continue
+        if a is None or r == 0:
+            return None
+        worst = max(worst, abs(a - r) / abs(r))
+        used += 1
+    if not used or worst > 0.05:
+        return None
+    if worst == 0:
+        return 16
+    return max(1, min(16, int(-math.log10(worst))))
+
+
+def _repressing(reference: sp.Basic, rv: list) -> bool:
+    """Whether ``reference`` looks like the derivative of a repressing Hill term: negative on the
+    domain, with a Hill denominator such as ``(1 + x**n)**2`` or ``(k**n + x**n)**2``.
+
+    The hint "a repressing term decreases, so its derivative is negative" is given only then.
+    """
+    vals = [r for r in rv if r is not None]
+    if not vals or not all(abs(r.imag) <= 1e-12 * abs(r) and r.real < 0 for r in vals):
+        return False
+    for power in reference.atoms(sp.Pow):
+        base, exp = power.args
+        if exp.is_negative and isinstance(base, sp.Add) and base.free_symbols:
+            if any(isinstance(t, sp.Pow) and t.base.is_Symbol for t in base.args):
+                return True
+    return False
+
+
 def _simple(c: sp.Basic) -> bool:
     """A rational a student would recognise as a prefactor (e.g. 1/2, 3, 4/3)."""
     return isinstance(c, sp.Rational) and c != 0 and abs(c.p) <= 1000 and c.q <= 100
@@ -227,12 +307,23 @@ def diagnose(answer: sp.Basic, reference: sp.Basic, probe: Probe, av: list | Non
     rv = probe.values(reference)
     av = probe.values(answer) if av is None else av
 
+    # a decimal approximation of an exact value
+    if has_decimals(answer) and not has_decimals(reference):
+        digits = _digits(av, rv)
+        if digits is not None:
+            return "approximate", (
+                f"Your answer is close numerically (it agrees to about {digits} significant digits), but "
+                "it is a decimal approximation: give the exact value (with fractions, roots such as "
+                "2^(1/3), or constants such as pi)."
+            )
     # overall sign
     if all_close([None if a is None else -a for a in av], rv) is True:
-        return "sign", (
-            "Everything is right except the sign. Retrace the sign of each step (a repressing "
-            "term decreases, so its derivative is negative)."
-        )
+        if _repressing(reference, rv):
+            return "sign", (
+                "Everything is right except the sign. Retrace the sign of each step (a repressing "
+                "term decreases, so its derivative is negative)."
+            )
+        return "sign", "Everything is right except the sign. Retrace the sign of each step."
     # reciprocal
     recip = [None if a is None or a == 0 else 1 / a for a in av]
     if all_close(recip, rv) is True:
@@ -263,27 +354,34 @@ def diagnose(answer: sp.Basic, reference: sp.Basic, probe: Probe, av: list | Non
         if kind == "symbol":
             neg = f.could_extract_minus_sign()
             f = -f if neg else f
-            base, exp = (f.as_independent(*f.free_symbols)[1]).as_base_exp()
+            coeff, power = f.as_independent(*f.free_symbols)
+            base, exp = power.as_base_exp()
             sign_note = " and the sign is wrong too" if neg else ""
+            # a bare symbol may be named (the usual chain-rule slip); a factor such as n/2 or n**2
+            # would hand the answer over, so only the symbol it depends on is named
+            bare = coeff == 1 and exp in (1, -1)
             if exp.is_positive:
+                what = f"a factor {sp.sstr(f)}" if bare else f"a factor that depends on {base}"
                 return "missing_factor", (
-                    f"Your expression is missing a factor {sp.sstr(f)}{sign_note}. "
+                    f"Your expression is missing {what}{sign_note}. "
                     f"Check where {base} enters — the chain rule, or a prefactor dropped on the way."
                 )
+            what = f"an extra factor {sp.sstr(1 / f)}" if bare else f"an extra factor that depends on {base}"
             return "missing_factor", (
-                f"Your expression has an extra factor {sp.sstr(1 / f)}{sign_note}. "
+                f"Your expression has {what}{sign_note}. "
                 f"Check where {base} enters, or whether an exponent is off by one."
             )
-        if f != 1 and _simple(f):
-            return "constant_factor", (
-                f"Your expression is off by a constant factor {sp.sstr(f)} (the expected one is "
-                f"{sp.sstr(f)} times yours). Check numerical prefactors."
-            )
         if f != 1:
-            return "constant_factor", (
-                "Your expression is off by a constant factor (it has the right dependence on every "
-                "symbol). Check numerical prefactors and constants such as π."
-            )
+            neg = f.is_negative is True
+            sign_note = ", and the sign is wrong too" if neg else ""
+            if not reference.free_symbols:
+                lead = f"Your value is off by a constant factor{sign_note}."
+            else:
+                lead = (f"Your expression is off by a constant factor (it has the right dependence on every "
+                        f"symbol){sign_note}.")
+            if _simple(-f if neg else f):
+                return "constant_factor", f"{lead} Check numerical prefactors and fractions."
+            return "constant_factor", f"{lead} Check numerical prefactors and constants such as pi or square roots."
     # which symbols it depends on
     missing = sorted((s.name for s in reference.free_symbols - answer.free_symbols))
     extra = sorted((s.name for s in answer.free_symbols - reference.free_symbols))

@@ -34,6 +34,8 @@ DIAGNOSES: dict[str, str] = {
     "too_strong": "the condition is sufficient but not necessary",
     "too_weak": "the condition is necessary but not sufficient",
     "partial_domain": "the condition agrees with the reference on part of the domain only",
+    "boundary": "the condition agrees with the reference except on its boundary (strict or not)",
+    "approximate": "the answer is a decimal approximation of the exact reference",
     "not_equivalent": "the answer is not equivalent to the reference",
     "undecided": "equivalence could not be decided (too few valid sample points)",
     "too_complex": "the answer could not be checked within the time and memory budget",

@@ -9,7 +9,7 @@ import sympy as sp
 
 from linstab._parse import as_expr
 
-__all__ = ["evaluate", "values", "close", "all_close", "symbolic_zero", "RTOL"]
+__all__ = ["evaluate", "values", "close", "all_close", "symbolic_zero", "exact_decimals", "has_decimals", "RTOL"]
 
 #: Relative tolerance for two values to count as equal.
 RTOL = 1e-9
@@ -71,3 +71,23 @@ def symbolic_zero(diff: sp.Basic, *, max_ops: int = 400) -> bool:
     except (TypeError, ValueError, NotImplementedError, RecursionError, sp.PolynomialError):
         return False
     return False
+
+
+def has_decimals(expr: object) -> bool:
+    """Whether ``expr`` holds a decimal number (a SymPy ``Float``)."""
+    return isinstance(expr, sp.Basic) and bool(expr.atoms(sp.Float))
+
+
+def exact_decimals(expr: sp.Basic) -> sp.Basic:
+    """``expr`` with each decimal replaced by the fraction it denotes (``1.99`` -> ``199/100``).
+
+    Examples
+    --------
+    >>> a = sp.Symbol("a", positive=True)
+    >>> exact_decimals(a < 1.99)
+    a < 199/100
+    """
+    floats = expr.atoms(sp.Float) if isinstance(expr, sp.Basic) else set()
+    if not floats:
+        return expr
+    return expr.xreplace({f: sp.Rational(str(f)) for f in floats})
