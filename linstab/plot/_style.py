@@ -164,6 +164,15 @@ def legends_outside(obj: Any) -> Any:
     under it, in as many columns as the figure's width holds, so that no legend hides data; returns
     ``obj``. Every :mod:`linstab.plot` function does this to the figures it returns.
 
+    Parameters
+    ----------
+    obj
+        A Bokeh figure or layout (a legend placed outside already, left or right, stays put).
+
+    Returns
+    -------
+    The same ``obj``, changed in place.
+
     Examples
     --------
     >>> from bokeh.plotting import figure
