@@ -16,6 +16,7 @@ three rules are checked:
 from __future__ import annotations
 
 import ast
+import graphlib
 import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
@@ -181,43 +182,27 @@ def test_no_private_names_across_packages():
     assert not leaks, "private names imported across packages:\n" + "\n".join(leaks)
 
 
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """A cycle of ``graph`` (module -> modules it imports), or ``None``."""
+    try:
+        graphlib.TopologicalSorter(graph).prepare()
+    except graphlib.CycleError as exc:
+        return list(exc.args[1])
+    return None
+
+
+def test_find_cycle():
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": set()}) is None
+    assert set(find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}})) == {"a", "b", "c"}
+
+
 def test_no_import_cycle_on_load():
     graph: dict[str, set[str]] = {m: set() for m in MODULES}
     for imp in ALL_IMPORTS:
         if imp.runs_on_load and imp.target in MODULES and imp.target != imp.source:
             graph[imp.source].add(imp.target)
-    # Tarjan's strongly connected components; any component of two or more modules is a cycle.
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    cycles: list[list[str]] = []
-
-    def strongconnect(v: str) -> None:
-        index[v] = low[v] = len(index)
-        stack.append(v)
-        on_stack.add(v)
-        for w in graph[v]:
-            if w not in index:
-                strongconnect(w)
-                low[v] = min(low[v], low[w])
-            elif w in on_stack:
-                low[v] = min(low[v], index[w])
-        if low[v] == index[v]:
-            component = []
-            while True:
-                w = stack.pop()
-                on_stack.discard(w)
-                component.append(w)
-                if w == v:
-                    break
-            if len(component) > 1:
-                cycles.append(sorted(component))
-
-    for v in graph:
-        if v not in index:
-            strongconnect(v)
-    assert not cycles, f"module-level import cycles: {cycles}"
+    cycle = find_cycle(graph)
+    assert cycle is None, f"module-level import cycle: {' -> '.join(cycle)}"
 
 
 @pytest.mark.parametrize("source, expected", [

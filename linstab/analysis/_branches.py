@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from linstab._parse import as_expr
+from linstab.analysis._curves import window
 from linstab.num import compile_kernel, find_fixed_points
 from linstab.sym import parametric_fixed_points
 
@@ -94,10 +95,7 @@ def bifurcation_branches(model: Any, param: str, *, values: Mapping[str, float] 
     """
     model.parameter(param)
     vals = model.numeric_values(values)
-    p0 = vals[param]
-    if p_range is None:
-        p_range = (p0 / 10, p0 * 10) if p0 > 0 else (p0 - 1.0, p0 + 1.0)
-    lo, hi = (float(v) for v in p_range)
+    lo, hi = (float(v) for v in (p_range if p_range is not None else window(vals[param], 10.0)))
     if not lo < hi:
         raise ValueError(f"bifurcation_diagram: p_range must have min < max; got ({lo}, {hi})")
     if log_p is None:

@@ -22,7 +22,26 @@ from linstab.model import Model, load_model
 from linstab.num import compile_kernel, continue_curve, hopf_criticality
 from linstab.sym import BifurcationCurve, BifurcationKind, classify_zero_eigenvalue, closed_form_curves
 
-__all__ = ["bifurcation_curves", "find_curves", "sample_curve"]
+__all__ = ["bifurcation_curves", "find_curves", "sample_curve", "window"]
+
+
+def window(value: float, factor: float) -> tuple[float, float]:
+    """The default range of a parameter around its ``value``: ``value/factor .. value·factor``, or
+    ``value ± 1`` where the value is not positive.
+
+    Parameters
+    ----------
+    value
+        The parameter's value.
+    factor
+        How far the range reaches on either side (a ratio).
+
+    Examples
+    --------
+    >>> window(3.0, 2.0), window(0.0, 2.0)
+    ((1.5, 6.0), (-1.0, 1.0))
+    """
+    return (value / factor, value * factor) if value > 0 else (value - 1.0, value + 1.0)
 
 
 def bifurcation_curves(
@@ -164,8 +183,7 @@ def find_curves(
     if closed and not any(c.partial for c in closed):
         return closed
     if q_range is None:
-        q0 = model.numeric_values()[against]
-        q_range = (q0 / 2, q0 * 2) if q0 > 0 else (q0 - 1.0, q0 + 1.0)
+        q_range = window(model.numeric_values()[against], 2.0)
     try:
         curves = continue_curve(model, kind, param, against, q_range=q_range, p_range=p_range, lyapunov=lyapunov)
     except AnalysisError:

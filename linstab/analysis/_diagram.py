@@ -10,7 +10,7 @@ import numpy as np
 
 from linstab._errors import AnalysisError
 from linstab._limits import check_fits, check_range, stability_map_bytes
-from linstab.analysis._curves import find_curves
+from linstab.analysis._curves import find_curves, window
 from linstab.num import StabilityMap, stability_map
 from linstab.sym import BifurcationCurve
 
@@ -66,9 +66,9 @@ def default_ranges(model: Any, param: str, against: str, curves: Sequence[Any], 
     ((2.0, 5.0), (1.0, 100.0), True)
     """
     vals = model.numeric_values()
-    q0, p0 = vals[against], vals[param]
+    p0 = vals[param]
     if q_range is None:
-        q_range = (q0 / 2, q0 * 2) if q0 > 0 else (q0 - 1.0, q0 + 1.0)
+        q_range = window(vals[against], 2.0)
     qlo, qhi = (float(v) for v in q_range)
     if not qlo < qhi:
         raise ValueError(f"q_range expects min < max; got ({qlo}, {qhi})")
@@ -101,9 +101,9 @@ def diagram_data(model: Any, param: str, against: str, *, q_range: Sequence[floa
     Parameters
     ----------
     model
-        A :class:`~linstab.Model`.
+        The :class:`~linstab.Model`, with every parameter value set.
     param, against
-        The vertical and the horizontal parameter.
+        The parameters on the vertical and on the horizontal axis.
     q_range, p_range
         Their ranges (default: :func:`default_ranges`).
     grid
@@ -131,8 +131,7 @@ def diagram_data(model: Any, param: str, against: str, *, q_range: Sequence[floa
     # grid 20 and 120, repressilator), 70 taken as the bound
     check_fits(stability_map_bytes(grid * grid, len(model.parameter_names)) + 70 * grid * grid,
                f"a {grid} x {grid} stability diagram", "use a smaller grid")
-    q0 = model.numeric_values()[against]
-    q_guess = tuple(q_range) if q_range is not None else ((q0 / 2, q0 * 2) if q0 > 0 else (q0 - 1.0, q0 + 1.0))
+    q_guess = tuple(q_range) if q_range is not None else window(model.numeric_values()[against], 2.0)
     curves: list[BifurcationCurve] = []
     for kind in ("hopf", "fold"):
         try:

@@ -22,9 +22,9 @@ def report(model: Any, values: Mapping[str, float] | None = None, *, symbolic: b
     Parameters
     ----------
     model
-        A :class:`~linstab.Model` or anything :func:`~linstab.load_model` accepts.
+        The :class:`~linstab.Model`, or a name or file for :func:`~linstab.load_model`.
     values
-        Parameter values overriding the model's own.
+        Overrides of the model's parameter values.
     symbolic
         Derive fixed points, Jacobians at them, characteristic polynomials, eigenvalues and
         stability conditions symbolically (the slow part); only for models of at most

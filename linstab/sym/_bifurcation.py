@@ -532,26 +532,8 @@ def closed_form_curves(
 
     Parameters
     ----------
-    model
-        A :class:`~linstab.Model` or anything :func:`~linstab.load_model` accepts.
-    kind
-        ``"fold"`` (``det J = 0``) or ``"hopf"`` (``Δₙ₋₁ = 0``; ``tr J = 0`` in 2-D).
-    param
-        The parameter ``P`` to solve for (vertical axis).
-    against
-        The parameter ``Q`` it is expressed in (horizontal axis).
-    ansatz
-        Equalities between variables such as ``"x1=x2=x3"``; by default the permutation
-        symmetries of the equations are found and used.
-    values
-        Values of the remaining (fixed) parameters, overriding the model's.
-    q_range
-        Range of ``against`` to sample the curve on; by default half to twice its model value,
-        within the domain of validity.
-    n_points
-        Number of sample points.
-    lyapunov
-        Compute the first Lyapunov coefficient at a sample point of each Hopf curve.
+    model, kind, param, against, ansatz, values, q_range, n_points, lyapunov
+        As for :func:`linstab.analysis.bifurcation_curves`.
     sample
         The numeric check of a candidate curve (see :data:`Sampler`).
     budget
@@ -582,14 +564,10 @@ def closed_form_curves(
 
     Examples
     --------
-    >>> import sympy as sp
     >>> from linstab.analysis import sample_curve
-    >>> (c,) = closed_form_curves("repressilator", "hopf", "beta", "n", sample=sample_curve)
-    >>> n = sp.Symbol("n", positive=True)
-    >>> sp.simplify(c.expression - n / 2 * (n / 2 - 1) ** (-(n + 1) / n))
-    0
-    >>> c.condition, c.lyapunov
-    (n > 2, 'supercritical')
+    >>> (c,) = closed_form_curves("brusselator", "hopf", "b", "a", sample=sample_curve, n_points=3)
+    >>> c.expression, c.route
+    (a**2 + 1, 'closed form')
     """
     model = load_model(model)
     accepted_kinds(kind)  # raises on an unknown name

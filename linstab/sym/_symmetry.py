@@ -26,12 +26,12 @@ def permutation_symmetries(model: Any) -> list[tuple[int, ...]]:
     Parameters
     ----------
     model
-        A :class:`~linstab.Model`.
+        The :class:`~linstab.Model`; the result is cached on it.
 
     Examples
     --------
-    >>> from linstab import load_model
-    >>> permutation_symmetries(load_model("repressilator"))
+    >>> import linstab
+    >>> permutation_symmetries(linstab.load_model("repressilator"))
     [(1, 2, 0), (2, 0, 1)]
     """
     if "permutation symmetries" not in model._cache:
