@@ -17,7 +17,10 @@ The route is the one of the course appendix (Elowitz & Bois, technical appendix 
 Each distinct real root gives one :class:`BifurcationCurve`. The curves are sampled numerically
 and every sample point is checked against the eigenvalues of the Jacobian there: for a Hopf point
 a complex pair must sit on the imaginary axis with every other eigenvalue in the left half-plane
-(the remaining Routh–Hurwitz conditions); for a fold point one eigenvalue must vanish.
+(the remaining Routh–Hurwitz conditions); for a fold point one eigenvalue must vanish. That check
+is numerics, so this module does not carry it out itself: :func:`closed_form_curves` hands every
+candidate to the ``sample`` function it is given, which :func:`linstab.analysis.bifurcation_curves`
+supplies (:func:`linstab.analysis.sample_curve`).
 """
 
 from __future__ import annotations
