@@ -550,20 +550,13 @@ def closed_form_curves(
     Returns
     -------
     list of BifurcationCurve
-        One per real branch of the solution, each with at least one verified sample point.
-
-    Raises
-    ------
-    ParameterError
-        ``param`` or ``against`` is not a parameter of the model (or they coincide).
-    AnalysisError
-        No closed form was found, no fixed point lies in the domain, or no crossing of the requested
-        kind lies in the range. :func:`linstab.num.continue_curve` handles the numeric case.
+        The candidates that ``sample`` confirmed (errors as for
+        :func:`linstab.analysis.bifurcation_curves`).
 
     References
     ----------
-    Elowitz & Bois, *Biological Circuit Design*, technical appendix 9b; Strogatz (2015), ch. 8;
-    Kuznetsov, *Elements of Applied Bifurcation Theory*, 3rd ed. (2004), ch. 3.
+    Elowitz & Bois, *Biological Circuit Design*, technical appendix 9b (the route of the module
+    docstring).
 
     Examples
     --------
