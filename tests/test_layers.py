@@ -114,7 +114,7 @@ def imports_of(source: str) -> list[Import]:
                 if target.split(".")[0] != "linstab":
                     continue
                 for alias in child.names:
-                    # `from linstab.plot import _numeric` loads the submodule linstab.plot._numeric
+                    # `from linstab.plot import _style` loads the submodule linstab.plot._style
                     if f"{target}.{alias.name}" in MODULES:
                         found.append(Import(source, function, f"{target}.{alias.name}", ("",), child.lineno))
                     else:
@@ -207,7 +207,7 @@ def test_no_import_cycle_on_load():
 
 @pytest.mark.parametrize("source, expected", [
     ("from linstab.sym._fixed_points import _orbits\n", ("linstab.sym._fixed_points", ("_orbits",))),
-    ("from . import _numeric\n", ("linstab.plot._numeric", ("",))),
+    ("from . import _style\n", ("linstab.plot._style", ("",))),
     ("from .._errors import ModelError\n", ("linstab._errors", ("ModelError",))),
 ])
 def test_resolver(source, expected, tmp_path, monkeypatch):

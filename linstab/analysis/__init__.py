@@ -1,8 +1,9 @@
 """Composition layer: where the symbolic results (:mod:`linstab.sym`) meet the numerics (:mod:`linstab.num`).
 
 The report (derivation plus numeric fixed points), bifurcation curves (closed form checked on the
-eigenvalues, else continuation), and the data that the diagrams of :mod:`linstab.plot` draw. No
-other package combines the two layers (README, "Design: layers").
+eigenvalues, else continuation), and the data that the diagrams of :mod:`linstab.plot` draw
+(:func:`diagram_data`, :func:`bifurcation_branches`, and :mod:`linstab.analysis.figures` for the
+explorer and the phase portrait). No other package combines the two layers (README, "Design: layers").
 """
 
 from linstab.analysis._branches import BranchData, SpecialPoint, bifurcation_branches, branch_samples, segments

@@ -24,7 +24,9 @@ import numpy as np
 
 from linstab._parse import as_expr
 from linstab.analysis._curves import window
-from linstab.num import compile_kernel, find_fixed_points
+from linstab.analysis.figures import fixed_points as _fixed_points
+from linstab.analysis.figures import lower_bounds
+from linstab.num import compile_kernel
 from linstab.sym import parametric_fixed_points
 
 __all__ = ["BranchData", "SpecialPoint", "bifurcation_branches", "branch_samples", "segments"]
@@ -115,11 +117,6 @@ def bifurcation_branches(model: Any, param: str, *, values: Mapping[str, float] 
         specials = _sweep_specials(grid, [fps for _, fps in sweep])
     return BranchData(param=param, values=dict(vals), p_range=(lo, hi), log_p=bool(log_p), branches=branches,
                       sweep=sweep, specials=specials)
-
-
-def _fixed_points(model: Any, values: Mapping[str, float]) -> list[Any]:
-    """:func:`linstab.num.find_fixed_points` at ``values``: stable points first, then the rest."""
-    return sorted(find_fixed_points(model, dict(values)), key=lambda fp: not fp.stable)
 
 
 def _branch_specials(branches: list[dict[str, np.ndarray]]) -> list[SpecialPoint]:
@@ -225,8 +222,7 @@ def branch_samples(model: Any, param: str, values: Mapping[str, float], p_range:
             grid = np.concatenate([[0.0], np.logspace(-6, 6, n_points)])
         else:
             grid = np.concatenate([-np.logspace(6, -6, n_points // 2), [0.0], np.logspace(-6, 6, n_points // 2)])
-        lower = np.array([0.0 if model.domain.get(v) in ("nonnegative", "positive") else -np.inf
-                          for v in model.variable_names])
+        lower = np.array([-np.inf if b is None else b for b in lower_bounds(model)])
         def f(g: np.ndarray) -> np.ndarray:
             return np.real_if_close(kern(g[:, None], pv, dtype=complex)).real * 1.0
 

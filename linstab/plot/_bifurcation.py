@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from linstab._parse import as_expr
-from linstab.plot import _numeric as num
+from linstab.analysis import figures as num
 from linstab.plot._explorer import make_sliders, slider_specs
 from linstab.plot._js import program
 from linstab.plot._style import CLASS_COLORS, PALETTE, figure, hover, pretty, readout
