@@ -39,7 +39,8 @@ _LAZY = {
     "check_behaviour": "linstab.num",
     "simulate": "linstab.num",
     "BifurcationCurve": "linstab.sym",
-    "bifurcation_curves": "linstab.sym",
+    "bifurcation_curves": "linstab.analysis",
+    "find_curves": "linstab.analysis",
     "charpoly": "linstab.sym",
     "eigenvalues": "linstab.sym",
     "classify": "linstab.sym",
@@ -48,12 +49,12 @@ _LAZY = {
     "parametric_fixed_point": "linstab.sym",
     "jacobian": "linstab.sym",
     "linearize": "linstab.sym",
-    "report": "linstab.sym",
+    "report": "linstab.analysis",
     "routh_hurwitz": "linstab.sym",
 }
 
 
-_SUBPACKAGES = ("sym", "num", "plot", "sc", "check", "model", "cli")
+_SUBPACKAGES = ("sym", "num", "analysis", "plot", "sc", "check", "model", "cli")
 
 
 def __getattr__(name: str):
@@ -76,6 +77,7 @@ __all__ = [
     "bifurcation_curves",
     "check_behaviour",
     "continue_curve",
+    "find_curves",
     "first_lyapunov_coefficient",
     "hopf_criticality",
     "simulate",

@@ -87,7 +87,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _fail(command: str, exc: BaseException, prefix: str) -> int:
     """Print ``linstab COMMAND: error: ...`` (one line) to stderr; returns the exit code 1."""
-    text = str(exc).strip().splitlines()[0].strip() if str(exc).strip() else ""
+    from linstab._cli._common import as_flags
+
+    text = as_flags(str(exc).strip().splitlines()[0].strip()) if str(exc).strip() else ""
     if isinstance(exc, MemoryError):
         text = text or "not enough memory"
         if "memory" not in text.lower():

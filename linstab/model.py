@@ -35,7 +35,7 @@ from linstab._errors import ModelError, ParameterError
 from linstab._parse import CONSTANTS, FUNCTIONS, normalize_name, parse_expr
 
 if TYPE_CHECKING:
-    from linstab.num._kernels import Kernel
+    from linstab.num import Kernel
 
 __all__ = ["Model", "load_model", "builtin_models", "DOMAINS"]
 
@@ -258,7 +258,7 @@ class Model:
         if missing:
             raise ParameterError(
                 f"model {self.name!r}: no value for parameter(s) {', '.join(missing)}; "
-                f"set them, e.g. --set {missing[0]}=1.0 or model.with_values({missing[0]}=1.0)"
+                f"set them, e.g. values={{'{missing[0]}': 1.0}} or model.with_values({missing[0]}=1.0)"
             )
         return {k: float(v) for k, v in model.values}
 
@@ -288,7 +288,7 @@ class Model:
         """
         key = ("kernel", what, backend)
         if key not in self._cache:
-            from linstab.num._kernels import compile_kernel
+            from linstab.num import compile_kernel
 
             exprs = {"rhs": list(self.rhs), "jacobian": self.jacobian()}
             if what not in exprs:

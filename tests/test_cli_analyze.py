@@ -128,7 +128,7 @@ def test_models_command_lists_every_builtin(capsys):
 
 
 def test_timeout_bounds_the_whole_symbolic_analysis():
-    from linstab.sym import report
+    from linstab.analysis import report
 
     rep = report("lorenz", timeout=0.01)  # far too little for SymPy: the symbolic step times out
     assert any("symbolic analysis timed out" in note for note in rep.notes), rep.notes

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 
 from linstab._errors import ParameterError
 
@@ -89,3 +90,31 @@ def write_outputs(fig, args: argparse.Namespace, *, title: str) -> list[str]:
             path = export_figure(fig, target, format=kind)
             done.append(f"wrote {path} ({path.stat().st_size / 1e3:.0f} kB)")
     return done
+
+
+# Library messages name the Python argument (README, "Design: layers"); the command line says its
+# flag instead. Each pair: a pattern of the library's wording, and the flag's.
+_FLAGS = (
+    (re.compile(r"values=\{'([^']+)': (?:\.\.\.|VALUE)\}"), r"--set \1=VALUE"),
+    (re.compile(r"values=\{'([^']+)': ([^}]+)\}"), r"--set \1=\2"),
+    (re.compile(r"\bansatz="), "--ansatz"),
+    (re.compile(r"\bq_range="), "--range"),
+    (re.compile(r"\bp_range="), "--param-range"),
+    (re.compile(r"\btimeout=(?=\d)"), "--timeout "),
+    (re.compile(r"in full in as_dict\(\)"), "see --json"),
+)
+
+
+def as_flags(text: str) -> str:
+    """``text`` with the Python arguments that library messages name replaced by the CLI's flags.
+
+    Examples
+    --------
+    >>> as_flags("no value for k; set them, e.g. values={'k': 1.0} or model.with_values(k=1.0)")
+    'no value for k; set them, e.g. --set k=1.0 or model.with_values(k=1.0)'
+    >>> as_flags("give a consistent ansatz= (e.g. 'x1=x2=x3') or none; widen q_range= or check the kind")
+    "give a consistent --ansatz (e.g. 'x1=x2=x3') or none; widen --range or check the kind"
+    """
+    for pattern, flag in _FLAGS:
+        text = pattern.sub(flag, text)
+    return text

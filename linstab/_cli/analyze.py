@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 
-from linstab._cli._common import add_model_args, model_from_args
+from linstab._cli._common import add_model_args, as_flags, model_from_args
 
 __all__ = ["register", "run"]
 
@@ -41,7 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Carry out ``linstab analyze``; returns the exit code."""
-    from linstab.sym._report import report
+    from linstab.analysis import report
 
     if not (math.isfinite(args.timeout) and args.timeout > 0):
         raise ValueError(f"--timeout must be a positive, finite number of seconds, got {args.timeout}")
@@ -54,5 +54,5 @@ def run(args: argparse.Namespace) -> int:
     elif args.latex:
         print(report(model, timeout=args.timeout).markdown, end="")
     else:
-        print(report(model, timeout=args.timeout).text, end="")
+        print(as_flags(report(model, timeout=args.timeout).text), end="")
     return 0

@@ -73,7 +73,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _curves(args: argparse.Namespace, model):
     from linstab._limits import check_fits, check_range, curve_bytes
-    from linstab.num import find_curves
+    from linstab.analysis import find_curves
 
     if args.points < 2:
         raise ValueError(f"--points must be at least 2, got {args.points}")

@@ -46,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Carry out ``linstab diagram``; returns the exit code."""
     from linstab._limits import check_range
-    from linstab.plot._build import diagram_layout
+    from linstab.plot import diagram_layout
 
     check_outputs(args)
     model = model_from_args(args)
@@ -56,8 +56,12 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(f"--grid must be at least 4; got {args.grid}")
     if args.q_range is not None:
         check_range(model, args.against, args.q_range[0], args.q_range[1], "--range")
+        if not args.q_range[0] < args.q_range[1]:
+            raise ValueError(f"--range expects QMIN < QMAX; got {args.q_range[0]} {args.q_range[1]}")
     if args.p_range is not None:
         check_range(model, args.param, args.p_range[0], args.p_range[1], "--param-range")
+        if not args.p_range[0] < args.p_range[1]:
+            raise ValueError(f"--param-range expects PMIN < PMAX; got {args.p_range[0]} {args.p_range[1]}")
     layout = diagram_layout(model, args.param, args.against, q_range=args.q_range, p_range=args.p_range,
                             grid=args.grid, progress=not args.quiet and sys.stderr.isatty())
     for line in write_outputs(layout, args, title=f"linstab · {model.name} stability diagram"):

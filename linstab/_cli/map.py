@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     """Carry out ``linstab map``; returns the exit code."""
     import numpy as np
 
-    from linstab.num._maps import stability_map
+    from linstab.num import stability_map
 
     from linstab._atomic import check_output_path
 

@@ -1,7 +1,6 @@
 """Numeric layer: compiled kernels (numpy/torch), fixed points, eigenvalues, maps, continuation."""
 
 from linstab.num._continuation import continue_curve
-from linstab.num._curves import find_curves
 from linstab.num._fixed_points import NumericFixedPoint, find_fixed_points
 from linstab.num._kernels import BACKENDS, Kernel, compile_kernel
 from linstab.num._lyapunov import first_lyapunov_coefficient, hopf_criticality
@@ -9,5 +8,18 @@ from linstab.num._maps import StabilityMap, stability_map
 from linstab.num._simulate import Behaviour, Trajectory, check_behaviour, simulate
 
 __all__ = ["BACKENDS", "Kernel", "NumericFixedPoint", "compile_kernel", "find_fixed_points",
-           "Behaviour", "StabilityMap", "Trajectory", "check_behaviour", "continue_curve", "find_curves",
+           "Behaviour", "StabilityMap", "Trajectory", "check_behaviour", "continue_curve",
            "first_lyapunov_coefficient", "hopf_criticality", "simulate", "stability_map"]
+
+
+def __getattr__(name: str):
+    # find_curves combines the symbolic route with continuation: it moved to the composition layer
+    if name != "find_curves":
+        raise AttributeError(f"module 'linstab.num' has no attribute {name!r}")
+    import warnings
+
+    from linstab.analysis import find_curves
+
+    warnings.warn("linstab.num.find_curves moved to linstab.analysis.find_curves (also linstab.find_curves)",
+                  DeprecationWarning, stacklevel=2)
+    return find_curves

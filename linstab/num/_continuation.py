@@ -391,12 +391,12 @@ def _on_curve(u: np.ndarray, U: np.ndarray, tol: float = 1e-2) -> bool:
 
 def _symmetric_groups(model: Model, x: np.ndarray) -> list[list[int]] | None:
     """Groups of the symmetry orbits whose variables are equal at ``x`` (None if none are)."""
-    from linstab.sym._bifurcation import _symmetry_orbits
+    from linstab.sym import symmetry_orbits
 
     idx = {v: i for i, v in enumerate(model.variables)}
     groups: list[list[int]] = []
     reduced = False
-    for orbit in _symmetry_orbits(model):
+    for orbit in symmetry_orbits(model):
         ids = [idx[v] for v in orbit]
         if len(ids) > 1 and np.ptp(x[ids]) <= 1e-7 * (1 + np.abs(x[ids]).max()):
             groups.append(ids)

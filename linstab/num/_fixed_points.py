@@ -316,31 +316,14 @@ def _eliminated_curve(model: Any, sys: _System, *, symmetric: bool = True) -> li
 
 def _curve_kernels(model: Any, symmetric: bool) -> list[tuple[Any, Any, Any]]:
     from linstab.num._kernels import compile_kernel
-    from linstab.sym._fixed_points import (
-        _eliminate,
-        _full_reduction,
-        _symmetric_reduction,
-        _time_limit,
-        _Timeout,
-    )
+    from linstab.sym import scalar_reductions
 
     try:
-        with _time_limit(2.0):
-            sym = _symmetric_reduction(model) if symmetric else None
-            reductions = [r for r in (sym, _full_reduction(model)) if r is not None]
-            curves = []
-            for red in reductions:
-                elim = _eliminate(red)
-                if len(elim.unknowns) == 1 and len(elim.equations) == 1:
-                    u = elim.unknowns[0]
-                    if elim.equations[0].free_symbols <= {u, *model.parameters}:
-                        curves.append((u, elim))
-            kernels = [(u, compile_kernel([e.equations[0]], [[u], model.parameters]),
-                        compile_kernel([e.subs[v] for v in model.variables], [[u], model.parameters]))
-                       for u, e in curves]
-    except (_Timeout, NotImplementedError, TypeError, ValueError, ZeroDivisionError):
+        return [(r.unknown, compile_kernel([r.equation], [[r.unknown], model.parameters]),
+                 compile_kernel([r.state[v] for v in model.variables], [[r.unknown], model.parameters]))
+                for r in scalar_reductions(model, symmetric=symmetric)]
+    except (NotImplementedError, TypeError, ValueError, ZeroDivisionError):
         return []
-    return kernels
 
 
 def _domain_bounds(model: Any, p: np.ndarray, bounds: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -507,7 +490,7 @@ def find_fixed_points(model: Any, values: Mapping[str, float] | None = None, *,
     1.697472
     """
     from linstab.model import load_model
-    from linstab.sym._classify import classify, is_stable
+    from linstab.sym import classify, is_stable
 
     model = load_model(model)
     p = np.asarray(model.parameter_vector(values), dtype=float)
@@ -528,13 +511,10 @@ def find_fixed_points(model: Any, values: Mapping[str, float] | None = None, *,
     if n == 1:
         lines.append((np.ones(1), 0))
     else:
-        from linstab.sym._fixed_points import _orbits, _perm_symmetries
+        from linstab.sym import symmetry_orbits
 
-        perms = _perm_symmetries(model)
-        if perms:
-            orbits = _orbits(n, perms)
-            if len(orbits) == 1:
-                lines.append((np.ones(n), 0))
+        if len(symmetry_orbits(model)) == 1:
+            lines.append((np.ones(n), 0))
     for E, rep in lines:
         for x in _bisect_line(sys, E, rep, float(np.max(lo[E > 0])), float(np.min(hi[E > 0]))):
             roots.add(x)

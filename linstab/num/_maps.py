@@ -31,6 +31,7 @@ import numpy as np
 import sympy as sp
 
 from linstab._errors import AnalysisError, ParameterError
+from linstab._linalg import charpoly_coefficients, eye_like
 from linstab.model import Model, load_model
 
 __all__ = ["StabilityMap", "stability_map", "METHODS", "REGIONS"]
@@ -195,29 +196,6 @@ def _solve(A: Any, b: Any, xp: Any) -> Any:
 
 
 # ===================================================================== eigenvalue summaries
-def _charpoly_coeffs(J: Any, xp: Any) -> list[Any]:
-    """Coefficients ``c1..cn`` of ``λⁿ + c1 λⁿ⁻¹ + … + cn`` (Faddeev–LeVerrier, batched)."""
-    n = J.shape[-1]
-    coeffs = []
-    M = J
-    for k in range(1, n + 1):
-        c = -_trace(M, xp) / k
-        coeffs.append(c)
-        if k < n:
-            M = J @ (M + c[..., None, None] * _eye(n, J, xp))
-    return coeffs
-
-
-def _trace(M: Any, xp: Any) -> Any:
-    return M.diagonal(0, -2, -1).sum(-1) if xp is not np else np.trace(M, axis1=-2, axis2=-1)
-
-
-def _eye(n: int, ref: Any, xp: Any) -> Any:
-    if xp is np:
-        return np.eye(n)
-    return xp.eye(n, dtype=ref.dtype, device=ref.device)
-
-
 def _roots(J: Any, xp: Any) -> Any:
     """Eigenvalues ``(..., n)`` of a batch of Jacobians ``(..., n, n)`` (complex)."""
     n = J.shape[-1]
@@ -225,7 +203,7 @@ def _roots(J: Any, xp: Any) -> Any:
         return J[..., 0, :] + 0j
     if n > 3:
         return np.linalg.eigvals(J) if xp is np else xp.linalg.eigvals(J)
-    return _poly_roots(_charpoly_coeffs(J, xp), xp)
+    return _poly_roots(charpoly_coefficients(J, xp), xp)
 
 
 def _poly_roots(c: list[Any], xp: Any) -> Any:
@@ -290,15 +268,15 @@ def _reduction(model: Model):
     cache = model._cache
     if key in cache:
         return cache[key]
-    from linstab.sym._bifurcation import _branch_symbol, _symmetry_orbits
+    from linstab.sym import branch_symbol, symmetry_orbits
 
-    groups = _symmetry_orbits(model)
+    groups = symmetry_orbits(model)
     out = None
     if any(model.domain[v] not in ("positive", "nonnegative") for v in model.variable_names):
         pass  # the scalar root finder brackets on s > 0 only
     elif len(groups) == 1 and model.n_vars > 1:
         g = groups[0]
-        s = _branch_symbol(g[0], g, model)
+        s = branch_symbol(g[0], g, model)
         E = sp.together(model.rhs[0].xreplace({v: s for v in g}))
         out = (s, E, {v: s for v in g})
     elif model.n_vars == 1:
@@ -439,7 +417,7 @@ def _newton_from(model: Model, p: Any, x: Any, xp: Any, backend: str, *, iters: 
         F = f(xa, pa)
         Jm = jac(xa, pa)
         bad = ~xp.isfinite(Jm).all(-1).all(-1) if xp is not np else ~np.isfinite(Jm).all((-1, -2))
-        eye = _eye(n, Jm, xp)
+        eye = eye_like(n, Jm, xp)
         Jm = xp.where(bad[..., None, None], eye, Jm)
         F = xp.where(xp.isfinite(F), F, xp.zeros_like(F))
         norm0 = _norm(F, xp)
@@ -584,7 +562,7 @@ def stability_map(
     missing = [k for k, v in others.items() if v is None]
     if missing:
         raise ParameterError(f"model {model.name!r}: no value for parameter(s) {', '.join(missing)}; "
-                             f"pass values={{'{missing[0]}': ...}} or --set {missing[0]}=VALUE")
+                             f"pass values={{'{missing[0]}': ...}}")
     names = list(model.parameter_names)
     X, Y = np.meshgrid(xs, ys)
     P = np.empty(X.shape + (len(names),))

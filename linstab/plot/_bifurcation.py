@@ -1,11 +1,7 @@
 """Bifurcation diagram: a state variable at the fixed points against one parameter.
 
-Where :func:`linstab.sym.parametric_fixed_points` solves the fixed-point conditions for the
-parameter (the repressilator's ``β = x₀(1 + x₀ⁿ)``), the branches are exact curves: the branch
-coordinate is sampled densely, stability comes from the Jacobian's eigenvalues along it, folds are
-the turning points of the parameter and Hopf points the sign changes of a complex pair's real
-part. Otherwise the parameter is swept and :func:`linstab.num.find_fixed_points` gives the points.
-A slider moves a marker along the parameter axis; the page's JavaScript finds the fixed points at
+The branches, their stability and their special points are
+:func:`linstab.analysis.bifurcation_branches`; this module draws them. A slider moves a marker along the parameter axis; the page's JavaScript finds the fixed points at
 that value and shows them on the diagram.
 """
 
@@ -18,147 +14,15 @@ from typing import Any
 import numpy as np
 
 from linstab._parse import as_expr
-from linstab.plot import _numeric as num
+from linstab.analysis import figures as num
 from linstab.plot._explorer import make_sliders, slider_specs
 from linstab.plot._js import program
 from linstab.plot._style import CLASS_COLORS, PALETTE, figure, hover, legends_outside, pretty, readout, readout_height
 
-__all__ = ["bifurcation_diagram", "branch_samples", "branch_js"]
+__all__ = ["bifurcation_diagram", "branch_js"]
 
 _FOLD = "#5D3A9B"
 _BRANCH_POINT = "#009E73"
-
-
-def branch_samples(model: Any, param: str, values: Mapping[str, float], p_range: Sequence[float], *,
-                   n_points: int = 2000) -> list[dict[str, np.ndarray]]:
-    """Exact fixed-point branches sampled over ``p_range`` (empty if there is no parametric form).
-
-    Each branch is a dict with ``p`` (parameter values), ``state`` (``(N, n_vars)``),
-    ``max_real`` (largest Re λ), ``oscillatory`` (the leading eigenvalues are a complex pair) and
-    ``branch_points`` (``(p, state)`` pairs where det J changes sign but the parameter does not turn
-    back: a real eigenvalue crosses zero off a fold, as at a pitchfork or transcritical point).
-
-    Examples
-    --------
-    >>> from linstab import load_model
-    >>> m = load_model("repressilator")
-    >>> (b,) = branch_samples(m, "beta", m.numeric_values(), (1.0, 10.0), n_points=200)
-    >>> bool(np.all(np.diff(b["p"]) > 0)), b["state"].shape[1]
-    (True, 3)
-    """
-    from linstab.num import compile_kernel
-    from linstab.sym import parametric_fixed_points
-
-    try:
-        branches = parametric_fixed_points(model, param)
-    except Exception:  # no parametric form: the caller sweeps numerically
-        return []
-    lo, hi = (float(v) for v in p_range)
-    others = [s for s in model.parameters if s.name != param]
-    pv = np.array([values[s.name] for s in others], float)
-    J = model.kernel("jacobian")
-    k = list(model.parameter_names).index(param)
-    out = []
-    for br in branches:
-        s = br.coordinate
-        exprs = [br.value] + [as_expr(br.state.get(v, v)) for v in model.variables]
-        if any(e.free_symbols - {s, *others} for e in exprs):
-            continue
-        kern = compile_kernel(exprs, [[s], others])
-        domain = model.domain.get(s.name, "positive" if s.is_positive else "real")
-        if s.is_nonnegative or domain in ("nonnegative", "positive"):
-            grid = np.concatenate([[0.0], np.logspace(-6, 6, n_points)])
-        else:
-            grid = np.concatenate([-np.logspace(6, -6, n_points // 2), [0.0], np.logspace(-6, 6, n_points // 2)])
-        lower = np.array([-np.inf if b is None else b for b in num.lower_bounds(model)])
-        def f(g: np.ndarray) -> np.ndarray:
-            return np.real_if_close(kern(g[:, None], pv, dtype=complex)).real * 1.0
-
-        for P, X, S in _adaptive(f, grid, lo, hi, lower):
-            b = _stability_along(model, J, values, k, P, X)
-            b["branch_points"] = _branch_points(model, J, values, k, f, P, X, S)
-            out.append(b)
-    return out
-
-
-def _det_along(model: Any, J: Any, values: Mapping[str, float], k: int, P: np.ndarray, X: np.ndarray) -> np.ndarray:
-    """det J at the points ``(P[i], X[i])`` of a branch."""
-    pvec = np.broadcast_to(np.array(model.parameter_vector(values), float), (P.size, len(model.parameter_names))).copy()
-    pvec[:, k] = P
-    with np.errstate(all="ignore"):
-        return np.linalg.det(J(X, pvec))
-
-
-def _branch_points(model: Any, J: Any, values: Mapping[str, float], k: int, f: Any, P: np.ndarray,
-                   X: np.ndarray, S: np.ndarray) -> list[tuple[float, np.ndarray]]:
-    """Sign changes of det J along a branch where ``P`` is monotone, bisected in the coordinate ``S``."""
-    det = _det_along(model, J, values, k, P, X)
-    sg = np.sign(det)
-    dP = np.sign(np.diff(P))
-    found = []
-    for i in np.flatnonzero(sg[1:] * sg[:-1] < 0):
-        around = dP[max(i - 2, 0):i + 3]
-        if np.any(around != around[0]) or around[0] == 0:  # the parameter turns: a fold, not a branch point
-            continue
-        a, b, da = float(S[i]), float(S[i + 1]), det[i]
-        for _ in range(60):
-            m = 0.5 * (a + b)
-            v = f(np.array([m]))
-            dm = _det_along(model, J, values, k, v[:, 0], v[:, 1:])[0]
-            if not np.isfinite(dm):
-                break
-            if np.sign(dm) == np.sign(da):
-                a, da = m, dm
-            else:
-                b = m
-        v = f(np.array([0.5 * (a + b)]))[0]
-        found.append((float(v[0]), v[1:]))
-    return found
-
-
-def _adaptive(f: Any, grid: np.ndarray, lo: float, hi: float, lower: np.ndarray, *, tol: float = 0.004,
-              rounds: int = 14, cap: int = 30000) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """Sample ``[P, X] = f(s)`` on ``grid``, bisecting where consecutive points lie far apart.
-
-    Distances are measured relative to the parameter range (log where ``lo > 0``) and the state's
-    spread; returns the pieces ``(P, X, s)`` of the branch that lie in ``[lo, hi]`` and in the domain.
-    """
-    logp = lo > 0
-
-    def evaluate(g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        with np.errstate(all="ignore"):
-            v = f(g)
-        P, X = v[:, 0], v[:, 1:]
-        ok = np.isfinite(P) & np.all(np.isfinite(X), axis=1) & (P >= lo) & (P <= hi) & np.all(X >= lower - 1e-12, axis=1)
-        return v, ok
-
-    g = np.asarray(grid, float)
-    v, ok = evaluate(g)
-    for _ in range(rounds):
-        P = v[:, 0]
-        pn = np.log(np.where(P > 0, P, np.nan)) / np.log(hi / lo) if logp else P / (hi - lo)
-        X = v[:, 1:]
-        spread = np.nanmax(np.abs(X[ok]), axis=0) if ok.any() else np.ones(X.shape[1])
-        Xn = X / np.where(spread > 0, spread, 1.0)
-        jump = np.abs(np.diff(pn)) + np.max(np.abs(np.diff(Xn, axis=0)), axis=1)
-        jump = np.where(np.isfinite(jump), jump, 1.0)
-        Pa, Pb = P[:-1], P[1:]
-        with np.errstate(invalid="ignore"):
-            across = (np.fmin(Pa, Pb) <= hi) & (np.fmax(Pa, Pb) >= lo)  # the range may lie between them
-        near = ok[1:] | ok[:-1] | across
-        split = np.flatnonzero(near & (jump > tol))
-        if split.size == 0 or g.size + split.size > cap:
-            break
-        mids = 0.5 * (g[split] + g[split + 1])
-        g = np.concatenate([g, mids])
-        order = np.argsort(g)
-        vm, okm = evaluate(mids)
-        v, ok, g = np.concatenate([v, vm])[order], np.concatenate([ok, okm])[order], g[order]
-    pieces = []
-    for i, j in _segments(ok):
-        if ok[i] and j > i:
-            pieces.append((v[i:j + 1, 0], v[i:j + 1, 1:], g[i:j + 1]))
-    return pieces
 
 
 def branch_js(model: Any, param: str) -> tuple[str, list[bool]]:
@@ -203,124 +67,30 @@ def branch_js(model: Any, param: str) -> tuple[str, list[bool]]:
     return "const branches = [" + ",\n".join(funcs) + "];", nonneg
 
 
-def _columns(branches: list[dict[str, np.ndarray]], vi: int) -> tuple[dict[str, dict[str, list[float]]], dict[str, list[Any]]]:
-    """Line columns per stability (runs joined, NaN between) and the fold/Hopf points of the branches."""
-    cols = {k: {"p": [], "y": []} for k in ("stable", "oscillatory", "unstable")}
-    specials: dict[str, list[Any]] = {"p": [], "y": [], "kind": [], "color": [], "marker": []}
+_MARKS = {"fold": (_FOLD, "square"), "Hopf": (PALETTE["neutral"], "circle"), "branch point": (_BRANCH_POINT, "diamond")}
+
+
+def _columns(branches: list[dict[str, np.ndarray]], vi: int) -> dict[str, dict[str, list[float]]]:
+    """Line columns per stability (runs joined, NaN between)."""
+    from linstab.analysis import segments
+
+    cols: dict[str, dict[str, list[float]]] = {k: {"p": [], "y": []} for k in ("stable", "oscillatory", "unstable")}
     for b in branches:
         P, y, mr, osc = b["p"], b["state"][:, vi], b["max_real"], b["oscillatory"]
         state = np.where(mr < 0, "stable", np.where(osc, "oscillatory", "unstable"))
-        for i, j in _segments(state):
+        for i, j in segments(state):
             jj = min(j + 1, len(P) - 1)  # overlap one point so that the runs join
             c = cols[str(state[i])]
             c["p"] += P[i:jj + 1].tolist() + [float("nan")]
             c["y"] += y[i:jj + 1].tolist() + [float("nan")]
-        dP = np.sign(np.diff(P))
-        for i in np.flatnonzero(dP[1:] * dP[:-1] < 0) + 1:  # folds: turning points of the parameter
-            specials["p"].append(float(P[i]))
-            specials["y"].append(float(y[i]))
-            specials["kind"].append("fold")
-            specials["color"].append(_FOLD)
-            specials["marker"].append("square")
-        sgn = np.sign(mr)
-        for i in np.flatnonzero(sgn[1:] * sgn[:-1] < 0):  # Hopf: a complex pair crosses the axis
-            if osc[i] or osc[i + 1]:
-                t = mr[i] / (mr[i] - mr[i + 1])
-                specials["p"].append(float(P[i] + t * (P[i + 1] - P[i])))
-                specials["y"].append(float(y[i] + t * (y[i + 1] - y[i])))
-                specials["kind"].append("Hopf")
-                specials["color"].append(PALETTE["neutral"])
-                specials["marker"].append("circle")
-        for bp, bx in b.get("branch_points", []):
-            specials["p"].append(bp)
-            specials["y"].append(float(bx[vi]))
-            specials["kind"].append("branch point")
-            specials["color"].append(_BRANCH_POINT)
-            specials["marker"].append("diamond")
-    return cols, specials
+    return cols
 
 
-def _sweep_specials(grid: np.ndarray, found: list[list[Any]], vi: int) -> dict[str, list[Any]]:
-    """Fold and Hopf points of a numeric sweep (no parametric branch): the fixed points at
-    neighbouring parameter values are matched (nearest state); a matched pair whose leading
-    eigenvalues are complex and whose largest real part changes sign brackets a Hopf point
-    (interpolated linearly); fixed points left without a partner, two at a time, are a pair that
-    collides and vanishes between the two values — a fold, marked midway."""
-    specials: dict[str, list[Any]] = {"p": [], "y": [], "kind": [], "color": [], "marker": []}
-
-    def add(p: float, y: float, kind: str) -> None:
-        specials["p"].append(float(p))
-        specials["y"].append(float(y))
-        specials["kind"].append(kind)
-        specials["color"].append(_FOLD if kind == "fold" else PALETTE["neutral"])
-        specials["marker"].append("square" if kind == "fold" else "circle")
-
-    for i in range(len(grid) - 1):
-        A, B = found[i], found[i + 1]
-        xa = [np.asarray(fp.state, float) for fp in A]
-        xb = [np.asarray(fp.state, float) for fp in B]
-        free_a, free_b = set(range(len(A))), set(range(len(B)))
-        pairs = sorted(((np.abs(x - y).max() / (1 + np.abs(x).max()), ia, ib)
-                        for ia, x in enumerate(xa) for ib, y in enumerate(xb)))
-        for d, ia, ib in pairs:
-            if d > 0.2 or ia not in free_a or ib not in free_b:
-                continue
-            free_a.discard(ia)
-            free_b.discard(ib)
-            ea, eb = np.asarray(A[ia].eigenvalues), np.asarray(B[ib].eigenvalues)
-            ra, rb = ea.real.max(), eb.real.max()
-            lead_complex = np.abs(ea[np.argmax(ea.real)].imag) > 1e-9 or np.abs(eb[np.argmax(eb.real)].imag) > 1e-9
-            if ra * rb < 0 and lead_complex:
-                t = ra / (ra - rb)
-                add(grid[i] + t * (grid[i + 1] - grid[i]), xa[ia][vi] + t * (xb[ib][vi] - xa[ia][vi]), "Hopf")
-        for side, free, xs in ((i, free_a, xa), (i + 1, free_b, xb)):
-            if len(free) == 2:  # two fixed points appear or vanish together: a fold in between
-                add((grid[i] + grid[i + 1]) / 2, np.mean([xs[k][vi] for k in free]), "fold")
-    return specials
-
-
-def _off_branch_sweep(model: Any, param: str, values: Mapping[str, float], grid: np.ndarray,
-                      branches: list[dict[str, np.ndarray]], *, log_p: bool, tol: float = 0.01) -> list[tuple[float, Any]]:
-    """``(p, fixed point)`` of a numeric sweep over ``grid`` that lie on none of the sampled branches.
-
-    Closeness is measured as in the branch sampling: the parameter relative to the range (log on a log
-    axis) plus the largest state difference relative to the branches' spread.
-    """
-    pn = (lambda q: np.log(q) / np.log(grid[-1] / grid[0])) if log_p else (lambda q: q / (grid[-1] - grid[0]))
-    BP = np.concatenate([pn(b["p"]) for b in branches])
-    BX = np.concatenate([b["state"] for b in branches])
-    spread = np.max(np.abs(BX), axis=0)
-    spread = np.where(spread > 0, spread, 1.0)
-    out = []
-    for q in grid:
-        for fp in num.fixed_points(model, {**values, param: float(q)}):
-            x = np.asarray(fp.state, float)
-            d = np.abs(BP - pn(q)) + np.max(np.abs(BX - x) / spread, axis=1)
-            if not np.any(d < tol):
-                out.append((float(q), fp))
-    return out
-
-
-def _stability_along(model: Any, J: Any, values: Mapping[str, float], k: int, P: np.ndarray,
-                     X: np.ndarray) -> dict[str, np.ndarray]:
-    names = list(model.parameter_names)
-    pvec = np.broadcast_to(np.array(model.parameter_vector(values), float), (P.size, len(names))).copy()
-    pvec[:, k] = P
-    with np.errstate(all="ignore"):
-        ev = np.linalg.eigvals(J(X, pvec))
-    lead = np.argmax(ev.real, axis=1)
-    lead_ev = ev[np.arange(ev.shape[0]), lead]
-    return {"p": P, "state": X, "max_real": lead_ev.real, "oscillatory": np.abs(lead_ev.imag) > 1e-9}
-
-
-def _segments(mask_list: np.ndarray) -> list[tuple[int, int]]:
-    """Index runs ``[i, j]`` (inclusive) of equal values in ``mask_list``."""
-    runs, start = [], 0
-    for i in range(1, len(mask_list) + 1):
-        if i == len(mask_list) or mask_list[i] != mask_list[start]:
-            runs.append((start, i - 1))
-            start = i
-    return runs
+def _special_columns(specials: Sequence[Any], vi: int) -> dict[str, list[Any]]:
+    """The columns of the ``special_points`` source: folds, Hopf points and branch points."""
+    return {"p": [s.p for s in specials], "y": [float(s.state[vi]) for s in specials],
+            "kind": [s.kind for s in specials], "color": [_MARKS[s.kind][0] for s in specials],
+            "marker": [_MARKS[s.kind][1] for s in specials]}
 
 
 _CODE = r"""
@@ -505,29 +275,20 @@ def bifurcation_diagram(
     from bokeh.layouts import column, row
     from bokeh.models import ColumnDataSource, CustomJS, DataRange1d, Div, Range1d, Span
 
-    model.parameter(param)
-    vals = model.numeric_values(values)
+    from linstab.analysis import bifurcation_branches
+
     variable = variable or model.variable_names[0]
     if variable not in model.variable_names:
         raise ValueError(f"bifurcation_diagram: variable must be one of {', '.join(model.variable_names)}; "
                          f"got {variable!r}")
     vi = model.variable_names.index(variable)
-    p0 = vals[param]
-    if p_range is None:
-        p_range = (p0 / 10, p0 * 10) if p0 > 0 else (p0 - 1.0, p0 + 1.0)
-    lo, hi = (float(v) for v in p_range)
-    if not lo < hi:
-        raise ValueError(f"bifurcation_diagram: p_range must have min < max; got ({lo}, {hi})")
-    if log_p is None:
-        log_p = lo > 0 and hi / lo > 20
-    if log_p and lo <= 0:
-        raise ValueError(f"bifurcation_diagram: a log axis needs a positive p_range; got ({lo}, {hi})")
+    data = bifurcation_branches(model, param, values=values, p_range=p_range, log_p=log_p, n_sweep=n_sweep)
+    vals, (lo, hi), log_p, branches = data.values, data.p_range, data.log_p, data.branches
 
     pn, vn = pretty(param), pretty(variable)
-    branches = branch_samples(model, param, vals, (lo, hi))
     p = figure(x_label=pn, y_label=f"{vn} at the fixed points", title=f"Bifurcation diagram of {model.name} in {pn}",
                width=width, height=height, log_x=log_p, x_range=Range1d(lo, hi), name="bifurcation_diagram")
-    specials: dict[str, list[Any]] = {"p": [], "y": [], "kind": [], "color": [], "marker": []}
+    specials = _special_columns(data.specials, vi)
     line_renderers = []
     styles = {
         "stable": (PALETTE["stable"], "solid", "stable"),
@@ -537,7 +298,7 @@ def bifurcation_diagram(
     line_srcs = {}
     statics: list[Any] = []  # glyphs for the initial parameter values only, hidden once the branches move
     if branches:
-        cols, specials = _columns(branches, vi)
+        cols = _columns(branches, vi)
         for key in ("stable", "oscillatory", "unstable"):
             color, dash, label = styles[key]
             src = ColumnDataSource({**cols[key], "stability": [label] * len(cols[key]["p"])}, name=f"branch_{key}")
@@ -545,10 +306,9 @@ def bifurcation_diagram(
             kw = {"legend_label": label} if cols[key]["p"] else {}
             line_renderers.append(p.line("p", "y", source=src, line_width=3, color=color, line_dash=dash, **kw))
         # fixed points off the parametric branches (the toggle switch's asymmetric states): a numeric sweep
-        grid = np.geomspace(lo, hi, n_sweep) if log_p else np.linspace(lo, hi, n_sweep)
         extra: dict[str, list[Any]] = {"p": [], "y": [], "stability": [], "color": [], "fill": [], "state": []}
         extra.update({f"x_{v}": [] for v in model.variable_names})
-        for q, fp in _off_branch_sweep(model, param, vals, grid, branches, log_p=bool(log_p)):
+        for q, fp in ((q, fp) for q, fps in data.sweep for fp in fps):
             color = CLASS_COLORS.get(fp.classification, PALETTE["neutral"])
             extra["p"].append(q)
             extra["y"].append(float(fp.state[vi]))
@@ -566,11 +326,8 @@ def bifurcation_diagram(
             line_renderers.append(er)
             hover(p, [er], [(pn, "@p{0.[000]}"), ("", "@state"), ("", "@stability (numeric sweep)")])
     else:
-        grid = np.geomspace(lo, hi, n_sweep) if log_p else np.linspace(lo, hi, n_sweep)
         sweep: dict[str, list[Any]] = {"p": [], "y": [], "stability": [], "color": []}
-        found = [num.fixed_points(model, {**vals, param: float(q)}) for q in grid]
-        specials = _sweep_specials(grid, found, vi)
-        for q, fps in zip(grid, found):
+        for q, fps in data.sweep:
             for fp in fps:
                 osc = bool(np.any((fp.eigenvalues.real > 0) & (np.abs(fp.eigenvalues.imag) > 1e-9)))
                 key = "stable" if fp.stable else ("oscillatory" if osc else "unstable")

@@ -95,7 +95,7 @@ def _unstable_side(curve: Any, model: Any, values: dict[str, float] | None, log_
     """``"above"`` or ``"below"``: the side of the curve where the fixed point is unstable."""
     if model is None:
         return "above"
-    from linstab.plot._numeric import fixed_points
+    from linstab.analysis.figures import fixed_points
 
     pts = _finite_points(curve)
     if len(pts) == 0:

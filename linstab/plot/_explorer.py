@@ -3,7 +3,7 @@
 Everything the sliders change is recomputed in the browser by the JavaScript of
 :mod:`linstab.plot._js` (damped Newton from the last fixed point, eigenvalues, classification,
 an RK4 time course), so the page works as a static file. The initial state is computed in Python
-(:mod:`linstab.plot._numeric`) so that the figure is right before any script runs.
+(:mod:`linstab.analysis.figures`) so that the figure is right before any script runs.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from linstab.plot import _numeric as num
+from linstab.analysis import figures as num
 from linstab.plot._diagram import tint
 from linstab.plot._js import program
 from linstab.plot._style import (PALETTE, VARIABLE_COLORS, figure, hover, legends_outside, pretty, readout,

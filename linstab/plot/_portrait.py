@@ -3,7 +3,7 @@
 The phase plane shows streamlines of the vector field, the two nullclines, a few trajectories and
 every fixed point in the window coloured by its classification; the trace–determinant plane
 shows where the Jacobian at each fixed point sits among the classification regions (Strogatz
-2015, sec. 5.2). The initial data is computed in Python (:mod:`linstab.plot._numeric`, fixed
+2015, sec. 5.2). The initial data is computed in Python (:mod:`linstab.analysis.figures`, fixed
 points from :func:`linstab.num.find_fixed_points`); the sliders recompute everything in the
 browser with the JavaScript of :mod:`linstab.plot._js`.
 """
@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from linstab._errors import DimensionError
-from linstab.plot import _numeric as num
+from linstab.analysis import figures as num
 from linstab.plot._diagram import tint
 from linstab.plot._explorer import make_sliders, slider_specs
 from linstab.plot._js import program

@@ -1,6 +1,6 @@
 """Symbolic layer: Jacobians, fixed points, characteristic polynomials, Routh–Hurwitz, bifurcations."""
 
-from linstab.sym._bifurcation import BifurcationCurve, NoClosedFormError, bifurcation_curves
+from linstab.sym._bifurcation import BifurcationCurve, NoClosedFormError, Sampler, closed_form_curves
 from linstab.sym._charpoly import CharPoly, charpoly, eigenvalues, tidy
 from linstab.sym._classify import CLASSIFICATIONS, classify, is_stable
 from linstab.sym._fixed_points import (
@@ -8,13 +8,15 @@ from linstab.sym._fixed_points import (
     ParametricFixedPoint,
     fixed_points,
     parametric_fixed_point,
+    ScalarReduction,
     parametric_fixed_points,
-    symmetries,
+    scalar_reductions,
 )
+from linstab.sym._symmetry import branch_symbol, orbits, permutation_symmetries, symmetries, symmetry_orbits
 from linstab.sym._kinds import KIND_NAMES, BifurcationKind, accepted_kinds, bifurcation_kind, classify_zero_eigenvalue
 from linstab.sym._jacobian import hill_taylor, jacobian, linearize
-from linstab.sym._report import Derivation, Report, report
-from linstab.sym._routh import RouthHurwitz, hurwitz_matrix, routh_hurwitz
+from linstab.sym._report import MAX_SYMBOLIC_VARIABLES, SYMBOLIC_MEMORY, Derivation, Report, derivations
+from linstab.sym._routh import RouthHurwitz, hurwitz_layout, hurwitz_matrix, routh_hurwitz
 
 __all__ = [
     "BifurcationCurve",
@@ -22,7 +24,8 @@ __all__ = [
     "KIND_NAMES",
     "NoClosedFormError",
     "accepted_kinds",
-    "bifurcation_curves",
+    "closed_form_curves",
+    "Sampler",
     "bifurcation_kind",
     "classify_zero_eigenvalue",
     "CLASSIFICATIONS",
@@ -37,14 +40,36 @@ __all__ = [
     "eigenvalues",
     "fixed_points",
     "hill_taylor",
+    "hurwitz_layout",
     "hurwitz_matrix",
     "is_stable",
     "jacobian",
     "linearize",
     "parametric_fixed_point",
     "parametric_fixed_points",
-    "report",
+    "derivations",
+    "MAX_SYMBOLIC_VARIABLES",
+    "SYMBOLIC_MEMORY",
     "routh_hurwitz",
     "symmetries",
+    "ScalarReduction",
+    "branch_symbol",
+    "orbits",
+    "permutation_symmetries",
+    "scalar_reductions",
+    "symmetry_orbits",
     "tidy",
 ]
+
+# Moved to the composition layer, which combines the symbolic route with numerics (README,
+# "Design: layers"); the old names keep working for a while, with a DeprecationWarning.
+def __getattr__(name: str):
+    if name not in ("bifurcation_curves", "report"):
+        raise AttributeError(f"module 'linstab.sym' has no attribute {name!r}")
+    import warnings
+
+    from linstab import analysis
+
+    warnings.warn(f"linstab.sym.{name} moved to linstab.analysis.{name} (also linstab.{name}): the symbolic layer "
+                  "no longer runs numerics", DeprecationWarning, stacklevel=2)
+    return getattr(analysis, name)

@@ -17,7 +17,10 @@ The route is the one of the course appendix (Elowitz & Bois, technical appendix 
 Each distinct real root gives one :class:`BifurcationCurve`. The curves are sampled numerically
 and every sample point is checked against the eigenvalues of the Jacobian there: for a Hopf point
 a complex pair must sit on the imaginary axis with every other eigenvalue in the left half-plane
-(the remaining Routh–Hurwitz conditions); for a fold point one eigenvalue must vanish.
+(the remaining Routh–Hurwitz conditions); for a fold point one eigenvalue must vanish. That check
+is numerics, so this module does not carry it out itself: :func:`closed_form_curves` hands every
+candidate to the ``sample`` function it is given, which :func:`linstab.analysis.bifurcation_curves`
+supplies (:func:`linstab.analysis.sample_curve`).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import html
 import re
 import signal
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,9 +41,10 @@ import sympy as sp
 from linstab._errors import AnalysisError, ParameterError
 from linstab.model import Model, load_model
 from linstab.sym._conditions import _domain_requirements, _finish, _holds, _reduce_condition, _symbolic_bounds
-from linstab.sym._kinds import KIND_NAMES, BifurcationKind, accepted_kinds, bifurcation_kind, classify_zero_eigenvalue
+from linstab.sym._symmetry import branch_symbol, symmetry_orbits
+from linstab.sym._kinds import KIND_NAMES, BifurcationKind, accepted_kinds, bifurcation_kind
 
-__all__ = ["BifurcationCurve", "bifurcation_curves", "KINDS", "NoClosedFormError", "one_line"]
+__all__ = ["BifurcationCurve", "closed_form_curves", "KINDS", "NoClosedFormError", "Sampler", "one_line"]
 
 #: Kinds a request may name: ``fold`` (any ``det J = 0`` curve: a real eigenvalue crosses zero;
 #: each result reports whether it is a fold (saddle-node), transcritical or pitchfork),
@@ -91,7 +95,7 @@ class BifurcationCurve:
         Which route answered: ``"closed form"`` or ``"continuation"``.
     partial
         ``True`` when other factors of the bifurcation condition had no closed form, so that the
-        closed-form list may miss curves (:func:`linstab.num.find_curves` then continues numerically).
+        closed-form list may miss curves (:func:`linstab.analysis.find_curves` then continues numerically).
     codim2
         Codimension-two points found along a continued curve, ``(name, against, param)``:
         ``"cusp"`` and ``"Bogdanov–Takens"`` on fold curves, ``"Bautin"`` (generalized Hopf) on
@@ -99,6 +103,7 @@ class BifurcationCurve:
 
     Examples
     --------
+    >>> from linstab import bifurcation_curves
     >>> c = bifurcation_curves("repressilator", "hopf", "beta", "n", q_range=(2.5, 3.0), n_points=2)[0]
     >>> c.expression, c.condition
     (n/(2*(n/2 - 1)**((n + 1)/n)), n > 2)
@@ -132,6 +137,7 @@ class BifurcationCurve:
 
         Examples
         --------
+        >>> from linstab import bifurcation_curves
         >>> c = bifurcation_curves("brusselator", "hopf", "b", "a", n_points=3)[0]
         >>> c.evaluate([1.0, 2.0])
         array([2., 5.])
@@ -139,23 +145,24 @@ class BifurcationCurve:
         if self.expression is None:
             raise AnalysisError(f"{self.kind} curve of {self.param} against {self.against} has no closed "
                                 "form; use `points` instead")
+        from linstab.num import compile_kernel  # lazy: the one lambdify path (README, "Design: layers")
+
         qa = np.asarray(q, dtype=float)
-        out = self._numeric(self.expression, qa)
+
+        def numeric(expr: sp.Expr) -> np.ndarray:
+            """``expr`` at ``against = qa`` and the fixed values, as complex numbers."""
+            syms = sorted(expr.free_symbols, key=lambda s: s.name)
+            q_sym = [s for s in syms if s.name == self.against]
+            rest = [s for s in syms if s.name != self.against]
+            kern = compile_kernel(expr, [q_sym or [sp.Dummy()], rest])
+            vals = np.array([self.fixed[s.name] for s in rest], dtype=float)
+            with np.errstate(all="ignore"):
+                return np.broadcast_to(kern(qa[..., None], vals, dtype=complex), qa.shape)
+
+        out = numeric(self.expression)
         real = np.isfinite(out) & (np.abs(out.imag) <= 1e-9 * (1 + np.abs(out.real)))
-        inside = real & _holds(self.condition, lambda e: self._numeric(e, qa), qa.shape)
+        inside = real & _holds(self.condition, numeric, qa.shape)
         return np.where(inside, out.real, np.nan)
-
-    def _numeric(self, expr: sp.Expr, qa: np.ndarray) -> np.ndarray:
-        """``expr`` at ``against = qa`` and the fixed values, as complex numbers."""
-        from linstab.num import compile_kernel
-
-        syms = sorted(expr.free_symbols, key=lambda s: s.name)
-        q_sym = [s for s in syms if s.name == self.against]
-        rest = [s for s in syms if s.name != self.against]
-        kern = compile_kernel(expr, [q_sym or [sp.Dummy()], rest])
-        vals = np.array([self.fixed[s.name] for s in rest], dtype=float)
-        with np.errstate(all="ignore"):
-            return np.broadcast_to(kern(qa[..., None], vals, dtype=complex), qa.shape)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready record of the curve (as printed by ``linstab bifurcation --json``)."""
@@ -175,6 +182,7 @@ class BifurcationCurve:
 
         Examples
         --------
+        >>> from linstab import bifurcation_curves
         >>> c = bifurcation_curves("repressilator", "hopf", "beta", "n", q_range=(2.1, 5), n_points=20)[0]
         >>> c.plot(log_y=True).yaxis.axis_label
         'β'
@@ -236,28 +244,6 @@ class _Branch:
     steps: tuple[tuple[str, Any], ...] = ()
 
 
-def _symmetry_orbits(model: Model) -> list[list[sp.Symbol]]:
-    """Orbits of the variables under the permutation symmetries of the equations
-    (:func:`linstab.sym.symmetries`)."""
-    from linstab.sym._fixed_points import symmetries
-
-    vs = list(model.variables)
-    parent = {v: v for v in vs}
-
-    def find(v: sp.Symbol) -> sp.Symbol:
-        while parent[v] != v:
-            v = parent[v]
-        return v
-
-    for perm in symmetries(model):
-        for v, w in perm.items():
-            parent[find(v)] = find(w)
-    groups: dict[sp.Symbol, list[sp.Symbol]] = {}
-    for v in vs:
-        groups.setdefault(find(v), []).append(v)
-    return list(groups.values())
-
-
 def _parse_ansatz(model: Model, ansatz: str | Sequence[Sequence[str]]) -> list[list[sp.Symbol]]:
     if isinstance(ansatz, str):
         parts = [p for p in re.split(r"[;,]", ansatz) if p.strip()]
@@ -275,15 +261,6 @@ def _parse_ansatz(model: Model, ansatz: str | Sequence[Sequence[str]]) -> list[l
         groups.append([model.symbols[name] for name in g])
     groups += [[v] for v in model.variables if v.name not in seen]
     return groups
-
-
-def _branch_symbol(rep: sp.Symbol, group: list[sp.Symbol], model: Model) -> sp.Symbol:
-    assume = {"positive": True} if model.domain[rep.name] in ("positive", "nonnegative") else {"real": True}
-    if len(group) == 1:
-        return sp.Symbol(rep.name, **assume)
-    stem = rep.name.rstrip("0123456789")
-    name = f"{stem}0" if stem and f"{stem}0" not in model.symbols else f"{rep.name}_0"
-    return sp.Symbol(name, **assume)
 
 
 def _branches_from_sym(model: Model, P: sp.Symbol, ansatz: Any, steps: list) -> list[_Branch]:
@@ -327,11 +304,11 @@ def _branches(model: Model, P: sp.Symbol, ansatz: Any) -> list[_Branch]:
         groups = _parse_ansatz(model, ansatz)
         how = "the ansatz"
     else:
-        groups = _symmetry_orbits(model)
+        groups = symmetry_orbits(model)
         how = "symmetry"
     reduced_groups = [g for g in groups if len(g) > 1]
     # representative symbols
-    reps = {g[0]: _branch_symbol(g[0], g, model) for g in groups}
+    reps = {g[0]: branch_symbol(g[0], g, model) for g in groups}
     subs0 = {v: reps[g[0]] for g in groups for v in g}
     if reduced_groups:
         desc = "; ".join(" = ".join(v.name for v in g) + f" ≡ {reps[g[0]].name}" for g in reduced_groups)
@@ -348,7 +325,7 @@ def _branches(model: Model, P: sp.Symbol, ansatz: Any) -> list[_Branch]:
     rvars = list(dict.fromkeys(subs0.values()))
     if len(eqs) != len(rvars):
         raise AnalysisError(f"{how} leaves {len(eqs)} distinct equations for {len(rvars)} unknowns; "
-                            "give a consistent --ansatz (e.g. 'x1=x2=x3') or none")
+                            "give a consistent ansatz= (e.g. 'x1=x2=x3') or none")
     branches: list[_Branch] = []
     # (a) explicit fixed points: polynomial systems that SymPy solves outright
     if _is_polynomial(eqs, rvars):
@@ -528,12 +505,20 @@ def _may_have_real_root(f: sp.Expr, a: sp.Symbol, model: Model, Q: sp.Symbol, fi
 
 
 # ===================================================================== main entry
-def bifurcation_curves(
+#: The numeric check that :func:`closed_form_curves` hands each candidate curve to:
+#: ``sample(model, kind, P, Q, *, p_star, condition, state, fixed, q_range, n_points, lyapunov)`` returns
+#: ``(points, states, lyapunov, true_kind)`` for the sample points where the eigenvalues confirm the
+#: crossing, or ``None`` when none does. :func:`linstab.analysis.bifurcation_curves` supplies it.
+Sampler = Callable[..., "tuple[np.ndarray, np.ndarray, str | None, BifurcationKind] | None"]
+
+
+def closed_form_curves(
     model: Model | str,
     kind: str,
     param: str,
     against: str,
     *,
+    sample: Sampler,
     ansatz: str | Sequence[Sequence[str]] | None = None,
     values: Mapping[str, float] | None = None,
     q_range: tuple[float, float] | None = None,
@@ -541,30 +526,19 @@ def bifurcation_curves(
     lyapunov: bool = True,
     budget: float | None = 10.0,
 ) -> list[BifurcationCurve]:
-    """Fold or Hopf curves ``param = P(against)`` in closed form.
+    """Fold or Hopf curves ``param = P(against)`` in closed form, each checked by ``sample``.
+
+    The symbolic half of :func:`linstab.analysis.bifurcation_curves` (which supplies ``sample``,
+    the numeric check of every candidate against the eigenvalues, and falls back to continuation in
+    :func:`linstab.analysis.find_curves`). Use that function; this one exists so that the
+    symbolic layer imports no numerics.
 
     Parameters
     ----------
-    model
-        A :class:`~linstab.Model` or anything :func:`~linstab.load_model` accepts.
-    kind
-        ``"fold"`` (``det J = 0``) or ``"hopf"`` (``Δₙ₋₁ = 0``; ``tr J = 0`` in 2-D).
-    param
-        The parameter ``P`` to solve for (vertical axis).
-    against
-        The parameter ``Q`` it is expressed in (horizontal axis).
-    ansatz
-        Equalities between variables such as ``"x1=x2=x3"``; by default the permutation
-        symmetries of the equations are found and used.
-    values
-        Values of the remaining (fixed) parameters, overriding the model's.
-    q_range
-        Range of ``against`` to sample the curve on; by default half to twice its model value,
-        within the domain of validity.
-    n_points
-        Number of sample points.
-    lyapunov
-        Compute the first Lyapunov coefficient at a sample point of each Hopf curve.
+    model, kind, param, against, ansatz, values, q_range, n_points, lyapunov
+        As for :func:`linstab.analysis.bifurcation_curves`.
+    sample
+        The numeric check of a candidate curve (see :data:`Sampler`).
     budget
         CPU seconds the symbolic derivation may take (``None``: no limit). SymPy's ``solve`` can
         run for minutes on transcendental rate functions or cubic branch equations; past the
@@ -576,30 +550,20 @@ def bifurcation_curves(
     Returns
     -------
     list of BifurcationCurve
-        One per real branch of the solution, each with at least one verified sample point.
-
-    Raises
-    ------
-    ParameterError
-        ``param`` or ``against`` is not a parameter of the model (or they coincide).
-    AnalysisError
-        No closed form was found, no fixed point lies in the domain, or no crossing of the requested
-        kind lies in the range. :func:`linstab.num.continue_curve` handles the numeric case.
+        The candidates that ``sample`` confirmed (errors as for
+        :func:`linstab.analysis.bifurcation_curves`).
 
     References
     ----------
-    Elowitz & Bois, *Biological Circuit Design*, technical appendix 9b; Strogatz (2015), ch. 8;
-    Kuznetsov, *Elements of Applied Bifurcation Theory*, 3rd ed. (2004), ch. 3.
+    Elowitz & Bois, *Biological Circuit Design*, technical appendix 9b (the route of the module
+    docstring).
 
     Examples
     --------
-    >>> import sympy as sp
-    >>> (c,) = bifurcation_curves("repressilator", "hopf", "beta", "n")
-    >>> n = sp.Symbol("n", positive=True)
-    >>> sp.simplify(c.expression - n / 2 * (n / 2 - 1) ** (-(n + 1) / n))
-    0
-    >>> c.condition, c.lyapunov
-    (n > 2, 'supercritical')
+    >>> from linstab.analysis import sample_curve
+    >>> (c,) = closed_form_curves("brusselator", "hopf", "b", "a", sample=sample_curve, n_points=3)
+    >>> c.expression, c.route
+    (a**2 + 1, 'closed form')
     """
     model = load_model(model)
     accepted_kinds(kind)  # raises on an unknown name
@@ -613,19 +577,19 @@ def bifurcation_curves(
     try:
         with _time_budget(budget):
             return _closed_form_curves(model, kind, param, against, P, Q, fixed, ansatz, q_range, n_points,
-                                       lyapunov)
+                                       lyapunov, sample)
     except _BudgetExceeded:
         raise NoClosedFormError(f"no closed form for {where} within the time budget of {budget:g} s "
-                                "(budget=None lifts it); use numeric continuation, linstab.num.continue_curve"
+                                "(budget=None lifts it); use numeric continuation, linstab.analysis.find_curves"
                                 ) from None
     except NotImplementedError as exc:  # SymPy has no algorithm for an equation of the derivation
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else "NotImplementedError"
         raise NoClosedFormError(f"no closed form for {where}: SymPy cannot solve it ({first}); use numeric "
-                                "continuation, linstab.num.continue_curve") from None
+                                "continuation, linstab.analysis.find_curves") from None
 
 
 _PARTIAL = ("Other factors of the bifurcation condition have no closed form: this list may be incomplete "
-           "(linstab.num.find_curves continues numerically to complete it).")
+           "(linstab.analysis.find_curves continues numerically to complete it).")
 
 
 class _BudgetExceeded(BaseException):
@@ -670,13 +634,13 @@ def _time_budget(seconds: float | None) -> Iterator[None]:
 
 def _closed_form_curves(model: Model, kind: str, param: str, against: str, P: sp.Symbol, Q: sp.Symbol,
                         fixed: dict[str, float], ansatz: Any, q_range: tuple[float, float] | None, n_points: int,
-                        lyapunov: bool) -> list[BifurcationCurve]:
+                        lyapunov: bool, sample: Sampler) -> list[BifurcationCurve]:
     accepted = accepted_kinds(kind)
     kobj = accepted[0]
     branches = _branches(model, P, ansatz)
     if not branches:
         raise NoClosedFormError(f"no closed-form parametrization of the fixed points of {model.name!r} in {param}; "
-                            "try an --ansatz, or numeric continuation (linstab.num.continue_curve)")
+                            "try an ansatz= (e.g. 'x1=x2=x3'), or numeric continuation (linstab.analysis.find_curves)")
     J_full = model.jacobian()
     curves: list[BifurcationCurve] = []
     any_candidate = any_valid = unsolved = False
@@ -778,8 +742,8 @@ def _closed_form_curves(model: Model, kind: str, param: str, against: str, P: sp
             any_valid = True
             if any(c.condition == condition and sp.simplify(c.expression - p_star) == 0 for c in curves):
                 continue  # the same curve reached from the other fixed point of a fold pair
-            curve = _sample_curve(model, kobj, P, Q, p_star, condition, state, fixed, q_range, n_points,
-                                  lyapunov)
+            curve = sample(model, kobj, P, Q, p_star=p_star, condition=condition, state=state, fixed=fixed,
+                           q_range=q_range, n_points=n_points, lyapunov=lyapunov)
             if curve is None:
                 continue
             pts, states, lyap, true_kind = curve
@@ -807,7 +771,7 @@ def _closed_form_curves(model: Model, kind: str, param: str, against: str, P: sp
     if not curves and unsolved:
         raise NoClosedFormError(f"no closed form for the {kind} curve of {model.name!r} ({param} against {against}): "
                             f"the bifurcation condition cannot be solved explicitly; use numeric continuation, "
-                            f"linstab.num.continue_curve (the CLI falls back to it)")
+                            f"linstab.analysis.find_curves (which falls back to it)")
     if not curves:
         where = f" for {against} in [{q_range[0]}, {q_range[1]}]" if q_range else ""
         if rejected:
@@ -820,89 +784,5 @@ def _closed_form_curves(model: Model, kind: str, param: str, against: str, P: sp
             raise AnalysisError(f"model {model.name!r} has no {kind} bifurcation in {param} with the fixed point "
                                 f"in its domain, for any {against}")
         raise AnalysisError(f"model {model.name!r}: no {kind} crossing in {param}{where} with the fixed point in "
-                            f"its domain; widen q_range (--range) or check the kind")
+                            f"its domain; widen q_range= or check the kind")
     return curves
-
-
-def _default_range(model: Model, Q: sp.Symbol, condition: sp.Boolean) -> tuple[float, float]:
-    q0 = model.parameter_values.get(Q.name)
-    lo, hi = (q0 / 2, q0 * 2) if q0 and q0 > 0 else ((-2 * abs(q0), 2 * abs(q0)) if q0 else (0.1, 10.0))
-    try:
-        iv = condition.as_set() if condition is not sp.true else sp.Reals
-        if isinstance(iv, sp.Interval):
-            a = float(iv.start) if iv.start.is_finite else -np.inf
-            b = float(iv.end) if iv.end.is_finite else np.inf
-            if lo < a or hi > b:
-                lo2, hi2 = max(lo, a), min(hi, b)
-                if lo2 >= hi2:  # the default window misses the valid interval: start at its edge
-                    width = (hi - lo) if np.isfinite(a) else 1.0
-                    lo2, hi2 = (a, a + width) if np.isfinite(a) else (b - width, b)
-                lo, hi = lo2, hi2
-    except (NotImplementedError, TypeError, ValueError, AttributeError):
-        pass
-    return float(lo), float(hi)
-
-
-def _sample_curve(model, kind: BifurcationKind, P, Q, p_star, condition, state, fixed, q_range, n_points, lyapunov):
-    from linstab.num import compile_kernel
-
-    lo, hi = q_range if q_range is not None else _default_range(model, Q, condition)
-    q = np.linspace(lo, hi, n_points)
-    if q_range is None:  # stay off an open end of the domain (singular there)
-        q = np.linspace(lo, hi, n_points + 1)[1:] if not (condition is sp.true) else q
-    others = [p for p in model.parameters if p not in (P, Q)]
-    missing = [p.name for p in others if p.name not in fixed]
-    if missing:
-        raise ParameterError(f"model {model.name!r}: no value for fixed parameter(s) {', '.join(missing)}; "
-                             f"pass values={{'{missing[0]}': ...}} or --set {missing[0]}=VALUE")
-    pv = np.array([fixed[p.name] for p in others], dtype=float)
-    exprs = [p_star] + [state[v] for v in model.variables]
-    kern = compile_kernel(exprs, [[Q], others])
-    with np.errstate(all="ignore"):
-        out = kern(q[:, None], pv, dtype=complex)
-    ok = np.all(np.isfinite(out), axis=1) & np.all(np.abs(out.imag) <= 1e-9 * (1 + np.abs(out.real)), axis=1)
-    out = out.real
-    p_vals, states = out[:, 0], out[:, 1:]
-    if P.is_positive:
-        ok &= p_vals > 0
-    for i, v in enumerate(model.variables):
-        if model.domain[v.name] == "positive":
-            ok &= states[:, i] > 0
-        elif model.domain[v.name] == "nonnegative":
-            ok &= states[:, i] >= 0
-    if not ok.any():
-        return None
-    # eigenvalue check at every point
-    order = {p.name: i for i, p in enumerate(model.parameters)}
-    pars = np.empty((len(q), len(model.parameters)))
-    for p in others:
-        pars[:, order[p.name]] = fixed[p.name]
-    pars[:, order[Q.name]] = q
-    pars[:, order[P.name]] = np.where(ok, p_vals, 1.0)
-    x = np.where(ok[:, None], states, 1.0)
-    J = model.kernel("jacobian")(x, pars)
-    ok &= np.all(np.isfinite(J), axis=(1, 2))
-    J = np.where(ok[:, None, None], J, 0.0)
-    ev = np.linalg.eigvals(J)
-    scale = 1.0 + np.abs(ev).max(axis=1)
-    ok &= kind.crossing_ok(ev, scale)
-    if not ok.any():
-        return None
-    pts = np.column_stack([q[ok], p_vals[ok]])
-    lyap = None
-    mid = np.flatnonzero(ok)[ok.sum() // 2]
-    true_kind = kind
-    if kind.family == "zero":
-        true_kind = classify_zero_eigenvalue(model.kernel("rhs"), model.kernel("jacobian"), x[mid], pars[mid],
-                                             param_index=order[P.name])
-    if kind.family == "hopf" and lyapunov:
-        from linstab.num import hopf_criticality
-
-        vals = dict(zip([p.name for p in model.parameters], pars[mid]))
-        lyap = hopf_criticality(model, x[mid], values=vals)
-    return pts, states[ok], lyap, true_kind
-
-
-def _crossing_ok(ev: np.ndarray, kind: str, scale: np.ndarray, tol: float = 1e-6) -> np.ndarray:
-    """For each row of eigenvalues: a crossing of ``kind`` (see :meth:`BifurcationKind.crossing_ok`)."""
-    return bifurcation_kind(kind).crossing_ok(ev, scale, tol)

@@ -15,8 +15,6 @@ appendix does (``β = x0 (1 + x0ⁿ)``).
 
 from __future__ import annotations
 
-import itertools
-import math
 import os
 import re
 import signal
@@ -30,10 +28,13 @@ import sympy as sp
 
 from linstab._errors import AnalysisError
 from linstab._parse import as_expr
+from linstab.sym._symmetry import orbits, permutation_symmetries, symmetries
 
 __all__ = [
     "FixedPoint",
     "ParametricFixedPoint",
+    "ScalarReduction",
+    "scalar_reductions",
     "symmetries",
     "fixed_points",
     "parametric_fixed_point",
@@ -139,95 +140,6 @@ class ParametricFixedPoint:
         return f"{self.parameter} = {self.value}"
 
 
-# --------------------------------------------------------------------- symmetries
-def _perm_symmetries(model: Any) -> list[tuple[int, ...]]:
-    if "permutation symmetries" not in model._cache:
-        model._cache["permutation symmetries"] = _find_perm_symmetries(model)
-    return list(model._cache["permutation symmetries"])
-
-
-def _find_perm_symmetries(model: Any) -> list[tuple[int, ...]]:
-    n = model.n_vars
-    xs, f = model.variables, model.rhs
-    dom = model.domain
-    S, O = sp.Dummy("self"), sp.Dummy("other")
-    sigs = []
-    for i in range(n):
-        sub = {x: (S if j == i else O) for j, x in enumerate(xs)}
-        sigs.append((sp.srepr(f[i].xreplace(sub)), dom[xs[i].name]))
-    classes: dict[Any, list[int]] = {}
-    for i, s in enumerate(sigs):
-        classes.setdefault(s, []).append(i)
-    groups = [c for c in classes.values() if len(c) > 1]
-    if not groups or math.prod(math.factorial(len(g)) for g in groups) > 5040:
-        return []
-    out = []
-    for choice in itertools.product(*(itertools.permutations(g) for g in groups)):
-        perm = list(range(n))
-        for g, image in zip(groups, choice):
-            for a, b in zip(g, image):
-                perm[a] = b
-        if perm == list(range(n)):
-            continue
-        sub = {xs[i]: xs[perm[i]] for i in range(n)}
-        if all(f[j].xreplace(sub) == f[perm[j]] for j in range(n)):
-            out.append(tuple(perm))
-    return out
-
-
-def symmetries(model: Any) -> list[dict[sp.Symbol, sp.Symbol]]:
-    """Permutations of the state variables that leave the vector field invariant.
-
-    A permutation ``σ`` of the variables is a symmetry when renaming every ``x_i`` to ``x_σ(i)``
-    turns equation ``j`` into equation ``σ(j)``: then ``f(σx) = σ f(x)`` and the subspace on which
-    each orbit's variables are equal is invariant.
-
-    Parameters
-    ----------
-    model
-        A :class:`~linstab.Model` or anything :func:`~linstab.load_model` accepts.
-
-    Returns
-    -------
-    list of dict
-        Each non-identity symmetry as a mapping ``x_i → x_σ(i)``.
-
-    References
-    ----------
-    Golubitsky, M. & Stewart, I., *The Symmetry Perspective*, Birkhäuser, 2002, ch. 1.
-
-    Examples
-    --------
-    >>> symmetries("repressilator")
-    [{x1: x2, x2: x3, x3: x1}, {x1: x3, x2: x1, x3: x2}]
-    >>> symmetries("lorenz")
-    []
-    """
-    from linstab.model import load_model
-
-    model = load_model(model)
-    xs = model.variables
-    return [{xs[i]: xs[p[i]] for i in range(len(xs))} for p in _perm_symmetries(model)]
-
-
-def _orbits(n: int, perms: list[tuple[int, ...]]) -> list[list[int]]:
-    parent = list(range(n))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for p in perms:
-        for i, j in enumerate(p):
-            parent[find(i)] = find(j)
-    groups: dict[int, list[int]] = {}
-    for i in range(n):
-        groups.setdefault(find(i), []).append(i)
-    return sorted(groups.values())
-
-
 # --------------------------------------------------------------------- reductions
 def _fresh_name(base: str, taken: set[str]) -> str:
     name = base
@@ -258,14 +170,14 @@ class _Reduction:
 
 
 def _symmetric_reduction(model: Any) -> _Reduction | None:
-    perms = _perm_symmetries(model)
+    perms = permutation_symmetries(model)
     if not perms:
         return None
     xs = model.variables
     taken = set(model.symbols)
     subs: dict[sp.Symbol, sp.Expr] = {}
     unknowns, reps, parts = [], [], []
-    for orbit in _orbits(len(xs), perms):
+    for orbit in orbits(len(xs), perms):
         vars_ = [xs[i] for i in orbit]
         if len(vars_) == 1:
             subs[vars_[0]] = vars_[0]
@@ -385,6 +297,72 @@ def _eliminate(red: _Reduction, *, keep: sp.Symbol | None = None) -> _Reduction:
         eqs = [e.xreplace({u: sol}) for e in eqs]
         eqs = [e for e in eqs if e != 0]
     return _Reduction(subs=subs, unknowns=unknowns, equations=eqs, ansatz=red.ansatz)
+
+
+@dataclass(frozen=True)
+class ScalarReduction:
+    """The fixed-point equations reduced to one equation ``equation = 0`` in one unknown.
+
+    Attributes
+    ----------
+    unknown
+        The remaining unknown.
+    equation
+        An expression in ``unknown`` and the model's parameters, zero at every fixed point on
+        the reduction.
+    state
+        Each state variable as an expression in ``unknown`` and the parameters.
+    """
+
+    unknown: sp.Symbol
+    equation: sp.Expr
+    state: dict[sp.Symbol, sp.Expr]
+
+
+def scalar_reductions(model: Any, *, symmetric: bool = True, timeout: float | None = 2.0) -> list[ScalarReduction]:
+    """The reductions of the fixed-point equations to one equation in one unknown.
+
+    Elimination of the unknowns that appear linearly, on the symmetric branch (``symmetric``,
+    see :func:`symmetries`) and on the full system; the numeric layer scans the resulting scalar
+    equations for every root. Reductions that keep several unknowns are left out; SymPy work past
+    ``timeout`` seconds (or an unsolvable step) gives an empty list.
+
+    Parameters
+    ----------
+    model
+        A :class:`~linstab.Model` or anything :func:`~linstab.load_model` accepts.
+    symmetric
+        Also reduce along the permutation symmetries first.
+    timeout
+        Seconds of wall-clock time for the SymPy work (``None``: no limit).
+
+    Returns
+    -------
+    list of ScalarReduction
+
+    Examples
+    --------
+    >>> (r,) = scalar_reductions("toggle_switch", symmetric=False)
+    >>> r.unknown, len(r.state)
+    (v, 2)
+    """
+    from linstab.model import load_model
+
+    model = load_model(model)
+    out = []
+    try:
+        with _time_limit(timeout):
+            sym = _symmetric_reduction(model) if symmetric else None
+            for red in (r for r in (sym, _full_reduction(model)) if r is not None):
+                elim = _eliminate(red)
+                if len(elim.unknowns) == 1 and len(elim.equations) == 1:
+                    u = elim.unknowns[0]
+                    if elim.equations[0].free_symbols <= {u, *model.parameters}:
+                        out.append(ScalarReduction(unknown=u, equation=elim.equations[0],
+                                                   state={v: elim.subs[v] for v in model.variables}))
+    except (_Timeout, NotImplementedError, TypeError, ValueError, ZeroDivisionError):
+        return []
+    return out
 
 
 def _as_condition(eq: sp.Expr, unknowns: list[sp.Symbol]) -> sp.Eq:

@@ -26,42 +26,17 @@ Strogatz (2015), ch. 3 and 8.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import sympy as sp
 
 from linstab._errors import AnalysisError
+from linstab._linalg import charpoly_coefficients
+from linstab.sym._routh import hurwitz_layout, hurwitz_matrix
 
 __all__ = ["BifurcationKind", "accepted_kinds", "bifurcation_kind", "KIND_NAMES", "classify_zero_eigenvalue"]
-
-
-def hurwitz_minor(coeffs: Sequence[Any], k: int, det: Callable[[Any], Any] | None = None) -> Any:
-    """Leading principal minor ``Δ_k`` of the Hurwitz matrix of ``[1, c1, ..., cn]`` (symbolic)."""
-    a = list(coeffs)
-    n = len(a) - 1
-
-    def coef(i: int) -> sp.Expr:
-        return a[i] if 0 <= i <= n else sp.Integer(0)
-
-    H = sp.Matrix(k, k, lambda i, j: coef(2 * (j + 1) - (i + 1)))
-    return H.det(method="berkowitz")
-
-
-def _charpoly_numeric(J: np.ndarray) -> list[np.ndarray]:
-    """Coefficients ``c1..cn`` of ``det(λ − J) = λⁿ + c1 λⁿ⁻¹ + … + cn``, batched (Faddeev–LeVerrier)."""
-    n = J.shape[-1]
-    coeffs = []
-    M = J
-    eye = np.eye(n)
-    for k in range(1, n + 1):
-        c = -np.trace(M, axis1=-2, axis2=-1) / k
-        coeffs.append(c)
-        if k < n:
-            M = J @ (M + c[..., None, None] * eye)
-    return coeffs
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -112,7 +87,7 @@ class BifurcationKind:
         coeffs = [sp.expand(c) for c in J.charpoly(lam).all_coeffs()]
         if n == 2:
             return sp.factor(-coeffs[1]), "tr J = 0 (with det J > 0)", coeffs
-        return (sp.factor(hurwitz_minor(coeffs, n - 1)),
+        return (sp.factor(hurwitz_matrix(coeffs)[: n - 1, : n - 1].det(method="berkowitz")),
                 f"Δ{n - 1} = 0 (Hurwitz minor; the other Routh–Hurwitz conditions hold)", coeffs)
 
     def test_function(self, J: np.ndarray) -> np.ndarray:
@@ -121,18 +96,13 @@ class BifurcationKind:
         n = J.shape[-1]
         if self.family == "zero":
             return np.linalg.det(J)
-        c = _charpoly_numeric(J)
+        c = charpoly_coefficients(J)
         if n == 2:
             return c[0]
-        a = [np.ones_like(c[0])] + c
-        k = n - 1
-        H = np.zeros(J.shape[:-2] + (k, k))
-        for i in range(k):
-            for j in range(k):
-                idx = 2 * (j + 1) - (i + 1)
-                if 0 <= idx <= n:
-                    H[..., i, j] = a[idx]
-        return np.linalg.det(H)
+        # [a0 = 1, a1, ..., an, 0]: index -1 of the layout picks the trailing zero
+        a = np.stack([np.ones_like(c[0]), *c, np.zeros_like(c[0])], axis=-1)
+        layout = np.asarray(hurwitz_layout(n))[: n - 1, : n - 1]
+        return np.linalg.det(a[..., layout])
 
     def crossing_ok(self, ev: np.ndarray, scale: np.ndarray, tol: float = 1e-6) -> np.ndarray:
         """Per row of eigenvalues ``(N, n)``: does the spectrum show this crossing?

@@ -24,7 +24,7 @@ from typing import Any
 
 import sympy as sp
 
-__all__ = ["Derivation", "Report", "report"]
+__all__ = ["Derivation", "Report", "derivations"]
 
 _NAMES = ("a", "b", "c", "d", "g", "h", "k", "q", "r", "s", "w")
 _MAX_OPS = 120  # longer closed forms are not worth printing
@@ -146,6 +146,7 @@ class Report:
         Examples
         --------
         >>> import json
+        >>> from linstab import report
         >>> data = json.loads(report("toggle_switch", symbolic=False).to_json())
         >>> [fp["classification"] for fp in data["fixed_points"]]
         ['stable node', 'saddle', 'stable node']
@@ -290,7 +291,7 @@ def _derivation_text(d: Derivation, k: int, total: int) -> list[str]:
         lines.append("Step 4. Eigenvalues: no short closed form; the Routh–Hurwitz criterion decides stability.")
     lines.append("Step 5. Stability (Routh–Hurwitz: all roots have Re < 0 iff every Hurwitz minor is positive):")
     for i, m in enumerate(d.routh.minors, 1):
-        text = str(m) if sp.count_ops(m) <= _MAX_OPS // 2 else f"(a polynomial of {sp.count_ops(m)} operations; see --json)"
+        text = str(m) if sp.count_ops(m) <= _MAX_OPS // 2 else f"(a polynomial of {sp.count_ops(m)} operations; in full in as_dict())"
         rel = sp.StrictGreaterThan(m, 0)
         mark = "" if rel not in (sp.true, sp.false) else ("  (holds)" if rel is sp.true else "  (fails)")
         lines.append(f"    Δ{i} = {text} > 0{mark}")
@@ -442,9 +443,9 @@ def _derive(model: Any, fp: Any, timeout: float | None) -> Derivation:
     evs: list[sp.Expr] | None = None
     symmetry = None
     if fp.ansatz:
-        from linstab.sym._fixed_points import _perm_symmetries
+        from linstab.sym._symmetry import permutation_symmetries
 
-        perms = [p for p in _perm_symmetries(model) if all(i != j for i, j in enumerate(p))]
+        perms = [p for p in permutation_symmetries(model) if all(i != j for i, j in enumerate(p))]
         symmetry = perms[0] if perms else None
     try:
         with _time_limit(timeout):
@@ -500,7 +501,7 @@ SYMBOLIC_MEMORY = 2000
 
 
 def _symbolic(model: Any, timeout: float | None, max_fixed_points: int) -> tuple[list[Derivation], list[str]]:
-    """The symbolic half of :func:`report`: fixed points and a derivation at each."""
+    """Fixed points and a derivation at each (see :func:`derivations`)."""
     from linstab.sym._fixed_points import fixed_points
 
     notes: list[str] = []
@@ -523,96 +524,52 @@ def _symbolic(model: Any, timeout: float | None, max_fixed_points: int) -> tuple
     return derivations, notes
 
 
-def report(model: Any, values: Mapping[str, float] | None = None, *, symbolic: bool = True,
-           numeric: bool = True, timeout: float | None = 30.0, max_fixed_points: int = 4) -> Report:
-    """Walk the steps of linear stability analysis for a model, symbolically and numerically.
+def derivations(model: Any, *, timeout: float | None = 30.0,
+                max_fixed_points: int = 4) -> tuple[list[Derivation], list[str]]:
+    """The symbolic half of :func:`linstab.report`: the derivation at each symbolic fixed point.
 
     Parameters
     ----------
     model
-        A :class:`~linstab.Model` or anything :func:`~linstab.load_model` accepts.
-    values
-        Parameter values overriding the model's own.
-    symbolic
-        Derive fixed points, Jacobians at them, characteristic polynomials, eigenvalues and
-        stability conditions symbolically (the slow part); only for models of at most
-        :data:`MAX_SYMBOLIC_VARIABLES` variables.
-    numeric
-        Find and classify the fixed points at the parameter values (skipped, with a note, when a
-        value is unset).
+        A :class:`~linstab.Model` (with its parameter values set as wanted).
     timeout
         Seconds of CPU time for the whole symbolic analysis (``None``: no limit). Where the
-        platform allows it (``fork``), the symbolic steps run in a child process under this limit
-        and :data:`SYMBOLIC_MEMORY` MB of memory; when the budget runs out, the report says so in
-        its notes and still carries the numeric fixed points. Each single ``solve`` is also
-        limited to ``timeout`` seconds.
+        platform allows it (``fork``), the steps run in a child process under this limit and
+        :data:`SYMBOLIC_MEMORY` MB of memory; a budget that runs out leaves a note. Each single
+        ``solve`` is also limited to ``timeout`` seconds.
     max_fixed_points
         At most this many symbolic fixed points are derived.
 
     Returns
     -------
-    Report
-
-    References
-    ----------
-    Elowitz, M. & Bois, J., *Biological Circuit Design*, technical appendix 9b.
-    Strogatz, S. H., *Nonlinear Dynamics and Chaos*, 2nd ed., CRC Press, 2015, sec. 6.3.
-    Gantmacher, F. R., *The Theory of Matrices*, vol. II, Chelsea, 1959, ch. XV.
+    tuple
+        ``(derivations, notes)``: notes say what was skipped or failed and why.
 
     Examples
     --------
-    >>> r = report("repressilator")
-    >>> d = r.derivations[0]
-    >>> d.abbreviations
-    {a: beta*n*x0**(n - 1)/(x0**n + 1)**2}
-    >>> d.charpoly.compact, d.stable_if, d.unstable_if
-    (a**3 + (lambda + 1)**3, a < 2, a > 2)
-    >>> r.fixed_points[0].classification
-    'saddle-focus'
+    >>> from linstab import load_model
+    >>> found, notes = derivations(load_model("repressilator"))
+    >>> found[0].abbreviations, notes
+    ({a: beta*n*x0**(n - 1)/(x0**n + 1)**2}, [])
     """
     from linstab._budget import can_limit, run_limited
-    from linstab.model import load_model
 
     if timeout is not None and not (isinstance(timeout, (int, float)) and 0 < timeout < float("inf")):
         raise ValueError(f"report: `timeout` must be a positive, finite number of seconds or None, got {timeout!r}")
-    model = load_model(model)
-    if values:
-        model = model.with_values(values)
-    notes: list[str] = []
-    derivations: list[Derivation] = []
-    if symbolic and model.n_vars > MAX_SYMBOLIC_VARIABLES:
-        notes.append(f"symbolic steps skipped: the model has {model.n_vars} variables, and they are carried out "
-                     f"for at most {MAX_SYMBOLIC_VARIABLES}")
-    elif symbolic:
-        if timeout is not None and can_limit():
-            outcome = run_limited(lambda: _symbolic(model, timeout, max_fixed_points), time_limit=float(timeout),
-                                  memory_limit=SYMBOLIC_MEMORY)
-            if outcome.kind == "ok":
-                found, more = outcome.value
-                derivations, notes = list(found), list(more)
-            elif outcome.kind == "error":
-                raise outcome.value
-            else:
-                budget = {"time": f"the time budget (--timeout {timeout:g} s of CPU time)",
-                          "memory": f"the memory budget ({SYMBOLIC_MEMORY} MB)",
-                          "depth": "SymPy's recursion limit"}[outcome.kind]
-                notes.append(f"the symbolic analysis timed out: it did not finish within {budget}; "
-                             "the numeric fixed points do not depend on it")
-        else:
-            derivations, notes = _symbolic(model, timeout, max_fixed_points)
-    numeric_fps: list[Any] = []
-    if numeric:
-        missing = [k for k, v in model.values if v is None]
-        if missing:
-            notes.append(f"numeric fixed points skipped: no value for {', '.join(missing)} (use --set NAME=VALUE)")
-        else:
-            from linstab._errors import AnalysisError
-            from linstab.num._fixed_points import find_fixed_points
-
-            try:
-                numeric_fps = find_fixed_points(model)
-                notes += [f"numeric fixed points: {note}" for note in numeric_fps.notes]
-            except AnalysisError as exc:
-                notes.append(f"numeric fixed points skipped: {exc}")
-    return Report(model=model, values=dict(model.values), jacobian=model.jacobian(),
-                  derivations=tuple(derivations), fixed_points=tuple(numeric_fps), notes=tuple(notes))
+    if model.n_vars > MAX_SYMBOLIC_VARIABLES:
+        return [], [f"symbolic steps skipped: the model has {model.n_vars} variables, and they are carried out "
+                    f"for at most {MAX_SYMBOLIC_VARIABLES}"]
+    if timeout is None or not can_limit():
+        return _symbolic(model, timeout, max_fixed_points)
+    outcome = run_limited(lambda: _symbolic(model, timeout, max_fixed_points), time_limit=float(timeout),
+                          memory_limit=SYMBOLIC_MEMORY)
+    if outcome.kind == "ok":
+        found, more = outcome.value
+        return list(found), list(more)
+    if outcome.kind == "error":
+        raise outcome.value
+    budget = {"time": f"the time budget (timeout={timeout:g} s of CPU time)",
+              "memory": f"the memory budget ({SYMBOLIC_MEMORY} MB)",
+              "depth": "SymPy's recursion limit"}[outcome.kind]
+    return [], [f"the symbolic analysis timed out: it did not finish within {budget}; "
+                "the numeric fixed points do not depend on it"]

@@ -17,7 +17,7 @@ import sympy as sp
 from linstab._errors import DimensionError
 from linstab._parse import as_expr
 
-__all__ = ["RouthHurwitz", "hurwitz_matrix", "routh_hurwitz"]
+__all__ = ["RouthHurwitz", "hurwitz_layout", "hurwitz_matrix", "routh_hurwitz"]
 
 
 def _coeff_list(coeffs: Any, where: str) -> list[sp.Expr]:
@@ -49,6 +49,26 @@ def _coeff_list(coeffs: Any, where: str) -> list[sp.Expr]:
     return out
 
 
+def hurwitz_layout(n: int) -> list[list[int]]:
+    """Where the coefficients sit in the ``n × n`` Hurwitz matrix: entry ``(i, j)`` (0-based) holds
+    ``a_k`` with ``k = 2j − i + 1``, or 0 (marked ``-1``) where ``k`` is outside ``0..n``.
+
+    The one definition of the matrix: :func:`hurwitz_matrix` fills it with symbols, the numeric test
+    function of :class:`~linstab.sym.BifurcationKind` with arrays.
+
+    Parameters
+    ----------
+    n
+        The degree of the polynomial.
+
+    Examples
+    --------
+    >>> hurwitz_layout(3)
+    [[1, 3, -1], [0, 2, -1], [-1, 1, 3]]
+    """
+    return [[k if 0 <= (k := 2 * (j + 1) - (i + 1)) <= n else -1 for j in range(n)] for i in range(n)]
+
+
 def hurwitz_matrix(coeffs: Any) -> sp.Matrix:
     """The ``n × n`` Hurwitz matrix of ``a0 λⁿ + a1 λⁿ⁻¹ + … + an``.
 
@@ -77,12 +97,8 @@ def hurwitz_matrix(coeffs: Any) -> sp.Matrix:
     [ 0, a1, a3]])
     """
     a = _coeff_list(coeffs, "hurwitz_matrix")
-    n = len(a) - 1
-
-    def coef(k: int) -> sp.Expr:
-        return a[k] if 0 <= k <= n else sp.Integer(0)
-
-    return sp.Matrix(n, n, lambda i, j: coef(2 * (j + 1) - (i + 1)))
+    layout = hurwitz_layout(len(a) - 1)
+    return sp.Matrix([[a[k] if k >= 0 else sp.Integer(0) for k in row] for row in layout])
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -17,8 +17,9 @@ import pytest
 from scipy.integrate import solve_ivp
 from scipy.optimize import brentq
 
-from linstab.num import continue_curve, find_curves
-from linstab.sym import NoClosedFormError, bifurcation_curves
+from linstab.analysis import bifurcation_curves, find_curves
+from linstab.num import continue_curve
+from linstab.sym import NoClosedFormError
 from tests.catalogue import _rhs as rhs
 from tests.catalogue._models import HERE, fd_jacobian, model
 

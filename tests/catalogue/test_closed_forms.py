@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from linstab.sym import bifurcation_curves
+from linstab.analysis import bifurcation_curves
 from tests.catalogue._models import model
 
 

@@ -8,7 +8,7 @@ import pytest
 from linstab import AnalysisError, ParameterError, load_model
 from linstab.num import StabilityMap, stability_map
 from linstab.num._maps import _poly_roots
-from linstab.sym import bifurcation_curves
+from linstab.analysis import bifurcation_curves
 
 REP_X = ("n", 1.5, 5.0, 30)
 REP_Y = ("beta", 1.0, 1000.0, 25)

@@ -7,7 +7,7 @@ import pytest
 
 from linstab import AnalysisError, DimensionError, Model, load_model
 from linstab.num import check_behaviour, simulate
-from linstab.sym import bifurcation_curves
+from linstab.analysis import bifurcation_curves
 
 
 def test_simulate_reaches_the_fixed_point():

@@ -66,7 +66,7 @@ def open_page(guarded_page):
 @pytest.fixture(scope="session")
 def hopf_curve():
     """The repressilator's Hopf curve β = n/2 (n/2 − 1)^(−(n+1)/n) in the (n, β) plane (appendix 9b)."""
-    from linstab.sym import bifurcation_curves
+    from linstab.analysis import bifurcation_curves
 
     (curve,) = bifurcation_curves("repressilator", "hopf", "beta", "n", q_range=(2.01, 5.0), n_points=120)
     return curve

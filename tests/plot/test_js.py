@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from linstab import load_model
-from linstab.plot import _numeric as num
+from linstab.analysis import figures as num
 from linstab.plot._js import LIBRARY, program
 
 NODE = shutil.which("node") or shutil.which("nodejs")

@@ -109,7 +109,7 @@ def _open_clean(open_page, path):
 def stability_page(tmp_path_factory):
     from linstab.num import stability_map
     from linstab.plot import eigenvalue_explorer, stability_diagram
-    from linstab.sym import bifurcation_curves
+    from linstab.analysis import bifurcation_curves
 
     m = load_model("toggle_switch")
     smap = stability_map(m, ("n", 1.0, 4.0, 40), ("beta", 0.5, 10.0, 40), method="newton")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sympy as sp
 
 from linstab import load_model
+from linstab.analysis import report
 from linstab.sym import (
     charpoly,
     eigenvalues,
@@ -12,7 +13,6 @@ from linstab.sym import (
     hill_taylor,
     linearize,
     parametric_fixed_point,
-    report,
     routh_hurwitz,
 )
 

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from linstab import AnalysisError, Model, ParameterError, load_model
 from linstab.num import continue_curve
 from linstab.num._maps import jacobian_kernel
-from linstab.sym import BifurcationCurve, bifurcation_curves
+from linstab.analysis import bifurcation_curves
+from linstab.sym import BifurcationCurve
 
 CUSP = Model.from_dict({  # Strogatz (2015), sec. 3.6: imperfect bifurcation / cusp
     "name": "cusp", "parameters": {"r": 0.0, "s": 1.0}, "equations": {"x": "r + s*x - x^3"}})

@@ -7,8 +7,9 @@ import pytest
 import sympy as sp
 
 from linstab import AnalysisError
-from linstab.num import continue_curve, find_curves
-from linstab.sym import KIND_NAMES, bifurcation_curves, bifurcation_kind, classify_zero_eigenvalue
+from linstab.analysis import bifurcation_curves, find_curves
+from linstab.num import continue_curve
+from linstab.sym import KIND_NAMES, bifurcation_kind, classify_zero_eigenvalue
 
 
 def _scalar(f, df):

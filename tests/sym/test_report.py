@@ -8,7 +8,7 @@ import pytest
 import sympy as sp
 
 from linstab import builtin_models, load_model
-from linstab.sym import report
+from linstab.analysis import report
 
 
 @pytest.mark.parametrize("name", builtin_models())

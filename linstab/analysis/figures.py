@@ -1,4 +1,5 @@
-"""Numbers the figures need on the Python side: starting points, fixed points, time courses.
+"""Numbers the figures of :mod:`linstab.plot` need on the Python side: starting points, fixed
+points, time courses, vector fields and their streamlines; the figures draw them.
 
 The figures' initial data is computed here so that a figure shows the right thing before any
 JavaScript runs (a notebook, a screenshot, a unit test). Fixed points and their classification
