@@ -375,7 +375,7 @@ def eigenvalue_explorer(
                                                        mark_y=diag_tag["y"]), code=_TAP))
         hint = Div(text="<i style='color:#666;font-size:11px'>Tap the diagram to move to a point.</i>", width=300)
         controls = column(*sliders, panel, hint)
-        return column(row(diagram, controls), row(pe, pt), name="explorer")
+        return legends_outside(column(row(diagram, controls), row(pe, pt), name="explorer"))
     return legends_outside(column(row(column(*sliders, panel), pe), pt, name="explorer"))
 
 
