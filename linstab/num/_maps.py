@@ -188,7 +188,27 @@ def jacobian_kernel(model: Model, backend: str = "numpy"):
 
 
 def _solve(A: Any, b: Any, xp: Any) -> Any:
-    """Batched ``A x = b`` (``b`` a batch of vectors); singular matrices fall back to least squares."""
+    """Batched ``A x = b`` (``b`` a batch of vectors); singular matrices fall back to least squares.
+
+    With numpy, 1 × 1 and 2 × 2 systems are solved by Cramer's rule in whole-array arithmetic (the
+    generic batched LAPACK call costs more per matrix than the solve itself at this size); rows
+    whose determinant is negligible against the entries, and only those, go to least squares."""
+    n = A.shape[-1]
+    if xp is np and n <= 2 and A.ndim == 3:
+        if n == 1:
+            det = A[:, 0, 0]
+            tiny = ~(np.abs(det) > 1e-14 * np.abs(det))  # zero (or nan)
+            x = b / np.where(tiny, 1.0, det)[:, None]
+        else:
+            a11, a12, a21, a22 = A[:, 0, 0], A[:, 0, 1], A[:, 1, 0], A[:, 1, 1]
+            det = a11 * a22 - a12 * a21
+            size = (np.abs(a11) + np.abs(a12)) * (np.abs(a21) + np.abs(a22))
+            tiny = ~(np.abs(det) > 1e-14 * size)
+            d = np.where(tiny, 1.0, det)
+            x = np.stack([(a22 * b[:, 0] - a12 * b[:, 1]) / d, (a11 * b[:, 1] - a21 * b[:, 0]) / d], -1)
+        if tiny.any():
+            x[tiny] = (np.linalg.pinv(A[tiny]) @ b[tiny][..., None])[..., 0]
+        return x
     try:
         return xp.linalg.solve(A, b[..., None])[..., 0]
     except Exception:  # a singular matrix somewhere in the batch
@@ -430,23 +450,24 @@ def _newton_from(model: Model, p: Any, x: Any, xp: Any, backend: str, *, iters: 
         act, xa, pa, F, Jm, norm0 = act[keep], xa[keep], pa[keep], F[keep], Jm[keep], norm0[keep]
         dz = _solve(Jm, -F, xp)
         dz = xp.where(xp.isfinite(dz), dz, xp.zeros_like(dz))
-        accepted = xp.zeros_like(norm0, dtype=bool) if xp is np else xp.zeros_like(norm0, dtype=xp.bool)
-        new = xa
+        new = xa + 0  # a copy: rows are filled in as their step is accepted
+        todo = xp.arange(xa.shape[0]) if xp is np else xp.arange(xa.shape[0], device=xa.device)
         for k in range(4):  # backtracking: halve the step while the residual grows
-            cand = xa + dz
+            x0, d0 = xa[todo], dz[todo]
+            cand = x0 + d0
             # keep nonnegative variables nonnegative: a step that overshoots zero by a small fraction
             # of its length lands on it (a boundary fixed point such as an absent species, reached
             # in one step rather than by halving); one that crosses zero far halves the distance
             below = posx & (cand < 0)
-            onto = below & (-cand <= 1e-3 * abs(dz) + 1e-9 * (1 + abs(xa)))  # a small overshoot
-            cand = xp.where(onto, xp.zeros_like(cand), xp.where(below, xa / 2, cand))
-            nn = _norm(f(cand, pa), xp)
-            acc = ~accepted & ((nn <= norm0) | (k == 3))
-            new = xp.where(acc[..., None], cand, new)
-            accepted = accepted | acc
-            if bool(accepted.all()):
+            onto = below & (-cand <= 1e-3 * abs(d0) + 1e-9 * (1 + abs(x0)))  # a small overshoot
+            cand = xp.where(onto, xp.zeros_like(cand), xp.where(below, x0 / 2, cand))
+            # only the rows still backtracking are evaluated again
+            acc = (_norm(f(cand, pa[todo]), xp) <= norm0[todo]) | (k == 3)
+            new[todo[acc]] = cand[acc]
+            todo = todo[~acc]
+            if todo.shape[0] == 0:
                 break
-            dz = dz / 2
+            dz[todo] = dz[todo] / 2
         new = xp.where(xp.isfinite(new), new, xa)
         X[act] = new
     x = X.reshape(N, n_seeds, n)
