@@ -164,6 +164,7 @@ def rightmost_stats(
     npos = np.full(B, -1, dtype=np.int64)
     converged = np.zeros(B, dtype=bool)
     locks: dict[int, np.ndarray] = {}
+    projected: dict[int, np.ndarray] = {}  # Y J Yᵀ of each lock, from the Krylov relation
     todo = np.arange(B)
     m = int(min(subspace, max(2, n - 1)))
     total_mv = total_rs = 0
@@ -182,6 +183,7 @@ def rightmost_stats(
         converged[todo[done]] = True
         for i, Y in out["locks"].items():
             locks[int(todo[i])] = Y
+            projected[int(todo[i])] = out["projected"][i]
         m_next = min(2 * m, max_subspace, n - 1)
         if m_next <= m:
             break
@@ -191,15 +193,18 @@ def rightmost_stats(
         cells = np.nonzero(converged)[0]
         L = max(locks[int(c)].shape[0] for c in cells)
         Y = np.zeros((cells.size, L, n))
+        T = np.zeros((cells.size, L, L))
         for i, c in enumerate(cells):
-            Y[i, : locks[int(c)].shape[0]] = locks[int(c)]
+            d = locks[int(c)].shape[0]
+            Y[i, :d] = locks[int(c)]
+            T[i, :d, :d] = projected[int(c)]
         # a missed eigenvalue matters if it has Re > 0 (counts) or lies right of the leading one;
         # one within 1e-9 of the leading value (e.g. a repeated eigenvalue) changes nothing
         lead_re = leading[cells].real
         thr = np.minimum(0.0, lead_re + 1e-9 * (1.0 + np.abs(lead_re)))
-        m_v = int(min(32, subspace, max(2, n - 1)))  # only the rightmost Ritz value is needed
+        m_v = int(min(_VERIFY_M, subspace, max(2, n - 1)))  # only the rightmost Ritz value is needed
         if m_v >= 2:
-            deflate = _deflation(op, state, backend, cells, Y)
+            deflate = _deflation(backend, Y, T)
             out = _arnoldi_pass(op, state, backend, cells, m=m_v, seed=seed + 1, mode="verify",
                                 deflate=deflate, max_matvecs=budget, thr=thr, **opts)
             total_mv += out["matvecs"]
@@ -222,24 +227,20 @@ def _unit(seed: int, n: int) -> np.ndarray:
     return v / np.linalg.norm(v)
 
 
-def _deflation(op, state, b: Backend, cells: np.ndarray, Y: np.ndarray) -> tuple[Any, Any]:
+def _deflation(b: Backend, Y: np.ndarray, T: np.ndarray) -> tuple[Any, Any]:
     """Shift-deflation of the locked subspaces: ``J' = J + Yᵀ (σI − T) Y`` with ``T = Y J Yᵀ``.
 
     For an invariant ``Y`` the locked eigenvalues move to ``σ`` (far left) and the others stay;
     for a nearly invariant one the others move only to second order in its residual, unlike a
-    projection ``(I − YᵀY) J``, which would create spurious eigenvalues near zero.
+    projection ``(I − YᵀY) J``, which would create spurious eigenvalues near zero. ``T`` comes
+    from the Krylov relation of the run that locked ``Y`` (see :func:`_arnoldi_pass`), so the
+    deflation costs no products with ``J``; rows of ``Y`` that are zero (padding) do nothing.
     """
-    xp = b.xp
-    sel = xp.as_tensor(cells, device=b.device) if b.name == "torch" else cells
-    st = op.take(state, sel)
-    Yd = b.asarray(Y)
     L = Y.shape[1]
-    JY = [b.to_numpy(op.matvec(Yd[:, i], st)) for i in range(L)]
-    T = np.einsum("bkn,lbn->bkl", Y, np.array(JY))
     scale = np.abs(T).sum(axis=(1, 2)) + 1.0
     sigma = -4.0 * scale
     C = sigma[:, None, None] * np.eye(L)[None] - T
-    return Yd, b.asarray(C)
+    return b.asarray(Y), b.asarray(C)
 
 
 def _orthogonalize(v: Any, bases: list[Any], b: Backend, passes: int = 2) -> Any:
@@ -251,32 +252,56 @@ def _orthogonalize(v: Any, bases: list[Any], b: Backend, passes: int = 2) -> Any
     return v
 
 
-#: cells per block of the Gram–Schmidt steps on the CPU (numpy): the four passes over a block's
-#: bases then run from the cache instead of streaming every cell's basis from memory four times
+#: subspace of the verification run (only its rightmost Ritz value is needed)
+_VERIFY_M = 32
+#: the pilots' largest count ``p`` sets the subspace of the other cells to about ``_WIDTH (p + 3)``
+_WIDTH = 2.0
+
+#: cells per block of the Gram–Schmidt steps on the CPU (numpy): the passes over a block's bases
+#: then run from the cache instead of streaming every cell's basis from memory each time
 _GS_BLOCK = 4
+
+#: the DGKS criterion: reorthogonalise when one pass leaves less than this fraction of the norm
+_DGKS = 0.7071067811865476
 
 
 def _cgs2(Qj: Any, w: Any, b: Backend) -> tuple[Any, Any, Any]:
-    """Classical Gram–Schmidt twice of ``w`` (cells × n) against the rows of ``Qj`` (cells × j × n).
+    """Classical Gram–Schmidt of ``w`` (cells × n) against the rows of ``Qj`` (cells × j × n),
+    with a second pass where the DGKS criterion asks for it.
 
-    Returns the two coefficient vectors and the orthogonalised ``w``.
+    After one pass, ``w'`` is orthogonal to ``Qj`` to working precision when
+    ``‖w'‖ ≥ ‖w‖/√2``; otherwise a second pass makes it so ("twice is enough"). The criterion is
+    applied per block of cells (all of a block get the second pass when one of them needs it),
+    as in ARPACK. Returns the two coefficient vectors (the second zero where skipped) and the
+    orthogonalised ``w``.
+
+    References
+    ----------
+    J. W. Daniel, W. B. Gragg, L. Kaufman, G. W. Stewart, Math. Comp. 30 (1976) 772–795;
+    L. Giraud, J. Langou, M. Rozložník, Comput. Math. Appl. 50 (2005) 1069–1075 (twice is
+    enough); R. B. Lehoucq, D. C. Sorensen, SIAM J. Matrix Anal. Appl. 17 (1996) (ARPACK).
     """
     B = int(w.shape[0])
     if b.name != "numpy" or B <= _GS_BLOCK:
         h = (Qj @ w[..., None])[..., 0]
-        w = w - (h[:, None, :] @ Qj)[:, 0]
-        h2 = (Qj @ w[..., None])[..., 0]
-        return h, h2, w - (h2[:, None, :] @ Qj)[:, 0]
+        v = w - (h[:, None, :] @ Qj)[:, 0]
+        if bool((b.norm_last(v) < _DGKS * b.norm_last(w)).any()):
+            h2 = (Qj @ v[..., None])[..., 0]
+            return h, h2, v - (h2[:, None, :] @ Qj)[:, 0]
+        return h, 0 * h, v
     h = np.empty(Qj.shape[:2], dtype=w.dtype)
-    h2 = np.empty_like(h)
+    h2 = np.zeros_like(h)
     out = np.empty_like(w)
     for s in range(0, B, _GS_BLOCK):
-        q, v = Qj[s:s + _GS_BLOCK], w[s:s + _GS_BLOCK]
-        c = (q @ v[..., None])[..., 0]
-        v = v - (c[:, None, :] @ q)[:, 0]
-        c2 = (q @ v[..., None])[..., 0]
-        out[s:s + _GS_BLOCK] = v - (c2[:, None, :] @ q)[:, 0]
-        h[s:s + _GS_BLOCK], h2[s:s + _GS_BLOCK] = c, c2
+        q, v0 = Qj[s:s + _GS_BLOCK], w[s:s + _GS_BLOCK]
+        c = (q @ v0[..., None])[..., 0]
+        v = v0 - (c[:, None, :] @ q)[:, 0]
+        h[s:s + _GS_BLOCK] = c
+        if (np.einsum("ij,ij->i", v, v) < 0.5 * np.einsum("ij,ij->i", v0, v0)).any():
+            c2 = (q @ v[..., None])[..., 0]
+            v = v - (c2[:, None, :] @ q)[:, 0]
+            h2[s:s + _GS_BLOCK] = c2
+        out[s:s + _GS_BLOCK] = v
     return h, h2, out
 
 
@@ -299,6 +324,7 @@ def _arnoldi_pass(op, state, b: Backend, cells, *, m, n, seed, mode, max_restart
     done_out = np.zeros(B0, dtype=bool)
     widen_out = np.zeros(B0, dtype=bool)
     locks_out: dict[int, np.ndarray] = {}
+    projected_out: dict[int, np.ndarray] = {}
     active = np.arange(B0)  # positions into `cells`
     Yd, Cd = deflate if deflate is not None else (None, None)
     thr_a = None if thr is None else np.asarray(thr, dtype=np.float64)
@@ -322,6 +348,7 @@ def _arnoldi_pass(op, state, b: Backend, cells, *, m, n, seed, mode, max_restart
     restarts = 0
     while active.size:
         # ---- extend the Krylov decomposition from column k to m (CGS2 orthogonalization)
+        hmax = np.abs(H[:, : k + 1, :k]).max(axis=(1, 2)) if k else np.zeros(H.shape[0])
         for j in range(k, m):
             w = apply(Q[:, j], st)
             n_mv += 1
@@ -331,7 +358,9 @@ def _arnoldi_pass(op, state, b: Backend, cells, *, m, n, seed, mode, max_restart
             hh = b.to_numpy(h + h2).astype(np.float64)
             beta_h = b.to_numpy(beta).astype(np.float64)
             H[:, : j + 1, j] += hh
-            scale = np.abs(H[:, : j + 1, : j + 1]).max(axis=(1, 2)) + 1e-300
+            # the largest |H| entry so far (rows and columns up to j), kept as a running maximum
+            hmax = np.maximum(hmax, np.abs(H[:, : j + 1, j]).max(axis=1))
+            scale = hmax + 1e-300
             broke = beta_h <= 100 * b.eps * scale
             if broke.any():
                 # an invariant subspace was found: continue with a fresh random direction and a
@@ -346,6 +375,7 @@ def _arnoldi_pass(op, state, b: Backend, cells, *, m, n, seed, mode, max_restart
             else:
                 Q[:, j + 1] = w / beta[:, None]
             H[:, j + 1, j] = beta_h
+            hmax = np.maximum(hmax, beta_h)
         # ---- Ritz values and residual estimates
         Hm = H[:, :m, :m]
         theta, S, kappa = _sorted_ritz(Hm)
@@ -382,8 +412,12 @@ def _arnoldi_pass(op, state, b: Backend, cells, *, m, n, seed, mode, max_restart
             Qs, _ = np.linalg.qr(R)
             Vm = b.to_numpy(Q[xp.as_tensor(di, device=b.device) if b.name == "torch" else di, :m])
             Y = Qs.transpose(0, 2, 1) @ Vm
+            # Y J Yᵀ without products: J Vᵀ = Vᵀ H_m + q_m H[m, :m] (the Krylov relation, V's
+            # rows the basis) and Y q_m = 0, so Y J Yᵀ = Qsᵀ H_m Qs to rounding
+            Tl = Qs.transpose(0, 2, 1) @ H[di, :m, :m] @ Qs
             for t, i in enumerate(di):
                 locks_out[int(active[i])] = Y[t, : dims[t]].astype(np.float64)
+                projected_out[int(active[i])] = Tl[t, : dims[t], : dims[t]]
         keep = ~(done | stop_widen)
         if not keep.any():
             break
@@ -416,7 +450,7 @@ def _arnoldi_pass(op, state, b: Backend, cells, *, m, n, seed, mode, max_restart
         Hnew[deficit, K - 1, K - 1] = sentinel[deficit]
         Q, H, k = Qnew, Hnew, K
     return {"lead": lead_out, "pos": pos_out, "done": done_out, "widen": widen_out, "locks": locks_out,
-            "matvecs": n_mv, "restarts": restarts}
+            "projected": projected_out, "matvecs": n_mv, "restarts": restarts}
 
 
 def piloted_rightmost_stats(
@@ -465,7 +499,7 @@ def piloted_rightmost_stats(
                             matvecs=a.matvecs, restarts=a.restarts, locks=dict(a.locks or {}))
     if a.converged.any():
         p = int(a.n_positive[a.converged].max())
-        m = int(min(max_subspace, max(subspace, 16 * -(-2 * (p + 3) // 16))))
+        m = int(min(max_subspace, max(subspace, 16 * -(-int(_WIDTH * (p + 3)) // 16))))
         if warm:
             Y = np.concatenate([a.locks[int(c)] for c in np.nonzero(a.converged)[0]], axis=0)
             c = np.random.default_rng(seed + 11).standard_normal((rest.size, Y.shape[0]))
