@@ -164,6 +164,7 @@ def rightmost_stats(
     npos = np.full(B, -1, dtype=np.int64)
     converged = np.zeros(B, dtype=bool)
     locks: dict[int, np.ndarray] = {}
+    projected: dict[int, np.ndarray] = {}  # Y J Yᵀ of each lock, from the Krylov relation
     todo = np.arange(B)
     m = int(min(subspace, max(2, n - 1)))
     total_mv = total_rs = 0
@@ -182,6 +183,7 @@ def rightmost_stats(
         converged[todo[done]] = True
         for i, Y in out["locks"].items():
             locks[int(todo[i])] = Y
+            projected[int(todo[i])] = out["projected"][i]
         m_next = min(2 * m, max_subspace, n - 1)
         if m_next <= m:
             break
@@ -191,15 +193,18 @@ def rightmost_stats(
         cells = np.nonzero(converged)[0]
         L = max(locks[int(c)].shape[0] for c in cells)
         Y = np.zeros((cells.size, L, n))
+        T = np.zeros((cells.size, L, L))
         for i, c in enumerate(cells):
-            Y[i, : locks[int(c)].shape[0]] = locks[int(c)]
+            d = locks[int(c)].shape[0]
+            Y[i, :d] = locks[int(c)]
+            T[i, :d, :d] = projected[int(c)]
         # a missed eigenvalue matters if it has Re > 0 (counts) or lies right of the leading one;
         # one within 1e-9 of the leading value (e.g. a repeated eigenvalue) changes nothing
         lead_re = leading[cells].real
         thr = np.minimum(0.0, lead_re + 1e-9 * (1.0 + np.abs(lead_re)))
-        m_v = int(min(32, subspace, max(2, n - 1)))  # only the rightmost Ritz value is needed
+        m_v = int(min(_VERIFY_M, subspace, max(2, n - 1)))  # only the rightmost Ritz value is needed
         if m_v >= 2:
-            deflate = _deflation(op, state, backend, cells, Y)
+            deflate = _deflation(backend, Y, T)
             out = _arnoldi_pass(op, state, backend, cells, m=m_v, seed=seed + 1, mode="verify",
                                 deflate=deflate, max_matvecs=budget, thr=thr, **opts)
             total_mv += out["matvecs"]
@@ -222,24 +227,20 @@ def _unit(seed: int, n: int) -> np.ndarray:
     return v / np.linalg.norm(v)
 
 
-def _deflation(op, state, b: Backend, cells: np.ndarray, Y: np.ndarray) -> tuple[Any, Any]:
+def _deflation(b: Backend, Y: np.ndarray, T: np.ndarray) -> tuple[Any, Any]:
     """Shift-deflation of the locked subspaces: ``J' = J + Yᵀ (σI − T) Y`` with ``T = Y J Yᵀ``.
 
     For an invariant ``Y`` the locked eigenvalues move to ``σ`` (far left) and the others stay;
     for a nearly invariant one the others move only to second order in its residual, unlike a
-    projection ``(I − YᵀY) J``, which would create spurious eigenvalues near zero.
+    projection ``(I − YᵀY) J``, which would create spurious eigenvalues near zero. ``T`` comes
+    from the Krylov relation of the run that locked ``Y`` (see :func:`_arnoldi_pass`), so the
+    deflation costs no products with ``J``; rows of ``Y`` that are zero (padding) do nothing.
     """
-    xp = b.xp
-    sel = xp.as_tensor(cells, device=b.device) if b.name == "torch" else cells
-    st = op.take(state, sel)
-    Yd = b.asarray(Y)
     L = Y.shape[1]
-    JY = [b.to_numpy(op.matvec(Yd[:, i], st)) for i in range(L)]
-    T = np.einsum("bkn,lbn->bkl", Y, np.array(JY))
     scale = np.abs(T).sum(axis=(1, 2)) + 1.0
     sigma = -4.0 * scale
     C = sigma[:, None, None] * np.eye(L)[None] - T
-    return Yd, b.asarray(C)
+    return b.asarray(Y), b.asarray(C)
 
 
 def _orthogonalize(v: Any, bases: list[Any], b: Backend, passes: int = 2) -> Any:
@@ -251,6 +252,13 @@ def _orthogonalize(v: Any, bases: list[Any], b: Backend, passes: int = 2) -> Any
     return v
 
 
+#: subspace of the verification run (only its rightmost Ritz value is needed); 24 and 48 were
+#: slower on benchmark (B) of ``bench_unstable.py``
+_VERIFY_M = 32
+#: the pilots' largest count ``p`` sets the subspace of the other cells to about ``_WIDTH (p + 3)``;
+#: 1.5 (more restarts) and 2.5 (larger Gram–Schmidt and projected eigenproblems) were slower on (B)
+_WIDTH = 2.0
+
 #: cells per block of the Gram–Schmidt steps on the CPU (numpy): the four passes over a block's
 #: bases then run from the cache instead of streaming every cell's basis from memory four times
 _GS_BLOCK = 4
@@ -258,6 +266,10 @@ _GS_BLOCK = 4
 
 def _cgs2(Qj: Any, w: Any, b: Backend) -> tuple[Any, Any, Any]:
     """Classical Gram–Schmidt twice of ``w`` (cells × n) against the rows of ``Qj`` (cells × j × n).
+
+    Both passes always run: a DGKS criterion (a second pass only where the first leaves less
+    than ``1/√2`` of the norm) was measured to skip it in under 3 % of the steps on the
+    benchmark's networks, where ``J q`` lies mostly in the Krylov space already.
 
     Returns the two coefficient vectors and the orthogonalised ``w``.
     """
@@ -299,6 +311,7 @@ def _arnoldi_pass(op, state, b: Backend, cells, *, m, n, seed, mode, max_restart
     done_out = np.zeros(B0, dtype=bool)
     widen_out = np.zeros(B0, dtype=bool)
     locks_out: dict[int, np.ndarray] = {}
+    projected_out: dict[int, np.ndarray] = {}
     active = np.arange(B0)  # positions into `cells`
     Yd, Cd = deflate if deflate is not None else (None, None)
     thr_a = None if thr is None else np.asarray(thr, dtype=np.float64)
@@ -322,6 +335,7 @@ def _arnoldi_pass(op, state, b: Backend, cells, *, m, n, seed, mode, max_restart
     restarts = 0
     while active.size:
         # ---- extend the Krylov decomposition from column k to m (CGS2 orthogonalization)
+        hmax = np.abs(H[:, : k + 1, :k]).max(axis=(1, 2)) if k else np.zeros(H.shape[0])
         for j in range(k, m):
             w = apply(Q[:, j], st)
             n_mv += 1
@@ -331,7 +345,9 @@ def _arnoldi_pass(op, state, b: Backend, cells, *, m, n, seed, mode, max_restart
             hh = b.to_numpy(h + h2).astype(np.float64)
             beta_h = b.to_numpy(beta).astype(np.float64)
             H[:, : j + 1, j] += hh
-            scale = np.abs(H[:, : j + 1, : j + 1]).max(axis=(1, 2)) + 1e-300
+            # the largest |H| entry so far (rows and columns up to j), kept as a running maximum
+            hmax = np.maximum(hmax, np.abs(H[:, : j + 1, j]).max(axis=1))
+            scale = hmax + 1e-300
             broke = beta_h <= 100 * b.eps * scale
             if broke.any():
                 # an invariant subspace was found: continue with a fresh random direction and a
@@ -346,6 +362,7 @@ def _arnoldi_pass(op, state, b: Backend, cells, *, m, n, seed, mode, max_restart
             else:
                 Q[:, j + 1] = w / beta[:, None]
             H[:, j + 1, j] = beta_h
+            hmax = np.maximum(hmax, beta_h)
         # ---- Ritz values and residual estimates
         Hm = H[:, :m, :m]
         theta, S, kappa = _sorted_ritz(Hm)
@@ -382,8 +399,12 @@ def _arnoldi_pass(op, state, b: Backend, cells, *, m, n, seed, mode, max_restart
             Qs, _ = np.linalg.qr(R)
             Vm = b.to_numpy(Q[xp.as_tensor(di, device=b.device) if b.name == "torch" else di, :m])
             Y = Qs.transpose(0, 2, 1) @ Vm
+            # Y J Yᵀ without products: J Vᵀ = Vᵀ H_m + q_m H[m, :m] (the Krylov relation, V's
+            # rows the basis) and Y q_m = 0, so Y J Yᵀ = Qsᵀ H_m Qs to rounding
+            Tl = Qs.transpose(0, 2, 1) @ H[di, :m, :m] @ Qs
             for t, i in enumerate(di):
                 locks_out[int(active[i])] = Y[t, : dims[t]].astype(np.float64)
+                projected_out[int(active[i])] = Tl[t, : dims[t], : dims[t]]
         keep = ~(done | stop_widen)
         if not keep.any():
             break
@@ -416,7 +437,7 @@ def _arnoldi_pass(op, state, b: Backend, cells, *, m, n, seed, mode, max_restart
         Hnew[deficit, K - 1, K - 1] = sentinel[deficit]
         Q, H, k = Qnew, Hnew, K
     return {"lead": lead_out, "pos": pos_out, "done": done_out, "widen": widen_out, "locks": locks_out,
-            "matvecs": n_mv, "restarts": restarts}
+            "projected": projected_out, "matvecs": n_mv, "restarts": restarts}
 
 
 def piloted_rightmost_stats(
@@ -465,7 +486,7 @@ def piloted_rightmost_stats(
                             matvecs=a.matvecs, restarts=a.restarts, locks=dict(a.locks or {}))
     if a.converged.any():
         p = int(a.n_positive[a.converged].max())
-        m = int(min(max_subspace, max(subspace, 16 * -(-2 * (p + 3) // 16))))
+        m = int(min(max_subspace, max(subspace, 16 * -(-int(_WIDTH * (p + 3)) // 16))))
         if warm:
             Y = np.concatenate([a.locks[int(c)] for c in np.nonzero(a.converged)[0]], axis=0)
             c = np.random.default_rng(seed + 11).standard_normal((rest.size, Y.shape[0]))

@@ -124,14 +124,14 @@ def test_tf_restricted_network_through_the_api(sc_backend, dense):
     assert np.all(np.diff(ev.real, axis=1) <= 0)
     # the direct statistics use the cheap full spectra (largest block 12 <= 256) and agree
     stats = adata.copy()
-    sch.tl.compute_jacobian_stats(stats, spliced_key="Ms", backend=backend, progress=False)
+    sch.tl.compute_jacobian_stats(stats, source="model", spliced_key="Ms", backend=backend, progress=False)
     assert stats.uns["jacobian_stats"]["cells_full_spectrum"] == adata.n_obs
     re = ref.real
     np.testing.assert_array_equal(stats.obs["jacobian_positive_evals"], (re > 0).sum(1))
     np.testing.assert_allclose(stats.obs["jacobian_eig1_real"], re.max(1), rtol=0, atol=1e-12)
     # the partial-spectrum route on the same data counts the same
     kry = adata.copy()
-    sch.tl.compute_jacobian_stats(kry, spliced_key="Ms", method="krylov", backend=backend, progress=False)
+    sch.tl.compute_jacobian_stats(kry, source="model", spliced_key="Ms", method="krylov", backend=backend, progress=False)
     np.testing.assert_array_equal(kry.obs["jacobian_positive_evals"], (re > 0).sum(1))
     np.testing.assert_allclose(kry.obs["jacobian_eig1_real"], re.max(1), rtol=0, atol=1e-8)
 

@@ -193,3 +193,23 @@ def test_float32_route():
     ref = spectrum_stats(np.linalg.eigvals(ref_op.dense(ref_op.state(ad.layers["Ms"]))))
     np.testing.assert_array_equal(pos, ref["positive"])
     np.testing.assert_allclose(lead.real, ref["leading"].real, atol=1e-4)
+
+
+def test_locked_projection_from_the_krylov_relation():
+    """The deflation's ``T = Y J Yᵀ`` comes from the Krylov relation, not from products with J:
+    it equals the product computed explicitly, for every locked cell."""
+    from linstab.sc._krylov import _arnoldi_pass
+
+    rng = np.random.default_rng(6)
+    n = 120
+    spectra = [np.concatenate([_bulk(n - 6, rng, pairs=20), [0.4, 0.2, 0.05 + 0.3j, 0.05 - 0.3j, -0.02, -0.05]])
+               for _ in range(3)]
+    J = _prescribed(spectra, seed=2)
+    op, be = _dense_op(J)
+    st = op.state(np.zeros((3, n)))
+    out = _arnoldi_pass(op, st, be, np.arange(3), m=40, n=n, seed=0, mode="main", max_restarts=60,
+                        max_matvecs=2000, buffer=2, eta=0.5, tol=1e-12)
+    assert out["done"].all() and set(out["locks"]) == {0, 1, 2}
+    for c, Y in out["locks"].items():
+        np.testing.assert_allclose(Y @ Y.T, np.eye(Y.shape[0]), atol=1e-12)
+        np.testing.assert_allclose(out["projected"][c], Y @ J[c] @ Y.T, rtol=0, atol=1e-10 * np.abs(J[c]).max())

@@ -267,6 +267,41 @@ def compute_jacobians(
     return out if copy else None
 
 
+def _stats_source(adata: Any, func: str, *, source: str, filename: Any, spliced_key: str | None,
+                  model: Any, params: Any, clusters: Any, method: str) -> str:
+    """Resolve ``source='auto'`` and check that the options fit the source chosen."""
+    if source not in ("auto", "spectra", "model"):
+        raise ValueError(f"{func}: `source` must be 'auto', 'spectra' or 'model'; got {source!r}.")
+    if method not in ("auto", "krylov", "sign", "dense"):
+        raise ValueError(f"{func}: `method` must be 'auto', 'krylov', 'sign' or 'dense'; got {method!r}.")
+    stored = filename is not None or "jacobian_eigenvalues" in adata.obsm
+    given = [name for name, v in (("model", model), ("params", params), ("clusters", clusters)) if v is not None]
+    given += ["method"] if method != "auto" else []
+    if source == "auto" and given and filename is None:
+        source = "model"  # options that only the model source uses ask for it
+    if source == "auto":
+        if stored and filename is None:
+            # spectra of another layer than the one asked for would be a silent wrong answer
+            meta = adata.uns.get("jacobian", {})
+            done = meta.get("spliced_key", spliced_key) if isinstance(meta, Mapping) else spliced_key
+            if done != spliced_key:
+                raise ValueError(
+                    f"{func}: the stored spectra (`obsm['jacobian_eigenvalues']`) were computed from "
+                    f"spliced_key={done!r}, not spliced_key={spliced_key!r}; pass source='spectra' to use "
+                    f"them, or source='model' to compute from {spliced_key!r}."
+                )
+        source = "spectra" if stored else "model"
+    if source == "model" and filename is not None:
+        raise ValueError(f"{func}: `filename` holds stored spectra and cannot be used with source='model'; "
+                         "pass source='spectra' (or drop `filename`).")
+    if source == "spectra" and given:
+        raise ValueError(
+            f"{func}: {', '.join(f'`{g}`' for g in given)} only apply when computing from the model, "
+            "but the statistics come from the stored spectra; pass source='model'."
+        )
+    return source
+
+
 def _stats_from_eigenvalues(adata: Any, filename: Any, func: str) -> tuple[dict, str]:
     if filename is not None:
         from linstab.sc.tl._io import _read_eigenvalues
@@ -276,8 +311,8 @@ def _stats_from_eigenvalues(adata: Any, filename: Any, func: str) -> tuple[dict,
     if "jacobian_eigenvalues" not in adata.obsm:
         raise MissingKeyError(
             f"{func}: `adata.obsm['jacobian_eigenvalues']` not found; run `linstab.sc.tl.compute_jacobians` "
-            "first, pass `filename=` (a file from save_jacobians), or pass `spliced_key=` (and "
-            "`cluster_key=`) to compute the statistics directly from the model without full spectra."
+            "first, pass `filename=` (a file from save_jacobians), or pass source='model' (with "
+            "`spliced_key=`, `cluster_key=`) to compute the statistics from the model without full spectra."
         )
     ev = np.asarray(adata.obsm["jacobian_eigenvalues"])
     if ev.ndim != 2:
@@ -290,8 +325,9 @@ def compute_jacobian_stats(
     adata: Any,
     filename: str | os.PathLike | None = None,
     *,
+    source: str = "auto",
     store_in_obs: bool = True,
-    spliced_key: str | None = None,
+    spliced_key: str | None = "Ms",
     degradation_key: str = "gamma",
     cluster_key: str | None = "cell_type",
     model: Any = None,
@@ -308,11 +344,13 @@ def compute_jacobian_stats(
 ) -> Any:
     """Per-cell stability statistics: leading eigenvalue, unstable/stable counts, trace.
 
-    Two routes give the same columns:
+    Two sources give the same columns (``source=``):
 
-    - from stored spectra (``spliced_key=None`` and no ``model``): the eigenvalues in
-      ``filename`` (from :func:`save_jacobians`) or else ``obsm['jacobian_eigenvalues']``;
-    - directly from the model (``spliced_key=`` or ``model=`` given), without full spectra: the
+    - ``'spectra'``: stored spectra, the eigenvalues in ``filename`` (from
+      :func:`save_jacobians`) or else ``obsm['jacobian_eigenvalues']`` (from
+      :func:`compute_jacobians`);
+    - ``'model'``: directly from the model at the expression in ``spliced_key`` (or from a
+      symbolic ``model=``), without full spectra: the
       trace exactly in O(n) per cell, the leading eigenvalue and the number of eigenvalues with
       positive real part by a batched thick-restart Arnoldi method on the rightmost
       eigenvalues, widened until it has crossed ``Re λ = 0`` (cells where it does not converge
@@ -325,16 +363,24 @@ def compute_jacobian_stats(
     adata
         Cells × genes (see :func:`compute_jacobians` for the model layout).
     filename
-        Read the eigenvalues from this HDF5 file instead of ``obsm``.
+        Read the eigenvalues from this HDF5 file instead of ``obsm`` (``source='spectra'``).
+    source
+        ``'spectra'``, ``'model'`` or ``'auto'``: the model when an option that only it uses is
+        given (``model``, ``params``, ``clusters``, ``method``), else the stored spectra when there
+        are some (``filename`` given, or ``obsm['jacobian_eigenvalues']`` present), else the model.
+        Stored spectra are used as they were computed; if ``uns['jacobian']`` records that they
+        came from another layer than ``spliced_key``, ``'auto'`` raises instead of guessing.
+        The source used is recorded in ``uns['jacobian_stats']['source']``.
     store_in_obs
         Write the columns to ``obs``; False writes them as one DataFrame to
         ``obsm['jacobian_stats']``.
     spliced_key
-        Layer with the expression; giving it selects the direct route.
+        Layer with the expression the model is evaluated at (None: ``adata.X``); model source
+        only.
     degradation_key, cluster_key, model, params, clusters
-        As in :func:`compute_jacobians` (direct route only).
+        As in :func:`compute_jacobians` (model source only).
     method
-        Direct route, per diagonal block of the Jacobians (see :func:`compute_jacobians`):
+        Model source, per diagonal block of the Jacobians (see :func:`compute_jacobians`):
         ``'auto'`` (full spectra for blocks of at most 256 genes, the partial spectrum for larger
         ones), ``'krylov'`` (the partial spectrum for every block of more than two genes),
         ``'sign'`` (every block of more than two genes by the matrix sign function: the count
@@ -361,8 +407,19 @@ def compute_jacobian_stats(
           > 0 and < 0;
         - ``jacobian_trace``: the trace of J (``Σ Re λ`` on the stored-spectra route);
 
-        and ``uns['jacobian_stats']`` (route, and how many cells needed the full spectrum; with
-        ``method='sign'`` also ``blocks_sign_function``, the cells' blocks settled by it).
+        and ``uns['jacobian_stats']``: ``source`` (``'spectra'`` or ``'model'``) and, for stored
+        spectra, ``spectra_from`` (the file or ``obsm`` key); for the model the method and how
+        many cells needed the full spectrum (with ``method='sign'`` also
+        ``blocks_sign_function``, the cells' blocks settled by it).
+
+    Raises
+    ------
+    MissingKeyError
+        ``source='spectra'`` and no spectra stored; a layer or part of the model is missing.
+    ValueError
+        An unknown ``source`` or ``method``; ``filename`` with ``source='model'``; options of the
+        model source (``model``, ``params``, ``clusters``, ``method``) with ``source='spectra'``
+        or ``filename``.
 
     Notes
     -----
@@ -382,27 +439,31 @@ def compute_jacobian_stats(
     --------
     >>> import linstab.sc as sch
     >>> adata = sch.datasets.synthetic_grn(n_cells=30, n_genes=8, seed=0)
-    >>> sch.tl.compute_jacobian_stats(adata, spliced_key="Ms", progress=False)
+    >>> sch.tl.compute_jacobian_stats(adata, progress=False)  # no spectra stored: the model
+    >>> adata.uns["jacobian_stats"]["source"]
+    'model'
     >>> bool(adata.obs[["jacobian_positive_evals", "jacobian_negative_evals"]].sum(axis=1).eq(8).all())
     True
+    >>> sch.tl.compute_jacobians(adata, progress=False)
+    >>> sch.tl.compute_jacobian_stats(adata, progress=False)  # now from the stored spectra
+    >>> adata.uns["jacobian_stats"]["source"]
+    'spectra'
     """
     func = "compute_jacobian_stats"
     check_adata(adata, func)
-    if method not in ("auto", "krylov", "sign", "dense"):
-        raise ValueError(f"{func}: `method` must be 'auto', 'krylov', 'sign' or 'dense'; got {method!r}")
+    source = _stats_source(adata, func, source=source, filename=filename, spliced_key=spliced_key,
+                           model=model, params=params, clusters=clusters, method=method)
     info: dict[str, Any]
-    if spliced_key is None and model is None:
-        stats, source = _stats_from_eigenvalues(adata, filename, func)
-        info = {"route": "eigenvalues", "source": source}
+    if source == "spectra":
+        stats, where = _stats_from_eigenvalues(adata, filename, func)
+        info = {"source": "spectra", "spectra_from": where}
     else:
-        if filename is not None:
-            raise ValueError(f"{func}: pass either `filename` (stored spectra) or `spliced_key`/`model` "
-                             "(direct route), not both")
         be, plan = _setup(adata, func, spliced_key=spliced_key, degradation_key=degradation_key,
                           cluster_key=cluster_key, model=model, params=params, clusters=clusters,
                           device=device, backend=backend, dtype=dtype, spectra=spectra)
         stats, info = _direct_stats(plan, be, method=method, memory=memory_budget(memory_limit, be),
                                     progress=progress)
+        info = {"source": "model", "spliced_key": spliced_key, "cluster_key": cluster_key, **info}
     pd = require("pandas", extra="grn")
     computed = ~np.isnan(stats["trace"])
     cols = {
@@ -513,7 +574,6 @@ def _direct_stats(plan: Plan, be: Backend, *, method: str, memory: int, progress
         counts[route] += cells.size
         counts["dense_fallback"] += nfb
     info = {
-        "route": "direct",
         "method": method,
         "cells_partial_spectrum": counts["krylov"] - counts["dense_fallback"],
         "cells_full_spectrum": counts["dense"] + counts["dense_fallback"],

@@ -133,7 +133,7 @@ def test_seed_notebook_section4_runs_on_the_case_study(krumsiek, tmp_path):
     plt.suptitle("FLI1–KLF1 Jacobian Elements", fontsize=16, y=1.02)
     assert fig._suptitle is not None and fig._suptitle.get_text() == "FLI1–KLF1 Jacobian Elements"
     # the statistics route without spectra gives the same columns
-    direct = sch.tl.compute_jacobian_stats(adata, spliced_key=SPLICED_KEY, cluster_key=CLUSTER_KEY, copy=True,
+    direct = sch.tl.compute_jacobian_stats(adata, source="model", spliced_key=SPLICED_KEY, cluster_key=CLUSTER_KEY, copy=True,
                                            progress=False)
     np.testing.assert_array_equal(direct.obs["jacobian_positive_evals"], adata.obs["jacobian_positive_evals"])
     np.testing.assert_allclose(direct.obs["jacobian_eig1_real"], adata.obs["jacobian_eig1_real"], atol=1e-8)

@@ -126,7 +126,7 @@ def test_eigenvectors_need_a_file(small, unchanged):
 
 def test_stats_without_eigenvalues_say_what_to_run(small, unchanged):
     with unchanged(small), pytest.raises(MissingKeyError, match=r"run `linstab.sc.tl.compute_jacobians` first"):
-        sch.tl.compute_jacobian_stats(small)
+        sch.tl.compute_jacobian_stats(small, source="spectra")
 
 
 def test_symbolic_model_genes_missing_from_data(small, unchanged):

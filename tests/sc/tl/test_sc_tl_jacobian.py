@@ -98,7 +98,7 @@ def medium_full():
 def test_stats_direct_route_matches_full_spectra(medium_full, method):
     medium = medium_full
     full = medium.obs
-    direct = sch.tl.compute_jacobian_stats(medium, spliced_key="Ms", method=method, copy=True, progress=False)
+    direct = sch.tl.compute_jacobian_stats(medium, source="model", spliced_key="Ms", method=method, copy=True, progress=False)
     info = direct.uns["jacobian_stats"]
     if method != "dense":
         assert info["cells_partial_spectrum"] > 0.8 * medium.n_obs
@@ -150,7 +150,7 @@ def test_elements_match_dense(small):
 
 def test_small_memory_budget_gives_the_same_result(medium_full):
     a = medium_full
-    b = sch.tl.compute_jacobian_stats(medium_full, spliced_key="Ms", memory_limit="2MB", copy=True, progress=False)
+    b = sch.tl.compute_jacobian_stats(medium_full, source="model", spliced_key="Ms", memory_limit="2MB", copy=True, progress=False)
     assert b.uns["jacobian_stats"]["cells_partial_spectrum"] > 0
     np.testing.assert_array_equal(a.obs["jacobian_positive_evals"], b.obs["jacobian_positive_evals"])
     np.testing.assert_allclose(a.obs["jacobian_eig1_real"], b.obs["jacobian_eig1_real"], atol=1e-10)
