@@ -400,8 +400,28 @@ def _seeds(model: Model, n_seeds: int) -> np.ndarray:
     return out
 
 
+def _maxabs(a: Any, xp: Any) -> Any:
+    """``max |a|`` over the last axis. With numpy and a short axis (the state of a small model) an
+    elementwise maximum of the columns: numpy's reduction over a length-2 inner axis costs several
+    times more per element."""
+    if xp is np and a.shape[-1] <= 4:
+        out = np.abs(a[..., 0])
+        for k in range(1, a.shape[-1]):
+            np.maximum(out, np.abs(a[..., k]), out=out)
+        return out
+    return abs(a).max(-1) if xp is np else a.abs().amax(-1)
+
+
+def _all_columns(a: np.ndarray) -> np.ndarray:
+    """``a.all(-1)`` for a boolean ``(M, k)`` array, column by column (see :func:`_maxabs`)."""
+    out = a[:, 0].copy()
+    for k in range(1, a.shape[1]):
+        out &= a[:, k]
+    return out
+
+
 def _norm(F: Any, xp: Any) -> Any:
-    r = abs(F).max(-1) if xp is np else F.abs().amax(-1)
+    r = _maxabs(F, xp)
     return xp.where(xp.isfinite(r), r, xp.full_like(r, float("inf")))
 
 
@@ -436,7 +456,7 @@ def _newton_from(model: Model, p: Any, x: Any, xp: Any, backend: str, *, iters: 
         xa, pa = X[act], PF[act]
         F = f(xa, pa)
         Jm = jac(xa, pa)
-        bad = ~xp.isfinite(Jm).all(-1).all(-1) if xp is not np else ~np.isfinite(Jm).all((-1, -2))
+        bad = ~xp.isfinite(Jm).all(-1).all(-1) if xp is not np else ~_all_columns(np.isfinite(Jm.reshape(len(Jm), -1)))
         eye = eye_like(n, Jm, xp)
         Jm = xp.where(bad[..., None, None], eye, Jm)
         F = xp.where(xp.isfinite(F), F, xp.zeros_like(F))
@@ -472,8 +492,8 @@ def _newton_from(model: Model, p: Any, x: Any, xp: Any, backend: str, *, iters: 
         X[act] = new
     x = X.reshape(N, n_seeds, n)
     F = f(x, pp)
-    res = abs(F).max(-1) if xp is np else F.abs().amax(-1)
-    scale = 1 + (abs(x).max(-1) if xp is np else x.abs().amax(-1))
+    res = _maxabs(F, xp)
+    scale = 1 + _maxabs(x, xp)
     valid = res <= 1e-7 * scale
     nonneg = np.array([model.domain[v.name] == "nonnegative" for v in model.variables])
     strict = np.array([model.domain[v.name] == "positive" for v in model.variables])
@@ -482,7 +502,7 @@ def _newton_from(model: Model, p: Any, x: Any, xp: Any, backend: str, *, iters: 
         valid = valid & lo_ok.all(-1)
     # de-duplicate within each grid point: keep the first of any cluster
     d = x[:, :, None, :] - x[:, None, :, :]
-    dist = (abs(d).max(-1) if xp is np else d.abs().amax(-1))
+    dist = _maxabs(d, xp)
     close = dist <= 1e-6 * scale[:, :, None]
     S = n_seeds
     earlier = np.tril(np.ones((S, S), dtype=bool), -1)
@@ -798,8 +818,8 @@ def _grid_fixed_points(model: Model, flat: Any, shape: tuple[int, int], xp: Any,
             found_v.append(to_np(v))
         x, v = np.concatenate(found_x), np.concatenate(found_v)
         ex, em = roots[uniq], mask[uniq]
-        scale = 1 + np.abs(x).max(-1)
-        dist = np.abs(x[:, :, None, :] - ex[:, None, :, :]).max(-1)
+        scale = 1 + _maxabs(x, np)
+        dist = _maxabs(x[:, :, None, :] - ex[:, None, :, :], np)
         same = (dist <= 1e-6 * scale[..., None]) & em[:, None, :]
         near = v[:, :, None] & em[:, None, :] & ~same & (dist <= 1e-2 * scale[..., None])
         if near.any():  # approximations of one degenerate root (see _newton_from)
