@@ -138,11 +138,13 @@ def _branch_specials(branches: list[dict[str, np.ndarray]]) -> list[SpecialPoint
 
 
 def _sweep_specials(grid: np.ndarray, found: list[list[Any]]) -> list[SpecialPoint]:
-    """Fold and Hopf points of a numeric sweep (no parametric branch): the fixed points at
-    neighbouring parameter values are matched (nearest state); a matched pair whose leading
-    eigenvalues are complex and whose largest real part changes sign brackets a Hopf point
-    (interpolated linearly); fixed points left without a partner, two at a time, are a pair that
-    collides and vanishes between the two values — a fold, marked midway."""
+    """Fold, Hopf and branch points of a numeric sweep (no parametric branch): the fixed points at
+    neighbouring parameter values are matched (nearest state); a matched pair whose largest real
+    part changes sign brackets a Hopf point when the leading eigenvalues are complex, and a branch
+    point (transcritical or pitchfork: a real eigenvalue crosses zero while the fixed point goes
+    on, and another branch meets it there) when they are real; both are interpolated linearly.
+    Fixed points left without a partner, two at a time, are a pair that collides and vanishes
+    between the two values — a fold, marked midway."""
     out = []
     for i in range(len(grid) - 1):
         A, B = found[i], found[i + 1]
@@ -159,10 +161,10 @@ def _sweep_specials(grid: np.ndarray, found: list[list[Any]]) -> list[SpecialPoi
             ea, eb = np.asarray(A[ia].eigenvalues), np.asarray(B[ib].eigenvalues)
             ra, rb = ea.real.max(), eb.real.max()
             lead_complex = np.abs(ea[np.argmax(ea.real)].imag) > 1e-9 or np.abs(eb[np.argmax(eb.real)].imag) > 1e-9
-            if ra * rb < 0 and lead_complex:
+            if ra * rb < 0:
                 t = ra / (ra - rb)
-                out.append(SpecialPoint("Hopf", float(grid[i] + t * (grid[i + 1] - grid[i])),
-                                        xa[ia] + t * (xb[ib] - xa[ia])))
+                out.append(SpecialPoint("Hopf" if lead_complex else "branch point",
+                                        float(grid[i] + t * (grid[i + 1] - grid[i])), xa[ia] + t * (xb[ib] - xa[ia])))
         for free, xs in ((free_a, xa), (free_b, xb)):
             if len(free) == 2:  # two fixed points appear or vanish together: a fold in between
                 out.append(SpecialPoint("fold", float((grid[i] + grid[i + 1]) / 2),
