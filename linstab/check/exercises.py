@@ -161,6 +161,12 @@ _EXERCISES = [
             "{(beta + sqrt(beta^2 - 4))/2, 0, 2/(beta + sqrt(beta^2 - 4))}",
         ),
     ),
+    Exercise(
+        "ch1-switch-on-from-half", 1, "For which beta a start at x = 1/2 switches autoactivation on", "condition",
+        beta > sp.Rational(5, 2),
+        wrong=(("beta > 2", "too_weak"), ("beta < 5/2", "reversed"), ("beta > 5", "too_strong")),
+        accepted=("2*beta > 5", "beta - 5/2 > 0", "4*beta^2 > 25", "beta > 10/4"),
+    ),
     # ---------------------------------------------------------------- chapter 2
     Exercise(
         "ch2-hill-repression-slope", 2, "Taylor coefficient of the repressing Hill function", "expression",
