@@ -234,6 +234,22 @@ _EXERCISES = [
         ),
         accepted=("n - n/(1 + x0^n)", "n*x0^n*(1 + x0^n)^(-1)", "n/(1 + x0^(-n))"),
     ),
+    Exercise(
+        "ch2-autoactivation-return-rate", 2, "How fast autoactivation (n = 2) returns to its high state", "expression",
+        sp.sqrt(beta**2 - 4) / beta,
+        options={"ranges": {"beta": (2.0, 10.0)}},
+        wrong=(
+            ("1", "missing_dependence"),
+            ("-sqrt(beta^2 - 4)/beta", "sign"),
+            ("sqrt(beta^2 - 4)", "missing_factor"),
+            ("sqrt(beta^2 - 4)/(2*beta)", "constant_factor"),
+        ),
+        accepted=(
+            "sqrt(1 - 4/beta^2)",
+            "1 - 4/(beta^2 + beta*sqrt(beta^2 - 4))",
+            "1 - (beta - sqrt(beta^2 - 4))/beta",
+        ),
+    ),
     # ---------------------------------------------------------------- chapter 3
     Exercise(
         "ch3-eigenvalues-trace-det", 3, "Eigenvalues from trace and determinant", "set",
