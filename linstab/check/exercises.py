@@ -290,6 +290,13 @@ _EXERCISES = [
         ),
         accepted=("tau < 0 and 4*Delta - tau^2 > 0", "[tau < 0, tau^2/4 < Delta]"),
     ),
+    Exercise(
+        "ch3-toggle-saddle-escape-rate", 3, "How fast trajectories leave the toggle's saddle at beta = 10, n = 2",
+        "expression",
+        sp.Rational(3, 5),
+        wrong=(("8/5", "constant_factor"), ("-13/5", "constant_factor"), ("-3/5", "sign")),
+        accepted=("0.6", "-1 + 8/5", "6/10"),
+    ),
     # ---------------------------------------------------------------- chapter 4
     Exercise(
         "ch4-repressilator-charpoly", 4, "Characteristic polynomial of the linearized repressilator", "polynomial",
