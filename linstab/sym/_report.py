@@ -507,7 +507,10 @@ def _symbolic(model: Any, timeout: float | None, max_fixed_points: int) -> tuple
     notes: list[str] = []
     derivations: list[Derivation] = []
     try:
-        fps = fixed_points(model, timeout=timeout)
+        # a third of the budget for the closed-form search: where SymPy cannot finish (a cubic
+        # with four symbolic parameters), the implicit fixed point it falls back to still leaves
+        # time for the derivation at it
+        fps = fixed_points(model, timeout=None if timeout is None else timeout / 3)
     except (ArithmeticError, NotImplementedError, TypeError, ValueError, RecursionError) as exc:
         fps = []
         notes.append(f"the symbolic fixed-point search failed ({type(exc).__name__}: {exc})")
@@ -535,8 +538,8 @@ def derivations(model: Any, *, timeout: float | None = 30.0,
     timeout
         Seconds of CPU time for the whole symbolic analysis (``None``: no limit). Where the
         platform allows it (``fork``), the steps run in a child process under this limit and
-        :data:`SYMBOLIC_MEMORY` MB of memory; a budget that runs out leaves a note. Each single
-        ``solve`` is also limited to ``timeout`` seconds.
+        :data:`SYMBOLIC_MEMORY` MB of memory; a budget that runs out leaves a note. The search for
+        closed-form fixed points gets a third of it (then an implicit form stands in).
     max_fixed_points
         At most this many symbolic fixed points are derived.
 
