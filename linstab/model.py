@@ -88,6 +88,14 @@ class Model:
         Human-readable title.
     source
         Where the model came from (a path, ``builtin:NAME`` or ``dict``).
+    initial
+        ``(variable, value)`` pairs of the initial state (from SBML; empty if the model has none);
+        :func:`linstab.simulate` starts there when no ``x0`` is given.
+    observables
+        ``(name, expression)`` pairs of quantities defined by the model as expressions of the
+        variables and parameters (SBML assignment rules; a species whose amount is the state).
+    species
+        ``(name, amount, concentration)`` triples of SBML species, as expressions.
 
     Examples
     --------
@@ -107,6 +115,9 @@ class Model:
     title: str = ""
     source: str = "dict"
     reference: str = ""
+    initial: tuple[tuple[str, float | None], ...] = ()
+    observables: tuple[tuple[str, sp.Expr], ...] = ()
+    species: tuple[tuple[str, sp.Expr, sp.Expr], ...] = ()
     _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     # ----------------------------------------------------------------- constructors
@@ -322,7 +333,9 @@ def load_model(model: Model | str | Path | Mapping[str, Any]) -> Model:
     ----------
     model
         A :class:`Model` (returned as is), the name of a built-in model (see
-        :func:`builtin_models`), a path to a ``.toml`` model file, or a mapping laid out like one.
+        :func:`builtin_models`), a path to a ``.toml`` model file, a path to an SBML file
+        (``.xml``/``.sbml``, read by :func:`linstab.sbml.read_sbml`, extra ``linstab[sbml]``), or a
+        mapping laid out like a TOML file.
 
     Returns
     -------
@@ -342,6 +355,10 @@ def load_model(model: Model | str | Path | Mapping[str, Any]) -> Model:
         return model
     if isinstance(model, Mapping):
         return Model.from_dict(model)
+    if isinstance(model, (str, Path)) and Path(model).suffix.lower() in (".xml", ".sbml"):
+        from linstab.sbml import read_sbml
+
+        return read_sbml(model)
     if isinstance(model, Path) or (isinstance(model, str) and (
             model.endswith(".toml") or "/" in model or "\\" in model or Path(model).is_file())):
         return Model.from_file(model)

@@ -1,0 +1,10 @@
+"""SBML import and export (extra ``linstab[sbml]``: python-libsbml).
+
+:func:`read_sbml` reads SBML Level 2 and 3 into a :class:`~linstab.model.Model` (also through
+:func:`linstab.load_model` for ``.xml``/``.sbml`` paths); :func:`write_sbml` writes a model as SBML
+Level 3 Version 2.
+"""
+
+from linstab.sbml._read import MAX_SBML_BYTES, read_sbml
+
+__all__ = ["read_sbml", "MAX_SBML_BYTES"]
