@@ -127,11 +127,22 @@ def read_sbml(path: str | os.PathLike) -> Any:
         raise ModelError(f"{path}: the SBML file is {size:,} bytes; the limit is {limit:,} bytes "
                          "(set LINSTAB_SBML_MAX_BYTES to raise it)")
     doc = libsbml.readSBMLFromFile(str(path))
+    _check_packages(doc, path)  # before libsbml's errors: a package's own rules fail first otherwise
     _check_errors(doc, path, libsbml)
     model = doc.getModel()
     if model is None:
         raise ModelError(f"{path}: the SBML document has no <model>")
     return _Importer(model, str(path), libsbml).build(doc)
+
+
+def _check_packages(doc: Any, path: Path) -> None:
+    names = [doc.getPlugin(i).getPackageName() for i in range(doc.getNumPlugins())]
+    names += [doc.getUnknownPackagePrefix(i) or doc.getUnknownPackageURI(i)
+              for i in range(doc.getNumUnknownPackages())]
+    used = [n for n in names if n not in _HARMLESS_PACKAGES]
+    if used:
+        raise ModelError(f"{path}: the document uses the SBML package {used[0]!r}, which linstab does not "
+                         "support (only SBML Core)")
 
 
 def _check_errors(doc: Any, path: Path, libsbml: Any) -> None:
@@ -159,15 +170,6 @@ class _Importer:
     # ------------------------------------------------------------------ checks
     def check_supported(self, doc: Any) -> None:
         m = self.m
-        for i in range(doc.getNumPlugins()):
-            name = doc.getPlugin(i).getPackageName()
-            if name not in _HARMLESS_PACKAGES:
-                raise ModelError(f"{self.source}: the document uses the SBML package {name!r}, which linstab "
-                                 "does not support (only SBML Core)")
-        if doc.getNumUnknownPackages():
-            name = doc.getUnknownPackagePrefix(0) or doc.getUnknownPackageURI(0)
-            raise ModelError(f"{self.source}: the document uses the SBML package {name!r}, which linstab does not "
-                             "support (only SBML Core)")
         if m.getNumEvents():
             ev = m.getEvent(0)
             raise self.unsupported("an event (a discontinuous change)", "event", ev.getId() or ev.getMetaId()
