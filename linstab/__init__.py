@@ -38,6 +38,7 @@ _LAZY = {
     "stability_map": "linstab.num",
     "check_behaviour": "linstab.num",
     "simulate": "linstab.num",
+    "write_sbml": "linstab.sbml",
     "BifurcationCurve": "linstab.sym",
     "bifurcation_curves": "linstab.sym",
     "charpoly": "linstab.sym",
@@ -53,7 +54,7 @@ _LAZY = {
 }
 
 
-_SUBPACKAGES = ("sym", "num", "plot", "sc", "check", "model", "cli")
+_SUBPACKAGES = ("sym", "num", "plot", "sc", "check", "model", "cli", "sbml")
 
 
 def __getattr__(name: str):
@@ -80,6 +81,7 @@ __all__ = [
     "hopf_criticality",
     "simulate",
     "stability_map",
+    "write_sbml",
     "AnalysisError",
     "DimensionError",
     "FixedPoint",

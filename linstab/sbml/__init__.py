@@ -6,5 +6,6 @@ Level 3 Version 2.
 """
 
 from linstab.sbml._read import MAX_SBML_BYTES, read_sbml
+from linstab.sbml._write import to_mathml, write_sbml
 
-__all__ = ["read_sbml", "MAX_SBML_BYTES"]
+__all__ = ["read_sbml", "write_sbml", "to_mathml", "MAX_SBML_BYTES"]

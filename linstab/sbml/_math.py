@@ -201,7 +201,7 @@ class MathReader:
                 return sp.nan
             if math.isinf(value):
                 return sp.oo if value > 0 else -sp.oo
-            return sp.Integer(int(value)) if value.is_integer() and abs(value) < 2**53 else sp.Float(repr(value))
+            return sp.Float(repr(value))
         if t == L.AST_CONSTANT_PI:
             return sp.pi
         if t == L.AST_CONSTANT_E:

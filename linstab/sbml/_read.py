@@ -34,6 +34,7 @@ import sympy as sp
 from linstab._errors import ModelError
 from linstab._optional import require
 from linstab.sbml._math import MathReader
+from linstab.model import DOMAINS
 
 __all__ = ["read_sbml", "MAX_SBML_BYTES", "SUFFIXES"]
 
@@ -217,7 +218,7 @@ class _Importer:
         for s in m.getListOfSpecies():
             self.add(s.getId(), "species", nonnegative=True)
         for p in m.getListOfParameters():
-            q = self.add(p.getId(), "parameter", real=True)
+            q = self.add(p.getId(), "parameter", **DOMAINS[_domain(p, self.where("parameter", p.getId()))])
             if p.isSetValue():
                 q.start = _num(p.getValue())
         for r in m.getListOfReactions():
@@ -490,6 +491,21 @@ class _StartValues:
 
     def compartment(self, sid: str) -> float | None:
         return self.value(self.compartment_of[sid])
+
+
+def _domain(element: Any, where: str) -> str:
+    """The domain a ``linstab:domain`` annotation declares (written by :func:`linstab.write_sbml`)."""
+    from linstab.sbml._write import LINSTAB_NS
+
+    ann = element.getAnnotation()
+    for i in range(ann.getNumChildren() if ann is not None else 0):
+        child = ann.getChild(i)
+        if child.getURI() == LINSTAB_NS and child.getName() == "domain":
+            value = child.getAttrValue("value")
+            if value not in DOMAINS:
+                raise ModelError(f"{where}: linstab:domain {value!r} is none of {', '.join(DOMAINS)}")
+            return value
+    return "real"
 
 
 def _num(value: float) -> sp.Expr:
