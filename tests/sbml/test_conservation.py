@@ -92,3 +92,34 @@ def test_the_reduced_model_simulates_like_the_full_one():
     red = linstab.simulate(r, (0, 5), t_eval=t, rtol=1e-11, atol=1e-14)
     np.testing.assert_allclose(red["S1"], full["S1"], rtol=1e-7, atol=1e-12)
     np.testing.assert_allclose(red["S2"], full["S2"], rtol=1e-7, atol=1e-12)  # through the law
+
+
+def _analyze(*args):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "linstab.cli", "analyze", *args], capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_analyze_shows_the_laws_and_analyses_the_reduced_model(tmp_path):
+    path = tmp_path / "swap.toml"
+    path.write_text('name = "swap"\n[parameters]\nk = 1.0\n[equations]\nx = "k*(y - x)"\ny = "k*(x - y)"\n')
+    out = _analyze(str(path), "--set", "total_y=3")
+    assert out.returncode == 0, out.stderr
+    assert "x + y = total_y  (total 3; eliminates y)" in out.stdout
+    assert "dx/dt = k*(total_y - 2*x)" in out.stdout and "x = 1.5" in out.stdout
+    full = _analyze(str(path), "--no-reduce")
+    assert full.returncode == 0 and "Conservation laws" not in full.stdout and "dy/dt" in full.stdout
+
+
+@pytest.mark.skipif(not CASES, reason=f"the SBML Test Suite is not at {SUITE}")
+def test_analyze_json_gives_the_total_at_the_initial_state():
+    import json
+
+    pytest.importorskip("libsbml")
+    out = _analyze(str(SUITE / "00002" / "00002-sbml-l3v2.xml"), "--json")
+    assert out.returncode == 0, out.stderr
+    (law,) = json.loads(out.stdout)["conservation_laws"]
+    first = (SUITE / "00002" / "00002-results.csv").read_text().splitlines()[1].split(",")  # time, S1, S2
+    assert law["law"] == "S1 + S2 = total_S2" and law["value"] == pytest.approx(float(first[1]) + float(first[2]))
