@@ -9,7 +9,7 @@ TOML layout::
     name = "repressilator"
     title = "Protein-only repressilator (dimensionless)"   # optional
     [variables]              # optional; domain = "real" (default) | "nonnegative" | "positive"
-    x1 = { domain = "nonnegative" }
+    x1 = { domain = "nonnegative", initial = 1.0 }   # initial: for simulate without x0 (all or none)
     [parameters]             # a number, or a table with value and domain
     beta = { value = 10.0, domain = "positive" }
     n = 3.0
@@ -311,10 +311,12 @@ class Model:
     def to_dict(self) -> dict[str, Any]:
         """A plain mapping (strings and numbers) that :meth:`from_dict` reads back."""
         dom = self.domain
+        start = dict(self.initial) if all(v is not None for _, v in self.initial) else {}
         return {
             "name": self.name,
             "title": self.title,
-            "variables": {v: {"domain": dom[v]} for v in self.variable_names},
+            "variables": {v: {"domain": dom[v], **({"initial": start[v]} if start.get(v) is not None else {})}
+                          for v in self.variable_names},
             "parameters": {k: {"value": v, "domain": dom[k]} if v is not None else {"domain": dom[k]}
                            for k, v in self.values},
             "equations": {v.name: str(e) for v, e in zip(self.variables, self.rhs)},
@@ -481,6 +483,7 @@ def _build(data: Mapping[str, Any], source: str) -> Model:
         raise ModelError(f"{where}: {len(equations)} equations; the limit is {_MAX_VARIABLES} state variables")
 
     domains: dict[str, str] = {}
+    initial: dict[str, float] = {}
     for vname in equations:
         _check_name(vname, f"{where}: [equations]")
     for vname, spec in var_specs.items():
@@ -490,14 +493,21 @@ def _build(data: Mapping[str, Any], source: str) -> Model:
         if isinstance(spec, str):
             domains[vname] = _domain_of(spec, f"{where}: [variables] {vname}")
         elif isinstance(spec, Mapping):
-            extra = set(spec) - {"domain", "description"}
+            extra = set(spec) - {"domain", "description", "initial"}
             if extra:
                 raise ModelError(f"{where}: [variables] {vname}: unknown key(s) {', '.join(sorted(extra))}")
             domains[vname] = _domain_of(spec.get("domain"), f"{where}: [variables] {vname}")
+            if spec.get("initial") is not None:
+                initial[vname] = _as_value(spec["initial"], f"{where}: [variables] {vname}: initial")
+                _check_in_domain(initial[vname], domains[vname], f"{where}: [variables] {vname}: initial")
         else:
             raise ModelError(f"{where}: [variables] {vname}: expected a table such as {{ domain = \"positive\" }}")
     for vname in equations:
         domains.setdefault(vname, "real")
+    if initial and len(initial) < len(equations):
+        missing = [v for v in equations if v not in initial]
+        raise ModelError(f"{where}: [variables] declares initial values for some variables but not for "
+                         f"{', '.join(missing)}; give every variable one (or none)")
 
     values: dict[str, float | None] = {}
     for pname, spec in par_specs.items():
@@ -551,6 +561,7 @@ def _build(data: Mapping[str, Any], source: str) -> Model:
         title=title,
         source=source,
         reference=reference,
+        initial=tuple((v, initial[v]) for v in equations) if initial else (),
     )
 
 

@@ -79,3 +79,21 @@ def test_a_model_without_initial_values_needs_x0():
         linstab.simulate("repressilator", (0, 1))
     with pytest.raises(KeyError, match="no species"):
         linstab.simulate("repressilator", (0, 1), [1.0, 1.0, 1.0]).amount("x1")
+
+
+def test_toml_models_may_declare_initial_values(tmp_path):
+    path = tmp_path / "decay.toml"
+    path.write_text('name = "decay"\n[variables]\nx = { domain = "nonnegative", initial = 2.0 }\n'
+                    '[parameters]\nk = 0.5\n[equations]\nx = "-k*x"\n', encoding="utf-8")
+    m = linstab.load_model(path)
+    assert m.initial == (("x", 2.0),)
+    t = np.linspace(0, 2, 5)
+    np.testing.assert_allclose(linstab.simulate(m, (0, 2), t_eval=t)["x"], 2 * np.exp(-0.5 * t), rtol=1e-6)
+    assert linstab.Model.from_dict(m.to_dict()).initial == m.initial
+    back = linstab.load_model(linstab.write_sbml(m, tmp_path / "decay.xml"))
+    assert back.initial == m.initial and back.rhs == m.rhs
+
+
+def test_initial_values_for_some_variables_only_are_an_error(tmp_path):
+    with pytest.raises(linstab.ModelError, match="not for y; give every variable one"):
+        linstab.Model.from_dict({"variables": {"x": {"initial": 1.0}}, "equations": {"x": "-x", "y": "-y"}})
