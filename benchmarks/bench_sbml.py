@@ -67,11 +67,13 @@ def main(argv: list[str] | None = None) -> int:
     import linstab
 
     rows = []
+    print("| step | time (s) |\n|---|---:|", flush=True)
 
     def timed(name, fn):
         t0 = time.perf_counter()
         out = fn()
         rows.append((name, time.perf_counter() - t0))
+        print(f"| {name} | {rows[-1][1]:.2f} |", flush=True)
         return out
 
     path = Path(tempfile.mkdtemp()) / "network.xml"
@@ -95,9 +97,6 @@ def main(argv: list[str] | None = None) -> int:
     sim = time.perf_counter() - t0
     print(f"model: {model.n_vars} state variables, {len(model.parameters)} parameters, "
           f"{sum(1 for e in J if e != 0)} nonzero Jacobian entries, {path.stat().st_size / 1e6:.1f} MB of SBML")
-    print("| step | time (s) |\n|---|---:|")
-    for name, t in rows:
-        print(f"| {name} | {t:.2f} |")
     print(f"| one right-hand-side evaluation (median of 200) | {per['rhs'] * 1e3:.3f} ms |")
     print(f"| one Jacobian evaluation, dense {model.n_vars}x{model.n_vars} (median of 200) | "
           f"{per['jacobian'] * 1e3:.3f} ms |")

@@ -137,10 +137,15 @@ def read_sbml(path: str | os.PathLike) -> Any:
 
 
 def _check_packages(doc: Any, path: Path) -> None:
-    names = [doc.getPlugin(i).getPackageName() for i in range(doc.getNumPlugins())]
-    names += [doc.getUnknownPackagePrefix(i) or doc.getUnknownPackageURI(i)
-              for i in range(doc.getNumUnknownPackages())]
-    used = [n for n in names if n not in _HARMLESS_PACKAGES]
+    """Refuse a document that declares an SBML Level 3 package (its namespace on ``<sbml>``)."""
+    import re
+
+    ns = doc.getNamespaces()
+    uris = [ns.getURI(i) for i in range(ns.getLength())] if ns is not None else []
+    used = [m.group(1) for u in uris if (m := re.match(r"http://www\.sbml\.org/sbml/level3/version\d+/([^/]+)/", u))
+            and m.group(1) not in _HARMLESS_PACKAGES]
+    used += [doc.getUnknownPackagePrefix(i) or doc.getUnknownPackageURI(i)
+             for i in range(doc.getNumUnknownPackages())]
     if used:
         raise ModelError(f"{path}: the document uses the SBML package {used[0]!r}, which linstab does not "
                          "support (only SBML Core)")
@@ -226,7 +231,7 @@ class _Importer:
             for sr in (*r.getListOfReactants(), *r.getListOfProducts()):
                 if sr.isSetId() and sr.getId():
                     q = self.add(sr.getId(), "reference", real=True)
-                    if sr.isSetStoichiometry():
+                    if sr.isSetStoichiometry() or m.getLevel() < 3:  # Level 2: 1 unless given
                         q.start = _num(sr.getStoichiometry())
 
         symbols = {k: q.symbol for k, q in self.q.items()}
@@ -268,8 +273,7 @@ class _Importer:
         for r in m.getListOfReactions():
             kl = r.getKineticLaw()
             local = {}
-            for lp in (*kl.getListOfLocalParameters(), *kl.getListOfParameters()) if m.getLevel() > 2 \
-                    else kl.getListOfParameters():
+            for lp in kl.getListOfLocalParameters() if m.getLevel() > 2 else kl.getListOfParameters():
                 name = self.unique(f"{r.getId()}_{lp.getId()}")
                 sym = sp.Symbol(name, real=True)
                 local[lp.getId()] = sym

@@ -49,11 +49,13 @@ def load_case(name: str) -> Case:
                 relative=float(settings["relative"]))
 
 
-def run_case(case: Case) -> list[str]:
-    """Simulate the case with linstab; returns one line per variable that misses its tolerance."""
+def run_case(case: Case, model_path: Path | None = None) -> list[str]:
+    """Simulate the case with linstab; returns one line per variable that misses its tolerance.
+
+    ``model_path`` replaces the case's own SBML file (e.g. by a conversion to Level 2)."""
     import linstab
 
-    model = linstab.load_model(case.model)
+    model = linstab.load_model(model_path or case.model)
     # floor and ceiling make the right-hand side jump: LSODA's implicit steps then stall at the jumps,
     # an explicit Runge-Kutta method steps over them (Hairer, Norsett & Wanner 1993, sec. II.6)
     steps = any(e.has(sp.floor, sp.ceiling) for e in model.rhs)

@@ -97,3 +97,13 @@ def test_toml_models_may_declare_initial_values(tmp_path):
 def test_initial_values_for_some_variables_only_are_an_error(tmp_path):
     with pytest.raises(linstab.ModelError, match="not for y; give every variable one"):
         linstab.Model.from_dict({"variables": {"x": {"initial": 1.0}}, "equations": {"x": "-x", "y": "-y"}})
+
+
+def test_local_parameters_shadow_global_ones(tmp_path):
+    from tests.sbml._docs import decay
+
+    text = decay("<apply><times/><ci>k</ci><ci>S</ci></apply>").replace(
+        "<kineticLaw>", '<kineticLaw><listOfLocalParameters><localParameter id="k" value="3"/></listOfLocalParameters>')
+    m = _load(tmp_path, text)
+    assert m.parameter_values == {"c": 1.0, "k": 0.5, "R_k": 3.0}
+    assert m.rhs == (-m.symbol("R_k") * m.symbol("S") / m.symbol("c"),)
