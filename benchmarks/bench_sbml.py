@@ -3,12 +3,15 @@
 The model is a random mass-action network (seeded): each reaction is A -> B, A + B -> C or
 A -> B + C with a rate constant of its own (a global parameter), 1,000 species in one
 compartment. Timed, each once in this order (they build on each other): writing the SBML text,
-`linstab.load_model` (libsbml parse + MathML to SymPy + equations), the symbolic Jacobian,
-compiling the right-hand side and the Jacobian (`lambdify`, cse), then the cost per integrator
-step: one right-hand-side and one Jacobian evaluation (median of 200 calls), and a short
-`linstab.simulate` (LSODA) with its number of steps.
+`linstab.load_model` (libsbml parse + MathML to SymPy + equations), the symbolic Jacobian
+(`Model.jacobian`, which differentiates each equation by the variables it names only) side by
+side with the dense route it replaced (`f.jacobian(x).applyfunc(powsimp)`: every one of the
+n² entries), and the conservation laws. With `--compile` also compiling the right-hand side and
+the Jacobian (`lambdify` with cse, linstab's one path to numbers: slow for thousands of
+expressions), the cost per integrator step (one right-hand-side and one Jacobian evaluation,
+median of 200 calls) and a short `linstab.simulate`.
 
-Run: .venv/bin/python benchmarks/bench_sbml.py [--species 1000 --reactions 3000]
+Run: .venv/bin/python benchmarks/bench_sbml.py [--species 1000 --reactions 3000] [--compile]
 """
 
 from __future__ import annotations
@@ -63,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--species", type=int, default=1000)
     parser.add_argument("--reactions", type=int, default=3000)
+    parser.add_argument("--compile", action="store_true", help="also compile kernels and simulate (slow)")
     args = parser.parse_args(argv)
     import linstab
 
@@ -79,7 +83,20 @@ def main(argv: list[str] | None = None) -> int:
     path = Path(tempfile.mkdtemp()) / "network.xml"
     timed("generate and write the SBML text", lambda: path.write_text(network(args.species, args.reactions)))
     model = timed("linstab.load_model (libsbml + MathML -> SymPy)", lambda: linstab.load_model(path))
-    J = timed("symbolic Jacobian (model.jacobian())", model.jacobian)
+    import sympy as sp
+
+    from linstab.sbml import conservation_laws
+
+    J = timed("symbolic Jacobian (Model.jacobian: each equation by the variables it names)", model.jacobian)
+    dense = timed("baseline: dense symbolic Jacobian (f.jacobian(x).applyfunc(powsimp))",
+                  lambda: model.f.jacobian(model.variables).applyfunc(sp.powsimp))
+    same = dense == J
+    laws = timed("conservation laws (exact left null space)", lambda: conservation_laws(model))
+    print(f"model: {model.n_vars} state variables, {len(model.parameters)} parameters, "
+          f"{sum(1 for e in J if e != 0)} nonzero Jacobian entries, {path.stat().st_size / 1e6:.1f} MB of SBML; "
+          f"the two Jacobians are identical: {same}; {len(laws)} conservation laws")
+    if not args.compile:
+        return 0
     rhs = timed("compile the right-hand side (lambdify, cse)", lambda: model.kernel("rhs"))
     jac = timed("compile the Jacobian (lambdify, cse)", lambda: model.kernel("jacobian"))
     x = np.array([v for _, v in model.initial])
@@ -95,8 +112,6 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     traj = linstab.simulate(model, (0.0, 1.0), n_points=11)
     sim = time.perf_counter() - t0
-    print(f"model: {model.n_vars} state variables, {len(model.parameters)} parameters, "
-          f"{sum(1 for e in J if e != 0)} nonzero Jacobian entries, {path.stat().st_size / 1e6:.1f} MB of SBML")
     print(f"| one right-hand-side evaluation (median of 200) | {per['rhs'] * 1e3:.3f} ms |")
     print(f"| one Jacobian evaluation, dense {model.n_vars}x{model.n_vars} (median of 200) | "
           f"{per['jacobian'] * 1e3:.3f} ms |")

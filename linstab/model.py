@@ -239,7 +239,14 @@ class Model:
         if "jacobian" not in self._cache:
             # powsimp writes d(x**n)/dx as n*x**(n - 1), as textbooks do, rather than n*x**n/x,
             # which would evaluate to nan at x = 0.
-            self._cache["jacobian"] = self.f.jacobian(self.variables).applyfunc(sp.powsimp)
+            # Only the variables an equation names can have a nonzero derivative: a large reaction
+            # network's Jacobian is sparse, and differentiating (and powsimp-ing) its zeros dominated.
+            index = {v: j for j, v in enumerate(self.variables)}
+            J = sp.zeros(self.n_vars, self.n_vars)
+            for i, f in enumerate(self.rhs):
+                for v in f.free_symbols & index.keys():
+                    J[i, index[v]] = sp.powsimp(sp.diff(f, v))
+            self._cache["jacobian"] = J
         return self._cache["jacobian"]
 
     # ----------------------------------------------------------------- values
