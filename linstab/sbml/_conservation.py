@@ -9,7 +9,10 @@ networks and plain ODE models alike: each ``f_i`` is expanded into a sum of term
 null vector of the matrix ``A = (a_ik)``, computed exactly (rationals, or rational functions of the
 parameters) with SymPy's ``DomainMatrix`` (nullspace and reduced row echelon form over the
 rationals or the field of rational functions of the parameters). For a network with rates ``v_k`` the terms are the
-rates, so ``A`` is ``N`` (scaled by compartment sizes): its left null space is the one of ``N``. Every
+rates, so ``A`` is ``N`` (scaled by compartment sizes): its left null space is the one of ``N``.
+Where the coefficients would hold more than 12 parameters (a large network: elimination over
+rational functions of thousands of rate constants is hopeless), terms are instead told apart by
+their parameters too, which leaves ``N`` itself over the rationals. Every
 law found is exact (it is checked: ``c · f`` simplifies to 0); laws hidden behind terms that are
 linearly dependent functions without looking alike are not found.
 
@@ -56,16 +59,43 @@ class ConservationLaw:
         return f"{sp.sstr(self.expr)} = {self.total.name}"
 
 
-def _terms(expr: sp.Expr, variables: set[sp.Symbol]) -> dict[sp.Expr, sp.Expr]:
-    """``expr`` as ``{t_k: a_k}``: ``a_k`` free of the variables, ``t_k`` state-dependent products."""
+#: Most parameters the coefficients may hold for elimination over the field QQ(p); beyond, terms are
+#: split by their parameters too (exact over QQ, and the stoichiometric laws of a network).
+_MAX_FIELD_SYMBOLS = 12
+
+
+def _terms(expr: sp.Expr, variables: set[sp.Symbol], *, fine: bool = False) -> dict[sp.Expr, sp.Expr]:
+    """``expr`` as ``{t_k: a_k}``: ``a_k`` free of the variables, ``t_k`` state-dependent products
+    (with ``fine``, ``a_k`` is the rational coefficient only and ``t_k`` keeps the parameters)."""
     out: dict[sp.Expr, sp.Expr] = {}
     for term in sp.Add.make_args(sp.expand(expr)):
-        coeff, state = [], []
-        for factor in sp.Mul.make_args(term):
-            (state if factor.free_symbols & variables else coeff).append(factor)
-        key = sp.Mul(*state)
-        out[key] = out.get(key, sp.S.Zero) + sp.Mul(*coeff)
+        if fine:
+            coeff, key = term.as_coeff_Mul()
+        else:
+            parts, state = [], []
+            for factor in sp.Mul.make_args(term):
+                (state if factor.free_symbols & variables else parts).append(factor)
+            coeff, key = sp.Mul(*parts), sp.Mul(*state)
+        out[key] = out.get(key, sp.S.Zero) + coeff
     return out
+
+
+def _columns(rows: list[dict[sp.Expr, sp.Expr]]) -> dict[int, dict[int, sp.Expr]]:
+    """The transposed term matrix ``A^T`` as ``{term: {equation: coefficient}}`` (nonzeros only).
+
+    Scaling a column of ``A`` by a nonzero factor keeps its left null space: each column is divided
+    by its first entry, so that a factor shared by a column's entries (a rate constant) cancels.
+    """
+    keys: dict[sp.Expr, int] = {}
+    AT: dict[int, dict[int, sp.Expr]] = {}
+    for i, r in enumerate(rows):
+        for k, a in r.items():
+            if a != 0:
+                AT.setdefault(keys.setdefault(k, len(keys)), {})[i] = a
+    for j, col in AT.items():
+        first = next(iter(col.values()))
+        AT[j] = {i: sp.cancel(a / first) for i, a in col.items()}
+    return AT
 
 
 def conservation_laws(model: Any) -> list[ConservationLaw]:
@@ -98,18 +128,18 @@ def conservation_laws(model: Any) -> list[ConservationLaw]:
     if model.n_vars == 0:
         return []
     variables = set(model.variables)
-    rows = [_terms(f, variables) for f in model.rhs]
-    keys = list(dict.fromkeys(k for r in rows for k in r))
-    if not keys:  # every f_i is 0: each variable is conserved on its own
-        A = sp.zeros(model.n_vars, 1)
-    else:
-        A = sp.Matrix([[r.get(k, sp.S.Zero) for k in keys] for r in rows])
-    # exact linear algebra over the smallest field holding the coefficients: QQ for numbers, QQ(p)
-    # for rational functions of the parameters (SymPy's DomainMatrix; Matrix.nullspace on plain
-    # expressions took minutes for a 1000-species network)
     from sympy.polys.matrices import DomainMatrix
 
-    basis = DomainMatrix.from_Matrix(A.T).to_field().nullspace()
+    AT = _columns([_terms(f, variables) for f in model.rhs])
+    symbols = set().union(*(a.free_symbols for col in AT.values() for a in col.values()))
+    if len(symbols) > _MAX_FIELD_SYMBOLS:
+        # too many parameters for exact elimination over QQ(p): split the terms finer, by everything
+        # but their rational coefficient (a reaction's rate is then one column: the stoichiometry)
+        AT = _columns([_terms(f, variables, fine=True) for f in model.rhs])
+    if not AT:  # every f_i is 0: each variable is conserved on its own
+        basis = DomainMatrix.eye(model.n_vars, sp.QQ)
+    else:
+        basis = DomainMatrix.from_dict_sympy(max(AT) + 1, model.n_vars, AT).to_field().nullspace()
     if basis.shape[0] == 0:
         return []
     # one law per row; reduced row echelon form on the reversed columns, so that each law eliminates
@@ -123,7 +153,7 @@ def conservation_laws(model: Any) -> list[ConservationLaw]:
     for row, pivot in sorted(enumerate(pivots), key=lambda rp: rp[1]):
         coeffs = [c if c.is_Rational else sp.simplify(c) for c in C.row(row)]
         if any(c.free_symbols for c in coeffs):
-            # scale to clear parameter denominators, keeping the law readable
+            # coefficients that depend on the parameters, in factored form (readable)
             coeffs = [sp.factor(c) for c in coeffs]
         check = sp.expand(sum(c * f for c, f in zip(coeffs, model.rhs) if c != 0))
         check = check if check == 0 else sp.simplify(check)

@@ -123,3 +123,19 @@ def test_analyze_json_gives_the_total_at_the_initial_state():
     (law,) = json.loads(out.stdout)["conservation_laws"]
     first = (SUITE / "00002" / "00002-results.csv").read_text().splitlines()[1].split(",")  # time, S1, S2
     assert law["law"] == "S1 + S2 = total_S2" and law["value"] == pytest.approx(float(first[1]) + float(first[2]))
+
+
+def test_a_long_chain_with_many_rate_constants_keeps_its_law():
+    """A0 <-> A1 <-> ... <-> A15 with 30 rate constants: too many for the parameter field, so the
+    terms are split by their rate constants; the total amount is still found, exactly."""
+    n = 16
+    eqs = {f"A{i}": "0" for i in range(n)}
+    params = {}
+    for i in range(n - 1):
+        params[f"kf{i}"], params[f"kb{i}"] = 1.0 + i, 2.0 + i
+        flux = f"(kf{i}*A{i} - kb{i}*A{i + 1})"
+        eqs[f"A{i}"] += f" - {flux}"
+        eqs[f"A{i + 1}"] += f" + {flux}"
+    m = Model.from_dict({"name": "chain", "parameters": params, "equations": eqs})
+    (law,) = conservation_laws(m)
+    assert dict(law.coefficients) == {f"A{i}": 1 for i in range(n)} and law.eliminated == f"A{n - 1}"

@@ -81,3 +81,12 @@ def test_help_loads_neither_sympy_nor_libsbml():
 
 def test_write_sbml_is_public():
     assert "write_sbml" in linstab.__all__ and linstab.write_sbml is write_sbml
+
+
+def test_bifurcation_prints_the_same_for_the_exported_model(tmp_path):
+    path = tmp_path / "repressilator.xml"
+    assert _cli("export", "repressilator", "--sbml", str(path)).returncode == 0
+    args = ("--kind", "hopf", "--param", "beta", "--against", "n")
+    original, imported = _cli("bifurcation", "repressilator", *args), _cli("bifurcation", str(path), *args)
+    assert original.returncode == 0 and imported.returncode == 0, imported.stderr
+    assert imported.stdout == original.stdout and "beta" in original.stdout
