@@ -38,6 +38,7 @@ _LAZY = {
     "stability_map": "linstab.num",
     "check_behaviour": "linstab.num",
     "simulate": "linstab.num",
+    "write_sbml": "linstab.sbml",
     "BifurcationCurve": "linstab.sym",
     "bifurcation_curves": "linstab.analysis",
     "find_curves": "linstab.analysis",
@@ -54,7 +55,7 @@ _LAZY = {
 }
 
 
-_SUBPACKAGES = ("sym", "num", "analysis", "plot", "sc", "check", "model", "cli")
+_SUBPACKAGES = ("sym", "num", "analysis", "plot", "sc", "check", "model", "cli", "sbml")
 
 
 def __getattr__(name: str):
@@ -82,6 +83,7 @@ __all__ = [
     "hopf_criticality",
     "simulate",
     "stability_map",
+    "write_sbml",
     "AnalysisError",
     "DimensionError",
     "FixedPoint",

@@ -18,6 +18,7 @@ _EXTRAS = {
     "bokeh": "plot",
     "jupyter_book": "book",
     "playwright": "export",
+    "libsbml": "sbml",
 }
 
 

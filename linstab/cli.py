@@ -25,6 +25,7 @@ _COMMANDS = (
     "map",
     "diagram",
     "portrait",
+    "export",
 )
 
 
@@ -35,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     from linstab._cli.models import builtin_titles
 
     examples = """\
-built-in models (MODEL may also be a path to a .toml file):
+built-in models (MODEL may also be a path to a .toml file or an SBML .xml file):
   {models}
 
 examples:
@@ -45,6 +46,7 @@ examples:
   linstab map repressilator --x n 1.5 5 200 --y beta 1 1000 200 --log-y --out rep.npz
   linstab diagram repressilator --param beta --against n --html rep.html
   linstab portrait brusselator --html brusselator.html
+  linstab export toggle_switch --sbml toggle.xml     SBML for COPASI, tellurium...
 
 'linstab COMMAND --help' describes each command.
 """.format(models="\n  ".join(textwrap.wrap(", ".join(builtin_titles()), 90)))

@@ -9,7 +9,7 @@ TOML layout::
     name = "repressilator"
     title = "Protein-only repressilator (dimensionless)"   # optional
     [variables]              # optional; domain = "real" (default) | "nonnegative" | "positive"
-    x1 = { domain = "nonnegative" }
+    x1 = { domain = "nonnegative", initial = 1.0 }   # initial: for simulate without x0 (all or none)
     [parameters]             # a number, or a table with value and domain
     beta = { value = 10.0, domain = "positive" }
     n = 3.0
@@ -88,6 +88,14 @@ class Model:
         Human-readable title.
     source
         Where the model came from (a path, ``builtin:NAME`` or ``dict``).
+    initial
+        ``(variable, value)`` pairs of the initial state (from SBML; empty if the model has none);
+        :func:`linstab.simulate` starts there when no ``x0`` is given.
+    observables
+        ``(name, expression)`` pairs of quantities defined by the model as expressions of the
+        variables and parameters (SBML assignment rules; a species whose amount is the state).
+    species
+        ``(name, amount, concentration)`` triples of SBML species, as expressions.
 
     Examples
     --------
@@ -107,6 +115,9 @@ class Model:
     title: str = ""
     source: str = "dict"
     reference: str = ""
+    initial: tuple[tuple[str, float | None], ...] = ()
+    observables: tuple[tuple[str, sp.Expr], ...] = ()
+    species: tuple[tuple[str, sp.Expr, sp.Expr], ...] = ()
     _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     # ----------------------------------------------------------------- constructors
@@ -228,7 +239,14 @@ class Model:
         if "jacobian" not in self._cache:
             # powsimp writes d(x**n)/dx as n*x**(n - 1), as textbooks do, rather than n*x**n/x,
             # which would evaluate to nan at x = 0.
-            self._cache["jacobian"] = self.f.jacobian(self.variables).applyfunc(sp.powsimp)
+            # Only the variables an equation names can have a nonzero derivative: a large reaction
+            # network's Jacobian is sparse, and differentiating (and powsimp-ing) its zeros dominated.
+            index = {v: j for j, v in enumerate(self.variables)}
+            J = sp.zeros(self.n_vars, self.n_vars)
+            for i, f in enumerate(self.rhs):
+                for v in f.free_symbols & index.keys():
+                    J[i, index[v]] = sp.powsimp(sp.diff(f, v))
+            self._cache["jacobian"] = J
         return self._cache["jacobian"]
 
     # ----------------------------------------------------------------- values
@@ -300,10 +318,12 @@ class Model:
     def to_dict(self) -> dict[str, Any]:
         """A plain mapping (strings and numbers) that :meth:`from_dict` reads back."""
         dom = self.domain
+        start = dict(self.initial) if all(v is not None for _, v in self.initial) else {}
         return {
             "name": self.name,
             "title": self.title,
-            "variables": {v: {"domain": dom[v]} for v in self.variable_names},
+            "variables": {v: {"domain": dom[v], **({"initial": start[v]} if start.get(v) is not None else {})}
+                          for v in self.variable_names},
             "parameters": {k: {"value": v, "domain": dom[k]} if v is not None else {"domain": dom[k]}
                            for k, v in self.values},
             "equations": {v.name: str(e) for v, e in zip(self.variables, self.rhs)},
@@ -322,7 +342,9 @@ def load_model(model: Model | str | Path | Mapping[str, Any]) -> Model:
     ----------
     model
         A :class:`Model` (returned as is), the name of a built-in model (see
-        :func:`builtin_models`), a path to a ``.toml`` model file, or a mapping laid out like one.
+        :func:`builtin_models`), a path to a ``.toml`` model file, a path to an SBML file
+        (``.xml``/``.sbml``, read by :func:`linstab.sbml.read_sbml`, extra ``linstab[sbml]``), or a
+        mapping laid out like a TOML file.
 
     Returns
     -------
@@ -342,6 +364,10 @@ def load_model(model: Model | str | Path | Mapping[str, Any]) -> Model:
         return model
     if isinstance(model, Mapping):
         return Model.from_dict(model)
+    if isinstance(model, (str, Path)) and Path(model).suffix.lower() in (".xml", ".sbml"):
+        from linstab.sbml import read_sbml
+
+        return read_sbml(model)
     if isinstance(model, Path) or (isinstance(model, str) and (
             model.endswith(".toml") or "/" in model or "\\" in model or Path(model).is_file())):
         return Model.from_file(model)
@@ -464,6 +490,7 @@ def _build(data: Mapping[str, Any], source: str) -> Model:
         raise ModelError(f"{where}: {len(equations)} equations; the limit is {_MAX_VARIABLES} state variables")
 
     domains: dict[str, str] = {}
+    initial: dict[str, float] = {}
     for vname in equations:
         _check_name(vname, f"{where}: [equations]")
     for vname, spec in var_specs.items():
@@ -473,14 +500,21 @@ def _build(data: Mapping[str, Any], source: str) -> Model:
         if isinstance(spec, str):
             domains[vname] = _domain_of(spec, f"{where}: [variables] {vname}")
         elif isinstance(spec, Mapping):
-            extra = set(spec) - {"domain", "description"}
+            extra = set(spec) - {"domain", "description", "initial"}
             if extra:
                 raise ModelError(f"{where}: [variables] {vname}: unknown key(s) {', '.join(sorted(extra))}")
             domains[vname] = _domain_of(spec.get("domain"), f"{where}: [variables] {vname}")
+            if spec.get("initial") is not None:
+                initial[vname] = _as_value(spec["initial"], f"{where}: [variables] {vname}: initial")
+                _check_in_domain(initial[vname], domains[vname], f"{where}: [variables] {vname}: initial")
         else:
             raise ModelError(f"{where}: [variables] {vname}: expected a table such as {{ domain = \"positive\" }}")
     for vname in equations:
         domains.setdefault(vname, "real")
+    if initial and len(initial) < len(equations):
+        missing = [v for v in equations if v not in initial]
+        raise ModelError(f"{where}: [variables] declares initial values for some variables but not for "
+                         f"{', '.join(missing)}; give every variable one (or none)")
 
     values: dict[str, float | None] = {}
     for pname, spec in par_specs.items():
@@ -534,6 +568,7 @@ def _build(data: Mapping[str, Any], source: str) -> Model:
         title=title,
         source=source,
         reference=reference,
+        initial=tuple((v, initial[v]) for v in equations) if initial else (),
     )
 
 

@@ -29,7 +29,7 @@ CORE = {"linstab", "linstab._errors", "linstab._parse", "linstab._atomic", "lins
         "linstab._optional", "linstab._progress", "linstab._linalg", "linstab.model"}
 
 # Layer of each package, lowest first. Equal ranks may not import each other.
-RANK = {"core": 0, "sym": 1, "num": 2, "analysis": 3, "plot": 4, "sc": 5, "check": 5, "cli": 6}
+RANK = {"core": 0, "sym": 1, "sbml": 1, "num": 2, "analysis": 3, "plot": 4, "sc": 5, "check": 5, "cli": 6}
 
 # Upward imports that are allowed: (module, enclosing function, imported module). Each is a lazy
 # convenience that hands a result to the layer that draws or compiles it.
@@ -37,6 +37,8 @@ UPWARD_ALLOWED = {
     # the one lambdify path, compiled on demand for a model or a closed-form curve
     ("linstab.model", "Model.kernel", "linstab.num"),
     ("linstab.model", "TYPE_CHECKING", "linstab.num"),  # the annotation of Model.kernel
+    # load_model reads an SBML file with the reader of that format (SymPy and libsbml, no numerics)
+    ("linstab.model", "load_model", "linstab.sbml"),
     ("linstab.sym._bifurcation", "BifurcationCurve.evaluate", "linstab.num"),
     # .plot() hands a result to the layer that draws it
     ("linstab.sym._bifurcation", "BifurcationCurve.plot", "linstab.plot"),

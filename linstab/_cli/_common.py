@@ -13,7 +13,7 @@ __all__ = ["add_model_args", "add_output_args", "check_outputs", "parse_sets", "
 
 def add_model_args(parser: argparse.ArgumentParser) -> None:
     """Add the MODEL positional and the repeatable ``--set NAME=VALUE`` option."""
-    parser.add_argument("model", metavar="MODEL", help="a built-in model name or a path to a .toml model file")
+    parser.add_argument("model", metavar="MODEL", help="a built-in model name, a path to a .toml model file or an SBML file (.xml, .sbml)")
     parser.add_argument(
         "--set", dest="sets", action="append", default=[], metavar="NAME=VALUE",
         help="set a parameter value (repeatable)",

@@ -17,6 +17,12 @@ every numeric fixed point at the parameter values, classified.
 --json prints one JSON object: model, variables, parameters, jacobian (SymPy-parsable strings),
 fixed_points (state, eigenvalues as [re, im] pairs, classification, stable). It skips the
 symbolic derivation unless --derivation is given.
+
+If the model conserves linear combinations of its variables (a moiety of a reaction network,
+x + y in dx/dt = y - x, dy/dt = x - y), the analysis is of the reduced model: each law
+eliminates one variable and its total becomes a parameter (value from the model's initial state;
+--set total_NAME=VALUE sets it). The output lists the laws first; --no-reduce analyses the full
+model, whose Jacobian then has one zero eigenvalue per law.
 """
 
 
@@ -36,6 +42,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="CPU seconds for the whole symbolic analysis (default: 30); past it the "
                              "output says that the symbolic step timed out and still lists the numeric "
                              "fixed points")
+    parser.add_argument("--no-reduce", action="store_true",
+                        help="analyse the full model even if it has conservation laws")
     parser.set_defaults(func=run)
 
 
@@ -45,14 +53,55 @@ def run(args: argparse.Namespace) -> int:
 
     if not (math.isfinite(args.timeout) and args.timeout > 0):
         raise ValueError(f"--timeout must be a positive, finite number of seconds, got {args.timeout}")
-    model = model_from_args(args)
+    model, laws = _reduced(args)
     if args.json:
         if any(v is None for _, v in model.values):
             model.numeric_values()  # raises a ParameterError naming the missing values
         rep = report(model, symbolic=bool(args.derivation), timeout=args.timeout)
-        print(rep.to_json())
+        text = rep.to_json()
+        if laws:
+            import json
+
+            data = json.loads(text)
+            data["conservation_laws"] = [{"law": str(law), "total": law.total.name,
+                                          "value": model.parameter_values[law.total.name]} for law in laws]
+            text = json.dumps(data)
+        print(text)
     elif args.latex:
-        print(report(model, timeout=args.timeout).markdown, end="")
+        print(_laws_text(laws, model, latex=True) + report(model, timeout=args.timeout).markdown, end="")
     else:
-        print(as_flags(report(model, timeout=args.timeout).text), end="")
+        print(_laws_text(laws, model) + as_flags(report(model, timeout=args.timeout).text), end="")
     return 0
+
+
+def _reduced(args: argparse.Namespace):
+    """The model of ``args`` (reduced by its conservation laws unless --no-reduce) and the laws."""
+    from linstab._cli._common import parse_sets
+    from linstab.model import load_model
+    from linstab.sbml import conservation_laws, reduce_model
+
+    model = load_model(args.model)
+    sets = parse_sets(args.sets)
+    laws = [] if args.no_reduce else conservation_laws(model)
+    totals = {law.total.name for law in laws}
+    first = {k: v for k, v in sets.items() if k not in totals}
+    model = model.with_values(first) if first else model
+    if laws:
+        model = reduce_model(model, laws)
+        later = {k: v for k, v in sets.items() if k in totals}
+        model = model.with_values(later) if later else model
+    return model, laws
+
+
+def _laws_text(laws, model, *, latex: bool = False) -> str:
+    if not laws:
+        return ""
+    values = model.parameter_values
+    head = ("Conservation laws (constant along every solution); the analysis is of the reduced model, "
+            "with the totals as parameters (from the initial state unless --set):")
+    lines = [f"## Conservation laws\n\n{head}\n" if latex else head]
+    for law in laws:
+        value = values[law.total.name]
+        at = f"total {value:.6g}" if value is not None else f"no initial state: --set {law.total.name}=VALUE"
+        lines.append(f"{'- ' if latex else '  '}{law}  ({at}; eliminates {law.eliminated})")
+    return "\n".join(lines) + "\n\n"

@@ -124,6 +124,15 @@ def _torch_overrides(torch: Any) -> dict[str, Callable[..., Any]]:
             "Max": _fold(torch.maximum), "Min": _fold(torch.minimum)}
 
 
+def _drop_step_derivatives(e: sp.Expr) -> sp.Expr:
+    """``e`` with derivatives of ``floor`` and ``ceiling`` (also inside ``Subs``) set to 0."""
+    def step(a: sp.Basic) -> bool:
+        return isinstance(a, sp.Derivative) and isinstance(a.expr, (sp.floor, sp.ceiling))
+
+    e = e.replace(lambda a: isinstance(a, sp.Subs) and step(a.expr), lambda *a: sp.S.Zero)
+    return e.replace(step, lambda *a: sp.S.Zero)
+
+
 def compile_kernel(
     exprs: sp.Expr | sp.MatrixBase | Sequence[sp.Expr],
     args: Sequence[Sequence[sp.Symbol]],
@@ -172,6 +181,8 @@ def compile_kernel(
     # has: numerically it is the classical derivative, 0 away from the jump (at the jump itself the
     # derivative does not exist, and a kernel cannot represent the distribution).
     flat = tuple(e.replace(sp.DiracDelta, lambda *a: sp.S.Zero) if e.has(sp.DiracDelta) else e for e in flat)
+    # Likewise floor and ceiling (SBML MathML) are piecewise constant: derivative 0 between the steps.
+    flat = tuple(_drop_step_derivatives(e) if e.has(sp.Derivative) else e for e in flat)
     groups = [tuple(g) for g in args]
     symbols = [s for g in groups for s in g]
     free = set().union(*(e.free_symbols for e in flat)) if flat else set()
@@ -180,6 +191,10 @@ def compile_kernel(
         names = ", ".join(sorted(s.name for s in missing))
         raise ValueError(f"compile_kernel: the expressions use {names}, which no argument group provides")
     modules: Any = backend
+    if backend == "numpy" and any(e.has(sp.factorial) for e in flat):
+        from scipy.special import gamma
+
+        modules = [{"factorial": lambda x: gamma(np.add(x, 1.0))}, "numpy"]  # n! = Γ(n + 1)
     if backend == "torch":
         modules = [_torch_overrides(require("torch")), "torch"]
     # the arguments become dummies first: common-subexpression elimination names its temporaries

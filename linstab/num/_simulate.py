@@ -33,12 +33,60 @@ class Trajectory:
         Names of the state variables (columns of ``x``).
     values
         Parameter values used.
+    model
+        The simulated model (for :meth:`__getitem__`, :meth:`amount`, :meth:`concentration`).
+
+    Examples
+    --------
+    ``traj[name]`` evaluates any symbol of the model along the solution: a state variable, a
+    parameter, or a quantity the model defines by an expression (an SBML assignment rule; a
+    species' meaning, its amount if it has only substance units, else its concentration).
+
+    >>> tr = simulate("autorepression", (0, 1), [0.0], {"beta": 2.0, "n": 1.0}, n_points=3)
+    >>> tr["x"].shape, tr["beta"].tolist()
+    ((3,), [2.0, 2.0, 2.0])
     """
 
     t: np.ndarray
     x: np.ndarray
     variables: tuple[str, ...]
     values: dict[str, float]
+    model: Model | None = None
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name in self.variables:
+            return self.x[:, self.variables.index(name)]
+        if name in self.values:
+            return np.full(self.t.shape, self.values[name])
+        defined = dict(self.model.observables) if self.model is not None else {}
+        if name in defined:
+            return self._evaluate(defined[name], name)
+        known = [*self.variables, *defined, *self.values]
+        raise KeyError(f"{name!r} is no symbol of the simulated model; known: {', '.join(known)}")
+
+    def amount(self, name: str) -> np.ndarray:
+        """The amount of species ``name`` along the solution (concentration times compartment size)."""
+        return self._species(name, 1)
+
+    def concentration(self, name: str) -> np.ndarray:
+        """The concentration of species ``name`` along the solution (amount over compartment size)."""
+        return self._species(name, 2)
+
+    def _species(self, name: str, which: int) -> np.ndarray:
+        table = {s[0]: s for s in self.model.species} if self.model is not None else {}
+        if name not in table:
+            raise KeyError(f"{name!r} is no species of the simulated model (amounts and concentrations are "
+                           f"defined for SBML species); species: {', '.join(table) or 'none'}")
+        return self._evaluate(table[name][which], name)
+
+    def _evaluate(self, expr: Any, name: str) -> np.ndarray:
+        from linstab.num._kernels import compile_kernel
+
+        model = self.model
+        kernel = compile_kernel([expr], [model.variables, model.parameters])
+        p = np.array([self.values[q] for q in model.parameter_names], dtype=float)
+        out = np.asarray(kernel(self.x, np.broadcast_to(p, (len(self.t), len(p)))), dtype=float)
+        return np.broadcast_to(out[..., 0], self.t.shape).copy()
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -66,7 +114,7 @@ class Behaviour:
     trajectory: Trajectory
 
 
-def simulate(model: Model | str, t_span: tuple[float, float], x0: Any, values: Mapping[str, float] | None = None,
+def simulate(model: Model | str, t_span: tuple[float, float], x0: Any = None, values: Mapping[str, float] | None = None,
              *, t_eval: Any = None, n_points: int = 2000, method: str = "LSODA", rtol: float = 1e-8,
              atol: float = 1e-10) -> Trajectory:
     """Integrate ``dx/dt = f(x; p)`` with :func:`scipy.integrate.solve_ivp`.
@@ -78,7 +126,8 @@ def simulate(model: Model | str, t_span: tuple[float, float], x0: Any, values: M
     t_span
         ``(t0, t1)``.
     x0
-        Initial state, one entry per variable.
+        Initial state, one entry per variable; by default the model's :attr:`~linstab.Model.initial`
+        state (an error if the model declares none).
     values
         Parameter values (override the model's).
     t_eval
@@ -103,18 +152,30 @@ def simulate(model: Model | str, t_span: tuple[float, float], x0: Any, values: M
     from scipy.integrate import solve_ivp
 
     model = load_model(model)
+    if x0 is None:
+        start = dict(model.initial)
+        missing = [v for v in model.variable_names if start.get(v) is None]
+        if missing:
+            raise ValueError(f"simulate: no x0 given and model {model.name!r} declares no initial value for "
+                             f"{', '.join(missing)}; pass x0 (one value per variable: "
+                             f"{', '.join(model.variable_names)})")
+        x0 = [start[v] for v in model.variable_names]
     x0a = np.asarray(x0, dtype=float)
     if x0a.shape != (model.n_vars,):
         raise DimensionError(f"x0 had shape {x0a.shape} while it should have had ({model.n_vars},) "
                              f"(one entry per variable: {', '.join(model.variable_names)})")
     p = np.asarray(model.parameter_vector(values), dtype=float)
+    t0, t1 = map(float, t_span)
+    if t_eval is None:
+        t_eval = np.linspace(t0, t1, n_points)
+    if model.n_vars == 0:  # e.g. an SBML model whose every quantity is given by a rule
+        t_out = np.asarray(t_eval, dtype=float)
+        return Trajectory(t=t_out, x=np.zeros((len(t_out), 0)), variables=(),
+                          values=dict(zip(model.parameter_names, p.tolist())), model=model)
     rhs = model.kernel("rhs")
     from linstab.num._maps import jacobian_kernel
 
     jac = jacobian_kernel(model)
-    t0, t1 = map(float, t_span)
-    if t_eval is None:
-        t_eval = np.linspace(t0, t1, n_points)
     extra = {"jac": lambda t, x: jac(x, p)} if method in ("LSODA", "Radau", "BDF") else {}
     sol = solve_ivp(lambda t, x: rhs(x, p), (t0, t1), x0a, method=method, t_eval=t_eval, rtol=rtol, atol=atol,
                     **extra)
@@ -122,7 +183,7 @@ def simulate(model: Model | str, t_span: tuple[float, float], x0: Any, values: M
         raise AnalysisError(f"simulate: the integrator failed ({sol.message}); try method='Radau' or a "
                             "shorter t_span")
     return Trajectory(t=sol.t, x=sol.y.T, variables=model.variable_names,
-                      values=dict(zip(model.parameter_names, p.tolist())))
+                      values=dict(zip(model.parameter_names, p.tolist())), model=model)
 
 
 def check_behaviour(model: Model | str, values: Mapping[str, float] | None = None, *, x0: Any = None,
