@@ -43,6 +43,7 @@ UPWARD_ALLOWED = {
     # .plot() hands a result to the layer that draws it
     ("linstab.sym._bifurcation", "BifurcationCurve.plot", "linstab.plot"),
     ("linstab.num._maps", "StabilityMap.plot", "linstab.plot"),
+    ("linstab.analysis._noise", "NoiseScan.plot", "linstab.plot"),
     # deprecated old homes of names that moved to the composition layer (they warn)
     ("linstab.sym", "__getattr__", "linstab.analysis"),
     ("linstab.num", "__getattr__", "linstab.analysis"),
