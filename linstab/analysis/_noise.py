@@ -281,7 +281,10 @@ def _polish(model: Any, state: Any, p: np.ndarray) -> np.ndarray:
         if np.max(np.abs(step)) <= 1e-13 * max(1.0, float(np.max(np.abs(x)))):
             break
     res = float(np.max(np.abs(np.asarray(f(x, p), dtype=float))))
-    if not np.isfinite(res) or res > 1e-8 * max(1.0, float(np.max(np.abs(x)))):
+    # the residual is measured against the rates that balance there (the propensities)
+    a = np.abs(np.asarray(_reaction_kernels(model)[1](x, p), dtype=float))
+    scale = max(1.0, float(np.sum(a))) if np.all(np.isfinite(a)) else np.inf
+    if not np.isfinite(res) or not np.isfinite(scale) or res > 1e-9 * scale:
         raise AnalysisError(f"state: no fixed point near {_state_text(model.variable_names, np.asarray(state, float))} "
                             f"(Newton's method ends at residual {res:.3g}); pass a fixed point")
     return x
@@ -433,8 +436,8 @@ def noise_scan(model: Any, grid: Mapping[str, Any], *, values: Mapping[str, floa
         fx = np.asarray(f(x, P), dtype=float)
         J = np.asarray(jac(x, P), dtype=float)
         a = np.asarray(akernel(x, P), dtype=float).reshape(*shape, -1)
-    scale = np.maximum(1.0, np.max(np.abs(x), axis=-1))
-    converged = np.all(np.isfinite(fx), axis=-1) & (np.max(np.abs(fx), axis=-1) <= 1e-8 * scale)
+    scale = np.maximum(1.0, np.sum(np.abs(a), axis=-1))  # the rates that balance at a fixed point
+    converged = np.all(np.isfinite(fx), axis=-1) & (np.max(np.abs(fx), axis=-1) <= 1e-9 * scale)
     with np.errstate(all="ignore"):
         finite = np.all(np.isfinite(J), axis=(-1, -2))
         eig = np.full((*shape, n), np.nan, dtype=complex)
