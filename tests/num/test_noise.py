@@ -44,6 +44,10 @@ def test_batch_shape_and_broadcasting():
         lyapunov_covariance(np.eye(2), np.eye(3))
     with pytest.raises(ValueError, match="method"):
         lyapunov_covariance(-np.eye(2), np.eye(2), method="bogus")
+    J7, D7 = _stable_batch(rng, 3, 7)  # past KRON_MAX_VARIABLES: "auto" takes SciPy's solver
+    np.testing.assert_allclose(lyapunov_covariance(J7, D7), lyapunov_covariance(J7, D7, method="scipy"))
+    with pytest.raises(ValueError, match="limited to"):
+        lyapunov_covariance(J7, D7, method="kron")
 
 
 def test_spectrum_integrates_to_covariance():
