@@ -41,7 +41,7 @@ from linstab._reactions import Reaction, parse_reactions, reaction_rhs
 if TYPE_CHECKING:
     from linstab.num import Kernel
 
-__all__ = ["Model", "load_model", "builtin_models", "DOMAINS"]
+__all__ = ["Model", "Reaction", "load_model", "builtin_models", "DOMAINS"]
 
 #: Domains a variable or parameter may be declared in, with the SymPy assumptions they carry.
 DOMAINS: Mapping[str, Mapping[str, bool]] = {

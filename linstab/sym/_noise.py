@@ -38,8 +38,11 @@ MAX_SYMBOLIC_LYAPUNOV = 4
 def _reaction_model(model: Any) -> Any:
     model = load_model(model)
     if not model.reactions:
+        sbml = model.source.lower().endswith((".xml", ".sbml"))
+        hint = ("; an SBML model keeps its reactions only if all are irreversible, with whole-number stoichiometry "
+                "and all species in one compartment of constant size" if sbml else "")
         raise AnalysisError(f"model {model.name!r} has no reactions: the noise analysis needs a reaction network "
-                            "(a [reactions] table with reactants, products and propensities), not only equations")
+                            f"(a [reactions] table with reactants, products and propensities), not only equations{hint}")
     return model
 
 
