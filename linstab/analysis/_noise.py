@@ -239,6 +239,13 @@ def linear_noise(model: Any, values: Mapping[str, float] | None = None, *, state
     vals = model.numeric_values(values)
     p = np.asarray(model.parameter_vector(values), dtype=float)
     names = model.variable_names
+    rank = int(np.linalg.matrix_rank(S))
+    if rank < model.n_vars:  # wᵀS = 0 gives wᵀJ = 0 at every state: no fixed point is isolated
+        raise AnalysisError(f"the network conserves {model.n_vars - rank} linear combination(s) of its species "
+                            f"(its stoichiometric matrix has rank {rank} < {model.n_vars}), so J always has a zero "
+                            "eigenvalue and no fixed point is isolated: the linear noise approximation needs the "
+                            "network reduced by its conservation laws (one species per conserved total eliminated), "
+                            "which linear_noise does not do")
     if state is None:
         fps = find_fixed_points(model, values)
         stable = [fp for fp in fps if fp.stable and np.max(fp.eigenvalues.real) < -tol]

@@ -160,3 +160,11 @@ def test_several_stable_points_need_a_choice():
 def test_equations_only_model_is_refused():
     with pytest.raises(AnalysisError, match="no reactions"):
         linear_noise("brusselator")
+
+
+def test_conserved_network_is_refused_with_the_reason():
+    closed = {"variables": {"A": {}, "B": {}}, "parameters": {"k": 1.0, "l": 2.0}, "reactions": {
+        "forward": {"reactants": {"A": 1}, "products": {"B": 1}, "propensity": "k*A"},
+        "backward": {"reactants": {"B": 1}, "products": {"A": 1}, "propensity": "l*B"}}}
+    with pytest.raises(AnalysisError, match="conserves 1 linear combination"):
+        linear_noise(closed)
