@@ -8,8 +8,12 @@ for the Hill feedback it is correct to O(1/⟨n⟩), far below the sampling erro
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from linstab import AnalysisError, ParameterError
 from linstab.analysis import linear_noise, noise_scan
@@ -168,3 +172,25 @@ def test_conserved_network_is_refused_with_the_reason():
         "backward": {"reactants": {"B": 1}, "products": {"A": 1}, "propensity": "l*B"}}}
     with pytest.raises(AnalysisError, match="conserves 1 linear combination"):
         linear_noise(closed)
+
+
+@functools.cache
+def _two_stage_closed_form():
+    from linstab import load_model
+    from linstab.sym import fixed_points, symbolic_noise
+
+    model = load_model(two_stage())
+    (fp,) = fixed_points(model)
+    return model, fp, symbolic_noise(model, fp.state).covariance
+
+
+@settings(max_examples=25)
+@given(st.floats(0.1, 10), st.floats(0.1, 10), st.floats(0.1, 50), st.floats(0.05, 10))
+def test_symbolic_and_numeric_lna_agree(k_m, g_m, k_p, g_p):
+    """The closed form of the symbolic layer, evaluated, is the numeric layer's covariance."""
+    model, fp, closed = _two_stage_closed_form()
+    vals = dict(zip(model.parameters, (k_m, g_m, k_p, g_p)))
+    expected = np.array(closed.subs(vals), dtype=float)
+    start = [float(fp.state[v].subs(vals)) * 1.1 for v in model.variables]  # Newton polishes it
+    got = linear_noise(model, {"k_m": k_m, "g_m": g_m, "k_p": k_p, "g_p": g_p}, state=start).covariance
+    np.testing.assert_allclose(got, expected, rtol=1e-8)
