@@ -37,7 +37,7 @@ def _variable_index(variables: tuple[str, ...], variable: str | None) -> int:
 
 
 def noise_figure(scan: Any, *, variable: str | None = None, omega: Any = None) -> Any:
-    """Fano factor, coefficient of variation and power spectrum against one scanned parameter.
+    """Fano factor, variance and power spectrum against one scanned parameter.
 
     Parameters
     ----------
@@ -51,7 +51,8 @@ def noise_figure(scan: Any, *, variable: str | None = None, omega: Any = None) -
     Returns
     -------
     bokeh.models.LayoutDOM
-        A row: Fano factor and CV of every species against the parameter; a heat map of
+        A row: Fano factor and variance of every species against the parameter (the CV in the
+        tooltips); a heat map of
         ``log₁₀ S(ω)`` of ``variable`` over parameter and frequency, with the peak frequency and
         ``|Im λ|`` of the Jacobian's eigenvalues.
 
@@ -76,14 +77,14 @@ def noise_figure(scan: Any, *, variable: str | None = None, omega: Any = None) -
     w = _omega_grid(scan.jacobian, omega)
     p1 = figure(x_label=pretty(param), y_label="Fano factor  Var(n)/⟨n⟩", title=f"Noise of {scan.model} against {param}",
                 log_y=True)
-    p2 = figure(x_label=pretty(param), y_label="coefficient of variation", x_range=p1.x_range)
+    p2 = figure(x_label=pretty(param), y_label="variance (model units)", x_range=p1.x_range, log_y=True)
     lines = []
     for i, name in enumerate(scan.variables):
         color = VARIABLE_COLORS[i % len(VARIABLE_COLORS)]
         src = ColumnDataSource({"x": values, "fano": scan.fano[:, i], "cv": scan.cv[:, i],
                                 "var": scan.variance[:, i], "mean": scan.state[:, i]})
         lines.append(p1.line("x", "fano", source=src, color=color, line_width=2, legend_label=pretty(name)))
-        p2.line("x", "cv", source=src, color=color, line_width=2, legend_label=pretty(name))
+        lines.append(p2.line("x", "var", source=src, color=color, line_width=2, legend_label=pretty(name)))
     p1.line(values, np.ones_like(values), color=PALETTE["muted"], line_dash="dashed", legend_label="Poisson")
     hover(p1, lines, [(param, "@x{0.[000]}"), ("mean", "@mean{0.[000]}"), ("variance", "@var{0.[000]}"),
                       ("Fano", "@fano{0.[000]}"), ("CV", "@cv{0.[000]}")])

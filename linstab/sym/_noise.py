@@ -197,7 +197,11 @@ def symbolic_noise(model: Any, state: Mapping[Any, Any], *, system_size: Any = 1
         A :class:`~linstab.Model` with reactions (at most :data:`MAX_SYMBOLIC_LYAPUNOV` species).
     state
         The fixed point: a mapping of the variables (symbols or names) to expressions, e.g. the
-        ``state`` of a :class:`~linstab.sym.FixedPoint` with no conditions left.
+        ``state`` of a :class:`~linstab.sym.FixedPoint` with no conditions left. It may hold
+        symbols that stand for the fixed point (``x*``), to be tied to the parameters afterwards;
+        a state at which some ``dx/dt`` is a nonzero number is refused. Stability is not checked
+        here: the covariance means something only where ``J`` is Hurwitz (see
+        :func:`linstab.sym.routh_hurwitz`).
     system_size
         ``Ω``: a number or a SymPy symbol (``1`` when the variables count molecules).
 
@@ -234,6 +238,10 @@ def symbolic_noise(model: Any, state: Mapping[Any, Any], *, system_size: Any = 1
     missing = [v.name for v in model.variables if v not in point]
     if missing:
         raise ValueError(f"symbolic_noise: `state` gives no value for {', '.join(missing)}")
+    for v, f in zip(model.variables, model.rhs):
+        residual = sp.simplify(f.xreplace(point))
+        if residual.is_number and residual != 0:
+            raise ValueError(f"symbolic_noise: `state` is not a fixed point: d{v.name}/dt = {residual} there")
     J = model.jacobian().xreplace(point).applyfunc(sp.cancel)
     D = diffusion_matrix(model).xreplace(point).applyfunc(sp.cancel)
     sigma = solve_lyapunov(J, D)

@@ -80,3 +80,9 @@ def test_singular_lyapunov_and_bad_input():
         solve_lyapunov(-sp.eye(2), sp.Matrix([[1, 1], [0, 1]]))
     with pytest.raises(AnalysisError, match="no reactions"):
         diffusion_matrix("brusselator")
+    production_two = load_model({"variables": {"x": {}}, "reactions": {
+        "birth": {"products": {"x": 1}, "propensity": "2"},
+        "death": {"reactants": {"x": 1}, "propensity": "x"}}})
+    with pytest.raises(ValueError, match="not a fixed point"):
+        symbolic_noise(production_two, {"x": 1})  # dx/dt = 1 there; the fixed point is x = 2
+    assert symbolic_noise(production_two, {"x": 2}).covariance == sp.Matrix([[2]])
