@@ -6,8 +6,6 @@ import argparse
 import json
 import math
 
-import numpy as np
-
 from linstab._cli._common import add_model_args, as_flags, model_from_args
 
 __all__ = ["register", "run"]
@@ -53,7 +51,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def _scan_args(scan: list[str]) -> tuple[str, np.ndarray]:
+def _scan_args(scan: list[str]):
+    """``(name, values)`` of ``--scan NAME LO HI N``."""
+    import numpy as np
+
     name, lo, hi, count = scan
     try:
         lo_f, hi_f = float(lo), float(hi)
@@ -137,6 +138,8 @@ def _scan_name(scan) -> str:
 
 
 def _scan_dict(scan) -> dict:
+    import numpy as np
+
     name = _scan_name(scan)
     clean = lambda a: [[_finite(v) for v in row] for row in np.asarray(a).tolist()]  # noqa: E731
     return {"parameter": name, "values": [float(v) for v in scan.grid[name]], "valid": scan.valid.tolist(),
