@@ -300,7 +300,7 @@ class Model:
 
     # ----------------------------------------------------------------- numerics
     def kernel(self, what: str = "rhs", *, backend: str = "numpy") -> Kernel:
-        """Compiled numeric kernel of the right-hand side or the Jacobian.
+        """Compiled numeric kernel of the right-hand side, the Jacobian or the reactions' propensities.
 
         The kernel is called as ``kernel(x, p)`` with ``x[..., n_vars]`` and
         ``p[..., n_params]``; leading dimensions broadcast (see :func:`linstab.num.compile_kernel`).
@@ -316,9 +316,12 @@ class Model:
         if key not in self._cache:
             from linstab.num import compile_kernel
 
-            exprs = {"rhs": list(self.rhs), "jacobian": self.jacobian()}
+            exprs = {"rhs": list(self.rhs), "jacobian": self.jacobian(),
+                     "propensities": [r.propensity for r in self.reactions]}
             if what not in exprs:
-                raise ValueError(f"kernel: `what` must be 'rhs' or 'jacobian', got {what!r}")
+                raise ValueError(f"kernel: `what` must be 'rhs', 'jacobian' or 'propensities', got {what!r}")
+            if what == "propensities" and not self.reactions:
+                raise ValueError(f"kernel: model {self.name!r} has no reactions, hence no propensities")
             self._cache[key] = compile_kernel(exprs[what], [self.variables, self.parameters], backend=backend)
         return self._cache[key]
 

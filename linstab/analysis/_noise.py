@@ -31,19 +31,16 @@ import numpy as np
 
 from linstab._errors import AnalysisError, ParameterError
 from linstab.model import load_model
-from linstab.num import compile_kernel, find_fixed_points, lyapunov_covariance, power_spectrum
-from linstab.sym import propensities, stoichiometry_matrix
+from linstab.num import find_fixed_points, lyapunov_covariance, power_spectrum
+from linstab.sym import stoichiometry_matrix
 
 __all__ = ["LinearNoise", "NoiseScan", "linear_noise", "noise_scan"]
 
 
 def _reaction_kernels(model: Any) -> tuple[np.ndarray, Any]:
-    key = ("noise_kernels",)
-    if key not in model._cache:
-        S = np.array(stoichiometry_matrix(model).tolist(), dtype=float)
-        a = compile_kernel(list(propensities(model)), [model.variables, model.parameters])
-        model._cache[key] = (S, a)
-    return model._cache[key]
+    """The stoichiometric matrix (raises for a model without reactions) and the propensity kernel."""
+    S = np.array(stoichiometry_matrix(model).tolist(), dtype=float)
+    return S, model.kernel("propensities")
 
 
 def _system_size(value: Any) -> float:

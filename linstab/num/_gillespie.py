@@ -25,7 +25,6 @@ import numpy as np
 
 from linstab._errors import AnalysisError, DimensionError, ParameterError
 from linstab.model import load_model
-from linstab.num._kernels import compile_kernel
 
 __all__ = ["gillespie", "SSAResult", "MAX_SSA_STEPS"]
 
@@ -106,11 +105,11 @@ def gillespie(model: Any, values: Mapping[str, float] | None = None, *, x0: Any,
     >>> run.counts.shape, bool(9.5 < run.counts[:, 1, 0].mean() < 10.5)
     ((2000, 2, 1), True)
     """
-    from linstab.sym import propensities, stoichiometry_matrix
+    from linstab.sym import stoichiometry_matrix
 
     model = load_model(model)
     S = np.array(stoichiometry_matrix(model).tolist(), dtype=float)  # raises if there are no reactions
-    kernel = compile_kernel(list(propensities(model)), [model.variables, model.parameters])
+    kernel = model.kernel("propensities")
     p = np.asarray(model.parameter_vector(values), dtype=float)
     omega = float(system_size)
     if not (np.isfinite(omega) and omega > 0):
