@@ -90,3 +90,11 @@ def test_reactions_and_equations_exclusive_and_species_required():
         Model.from_dict({**_with({"products": {"x": 1}, "propensity": "k"}), "equations": {"x": "k"}})
     with pytest.raises(ModelError, match="needs a \\[variables\\] table"):
         Model.from_dict({"parameters": {"k": 1.0}, "reactions": {"r": {"products": {"x": 1}, "propensity": "k"}}})
+
+
+def test_propensity_kernel():
+    m = Model.from_dict(TWO_STAGE)
+    a = m.kernel("propensities")(np.array([[3.0, 50.0], [1.0, 0.0]]), m.parameter_vector())
+    np.testing.assert_allclose(a, [[2.0, 3.0, 30.0, 10.0], [2.0, 1.0, 10.0, 0.0]])  # batched, constants too
+    with pytest.raises(ValueError, match="no reactions"):
+        load_model("brusselator").kernel("propensities")
