@@ -26,6 +26,7 @@ _COMMANDS = (
     "diagram",
     "portrait",
     "export",
+    "noise",
 )
 
 
@@ -47,6 +48,7 @@ examples:
   linstab diagram repressilator --param beta --against n --html rep.html
   linstab portrait brusselator --html brusselator.html
   linstab export toggle_switch --sbml toggle.xml     SBML for COPASI, tellurium...
+  linstab noise gene_expression --json               noise at a stable state (reaction networks)
 
 'linstab COMMAND --help' describes each command.
 """.format(models="\n  ".join(textwrap.wrap(", ".join(builtin_titles()), 90)))

@@ -15,6 +15,9 @@ TOML layout::
     n = 3.0
     [equations]              # d(name)/dt = expression; the keys are the state variables, in order
     x1 = "beta/(1 + x3**n) - x1"
+
+Instead of ``[equations]``, a ``[reactions]`` table may define a reaction network, whose rate
+equations ``dx/dt = S a(x)`` become the right-hand side (see :mod:`linstab._reactions`).
 """
 
 from __future__ import annotations
@@ -33,11 +36,12 @@ import sympy as sp
 
 from linstab._errors import ModelError, ParameterError
 from linstab._parse import CONSTANTS, FUNCTIONS, normalize_name, parse_expr
+from linstab._reactions import Reaction, parse_reactions, reaction_rhs
 
 if TYPE_CHECKING:
     from linstab.num import Kernel
 
-__all__ = ["Model", "load_model", "builtin_models", "DOMAINS"]
+__all__ = ["Model", "Reaction", "load_model", "builtin_models", "DOMAINS"]
 
 #: Domains a variable or parameter may be declared in, with the SymPy assumptions they carry.
 DOMAINS: Mapping[str, Mapping[str, bool]] = {
@@ -49,7 +53,7 @@ DOMAINS: Mapping[str, Mapping[str, bool]] = {
 _BUILTIN_DIR = Path(__file__).parent / "data" / "models"
 _MAX_FILE_BYTES = 1_000_000
 _MAX_VARIABLES = 500
-_TOP_KEYS = {"name", "title", "description", "reference", "variables", "parameters", "equations"}
+_TOP_KEYS = {"name", "title", "description", "reference", "variables", "parameters", "equations", "reactions"}
 
 
 def builtin_models() -> list[str]:
@@ -96,6 +100,9 @@ class Model:
         variables and parameters (SBML assignment rules; a species whose amount is the state).
     species
         ``(name, amount, concentration)`` triples of SBML species, as expressions.
+    reactions
+        The reactions of a model given by a ``[reactions]`` table (empty otherwise); ``rhs`` is
+        then ``S a(x)``.
 
     Examples
     --------
@@ -118,6 +125,7 @@ class Model:
     initial: tuple[tuple[str, float | None], ...] = ()
     observables: tuple[tuple[str, sp.Expr], ...] = ()
     species: tuple[tuple[str, sp.Expr, sp.Expr], ...] = ()
+    reactions: tuple[Reaction, ...] = ()
     _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     # ----------------------------------------------------------------- constructors
@@ -292,7 +300,7 @@ class Model:
 
     # ----------------------------------------------------------------- numerics
     def kernel(self, what: str = "rhs", *, backend: str = "numpy") -> Kernel:
-        """Compiled numeric kernel of the right-hand side or the Jacobian.
+        """Compiled numeric kernel of the right-hand side, the Jacobian or the reactions' propensities.
 
         The kernel is called as ``kernel(x, p)`` with ``x[..., n_vars]`` and
         ``p[..., n_params]``; leading dimensions broadcast (see :func:`linstab.num.compile_kernel`).
@@ -308,9 +316,12 @@ class Model:
         if key not in self._cache:
             from linstab.num import compile_kernel
 
-            exprs = {"rhs": list(self.rhs), "jacobian": self.jacobian()}
+            exprs = {"rhs": list(self.rhs), "jacobian": self.jacobian(),
+                     "propensities": [r.propensity for r in self.reactions]}
             if what not in exprs:
-                raise ValueError(f"kernel: `what` must be 'rhs' or 'jacobian', got {what!r}")
+                raise ValueError(f"kernel: `what` must be 'rhs', 'jacobian' or 'propensities', got {what!r}")
+            if what == "propensities" and not self.reactions:
+                raise ValueError(f"kernel: model {self.name!r} has no reactions, hence no propensities")
             self._cache[key] = compile_kernel(exprs[what], [self.variables, self.parameters], backend=backend)
         return self._cache[key]
 
@@ -326,7 +337,10 @@ class Model:
                           for v in self.variable_names},
             "parameters": {k: {"value": v, "domain": dom[k]} if v is not None else {"domain": dom[k]}
                            for k, v in self.values},
-            "equations": {v.name: str(e) for v, e in zip(self.variables, self.rhs)},
+            **({"reactions": {r.name: {"reactants": dict(r.reactants), "products": dict(r.products),
+                                       "propensity": str(r.propensity)} for r in self.reactions}}
+               if self.reactions else
+               {"equations": {v.name: str(e) for v, e in zip(self.variables, self.rhs)}}),
         }
 
     def __repr__(self) -> str:
@@ -478,7 +492,16 @@ def _build(data: Mapping[str, Any], source: str) -> Model:
     name = data.get("name", Path(source).stem if source not in ("dict",) else "model")
     if not isinstance(name, str) or not name:
         raise ModelError(f"{where}: `name` must be a non-empty string, got {name!r}")
-    equations = _table(data, "equations", where)
+    reaction_table = data.get("reactions")
+    if reaction_table is not None:
+        if "equations" in data:
+            raise ModelError(f"{where}: both [equations] and [reactions]; give one (the reactions define the "
+                             "equations dx/dt = S a(x))")
+        equations = dict.fromkeys(_table(data, "variables", where))
+        if not equations:
+            raise ModelError(f"{where}: [reactions] needs a [variables] table naming the species, e.g. x = {{}}")
+    else:
+        equations = _table(data, "equations", where)
     if not equations:
         raise ModelError(f"{where}: no equations; add an [equations] table with one `x = \"...\"` per state variable")
     var_specs = _table(data, "variables", where)
@@ -497,20 +520,21 @@ def _build(data: Mapping[str, Any], source: str) -> Model:
         _check_name(vname, f"{where}: [variables]")
         if vname not in equations:
             raise ModelError(f"{where}: [variables] {vname}: declared but has no equation in [equations]")
+        default = "real" if reaction_table is None else "nonnegative"
         if isinstance(spec, str):
             domains[vname] = _domain_of(spec, f"{where}: [variables] {vname}")
         elif isinstance(spec, Mapping):
             extra = set(spec) - {"domain", "description", "initial"}
             if extra:
                 raise ModelError(f"{where}: [variables] {vname}: unknown key(s) {', '.join(sorted(extra))}")
-            domains[vname] = _domain_of(spec.get("domain"), f"{where}: [variables] {vname}")
+            domains[vname] = _domain_of(spec.get("domain"), f"{where}: [variables] {vname}", default=default)
             if spec.get("initial") is not None:
                 initial[vname] = _as_value(spec["initial"], f"{where}: [variables] {vname}: initial")
                 _check_in_domain(initial[vname], domains[vname], f"{where}: [variables] {vname}: initial")
         else:
             raise ModelError(f"{where}: [variables] {vname}: expected a table such as {{ domain = \"positive\" }}")
-    for vname in equations:
-        domains.setdefault(vname, "real")
+    for vname in equations:  # a species count or concentration is nonnegative unless declared otherwise
+        domains.setdefault(vname, "real" if reaction_table is None else "nonnegative")
     if initial and len(initial) < len(equations):
         missing = [v for v in equations if v not in initial]
         raise ModelError(f"{where}: [variables] declares initial values for some variables but not for "
@@ -540,7 +564,13 @@ def _build(data: Mapping[str, Any], source: str) -> Model:
     parameters = tuple(symbols[p] for p in par_specs)
 
     rhs = []
-    for vname, text in equations.items():
+    reactions: tuple[Reaction, ...] = ()
+    if reaction_table is not None:
+        reactions = parse_reactions(reaction_table, list(equations), symbols, where=f"{where}: [reactions]")
+        rhs = reaction_rhs(reactions, list(equations))
+        for r in reactions:
+            _check_real_finite(r.propensity, f"{where}: [reactions] {r.name}: propensity")
+    for vname, text in (equations.items() if reaction_table is None else ()):
         ewhere = f"{where}: [equations] {vname}"
         if isinstance(text, sp.Basic):
             expr = _rebind(text, symbols, ewhere)
@@ -569,6 +599,7 @@ def _build(data: Mapping[str, Any], source: str) -> Model:
         source=source,
         reference=reference,
         initial=tuple((v, initial[v]) for v in equations) if initial else (),
+        reactions=reactions,
     )
 
 

@@ -17,7 +17,7 @@ def builtin_titles() -> dict[str, tuple[str, list[str]]]:
     out = {}
     for path in sorted(_MODELS.glob("*.toml")):
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-        out[path.stem] = (str(data.get("title", "")), list(data.get("equations", {})))
+        out[path.stem] = (str(data.get("title", "")), list(data.get("equations") or data.get("variables", {})))
     return out
 
 

@@ -662,6 +662,50 @@ _EXERCISES += [
     ),
 ]
 
+# ---------------------------------------------------------------- chapter 13 (noise near a stable state)
+k_p, g_m, g_p = sp.symbols("k_p g_m g_p", positive=True)   # translation rate, mRNA and protein decay rates
+SYMBOLS.update({"k_p": k_p, "g_m": g_m, "g_p": g_p})
+_EXERCISES += [
+    Exercise(
+        "ch13-birth-death-variance", 13, "The copy-number variance of a gene made at rate β and degraded at rate γ",
+        "expression",
+        beta / gamma,
+        wrong=(
+            ("beta/(2*gamma)", "constant_factor"),
+            ("gamma/beta", "reciprocal"),
+        ),
+        accepted=("(beta + gamma*(beta/gamma))/(2*gamma)",),
+    ),
+    Exercise(
+        "ch13-two-stage-fano", 13, "The Fano factor of a protein translated from a fluctuating mRNA", "expression",
+        1 + k_p / (g_m + g_p),
+        wrong=(
+            ("1 + k_p/g_m", "missing_dependence"),
+            ("k_p/(g_m + g_p)", "missing_term"),
+        ),
+        accepted=("1 + (k_p/g_m)/(1 + g_p/g_m)", "(g_m + g_p + k_p)/(g_m + g_p)"),
+    ),
+    Exercise(
+        "ch13-nar-fano", 13, "The Fano factor of a negatively autoregulated gene", "expression",
+        (1 + x0**n) / (1 + (n + 1) * x0**n),
+        wrong=(
+            ("1 + n*x0^n/(1+x0^n)", "reciprocal"),
+            ("1/(1 + n*x0^(n-1)/(1+x0^n))", "wrong_exponent"),
+        ),
+        accepted=("1/(1 + n*x0^n/(1+x0^n))", "1 - n*x0^n/(1 + (n+1)*x0^n)"),
+    ),
+    Exercise(
+        "ch13-quasi-cycle-frequency", 13, "The frequency of the Brusselator's noise-driven quasi-cycles at its Hopf point",
+        "expression",
+        a,
+        wrong=(
+            ("a^2", "wrong_exponent"),
+            ("2*pi*a", "constant_factor"),
+        ),
+        accepted=("sqrt(a^2)",),
+    ),
+]
+
 #: All exercises, by key.
 EXERCISES: dict[str, Exercise] = {ex.key: ex for ex in _EXERCISES}
 

@@ -3,13 +3,16 @@
 from linstab.num._continuation import continue_curve
 from linstab.num._fixed_points import NumericFixedPoint, find_fixed_points
 from linstab.num._kernels import BACKENDS, Kernel, compile_kernel
+from linstab.num._gillespie import MAX_SSA_STEPS, SSAResult, gillespie
+from linstab.num._noise import KRON_MAX_VARIABLES, lyapunov_covariance, power_spectrum
 from linstab.num._lyapunov import first_lyapunov_coefficient, hopf_criticality
 from linstab.num._maps import StabilityMap, stability_map
 from linstab.num._simulate import Behaviour, Trajectory, check_behaviour, simulate
 
 __all__ = ["BACKENDS", "Kernel", "NumericFixedPoint", "compile_kernel", "find_fixed_points",
            "Behaviour", "StabilityMap", "Trajectory", "check_behaviour", "continue_curve",
-           "first_lyapunov_coefficient", "hopf_criticality", "simulate", "stability_map"]
+           "first_lyapunov_coefficient", "hopf_criticality", "simulate", "stability_map",
+           "KRON_MAX_VARIABLES", "MAX_SSA_STEPS", "SSAResult", "gillespie", "lyapunov_covariance", "power_spectrum"]
 
 
 def __getattr__(name: str):

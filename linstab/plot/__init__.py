@@ -12,6 +12,7 @@ from linstab.plot._build import diagram_layout, draw_diagram
 from linstab.plot._diagram import stability_diagram
 from linstab.plot._explorer import eigenvalue_explorer
 from linstab.plot._export import export_figure
+from linstab.plot._noise import noise_figure, spectrum_figure
 from linstab.plot._notebook import setup_notebook
 from linstab.plot._page import html, save_html
 from linstab.plot._portrait import phase_portrait, trace_determinant
@@ -19,4 +20,4 @@ from linstab.plot._style import legends_outside
 
 __all__ = ["stability_diagram", "eigenvalue_explorer", "phase_portrait", "trace_determinant",
            "bifurcation_diagram", "diagram_layout", "draw_diagram", "html", "save_html", "setup_notebook",
-           "export_figure", "legends_outside"]
+           "export_figure", "legends_outside", "noise_figure", "spectrum_figure"]

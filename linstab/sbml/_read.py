@@ -34,6 +34,7 @@ import sympy as sp
 from linstab._errors import ModelError
 from linstab._optional import require
 from linstab.sbml._math import MathReader
+from linstab.sbml._reactions import network_reactions
 from linstab.model import DOMAINS
 
 __all__ = ["read_sbml", "MAX_SBML_BYTES", "SUFFIXES"]
@@ -407,7 +408,7 @@ class _Importer:
         return Model(name=name, variables=tuple(state_syms), parameters=tuple(params), rhs=rhs,
                      values=tuple(values), domains=tuple(domains), title=m.getName() or "",
                      source=self.source, initial=tuple(initial), observables=observables,
-                     species=tuple(species))
+                     species=tuple(species), reactions=network_reactions(self, resolve, states))
 
 
 class _Resolver:

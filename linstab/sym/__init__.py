@@ -14,11 +14,27 @@ from linstab.sym._fixed_points import (
 )
 from linstab.sym._symmetry import branch_symbol, orbits, permutation_symmetries, symmetries, symmetry_orbits
 from linstab.sym._kinds import KIND_NAMES, BifurcationKind, accepted_kinds, bifurcation_kind, classify_zero_eigenvalue
+from linstab.sym._noise import (
+    MAX_SYMBOLIC_LYAPUNOV,
+    SymbolicNoise,
+    diffusion_matrix,
+    propensities,
+    solve_lyapunov,
+    stoichiometry_matrix,
+    symbolic_noise,
+)
 from linstab.sym._jacobian import hill_taylor, jacobian, linearize
 from linstab.sym._report import MAX_SYMBOLIC_VARIABLES, SYMBOLIC_MEMORY, Derivation, Report, derivations
 from linstab.sym._routh import RouthHurwitz, hurwitz_layout, hurwitz_matrix, routh_hurwitz
 
 __all__ = [
+    "MAX_SYMBOLIC_LYAPUNOV",
+    "SymbolicNoise",
+    "diffusion_matrix",
+    "propensities",
+    "solve_lyapunov",
+    "stoichiometry_matrix",
+    "symbolic_noise",
     "BifurcationCurve",
     "BifurcationKind",
     "KIND_NAMES",
