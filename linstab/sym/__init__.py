@@ -13,12 +13,20 @@ from linstab.sym._fixed_points import (
     scalar_reductions,
 )
 from linstab.sym._symmetry import branch_symbol, orbits, permutation_symmetries, symmetries, symmetry_orbits
-from linstab.sym._kinds import KIND_NAMES, BifurcationKind, accepted_kinds, bifurcation_kind, classify_zero_eigenvalue
+from linstab.sym._delay import DelayCrossing, DelayLinearization, delay_crossings, delay_linearization, undelayed
+from linstab.sym._kinds import DELAY_HOPF, KIND_NAMES, BifurcationKind, DelayKind, accepted_kinds, bifurcation_kind, classify_zero_eigenvalue
 from linstab.sym._jacobian import hill_taylor, jacobian, linearize
 from linstab.sym._report import MAX_SYMBOLIC_VARIABLES, SYMBOLIC_MEMORY, Derivation, Report, derivations
 from linstab.sym._routh import RouthHurwitz, hurwitz_layout, hurwitz_matrix, routh_hurwitz
 
 __all__ = [
+    "DELAY_HOPF",
+    "DelayCrossing",
+    "DelayKind",
+    "DelayLinearization",
+    "delay_crossings",
+    "delay_linearization",
+    "undelayed",
     "BifurcationCurve",
     "BifurcationKind",
     "KIND_NAMES",
