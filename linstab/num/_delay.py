@@ -202,7 +202,15 @@ def characteristic_roots(A0: Any, A: Any, taus: Any, *, n_roots: int = 6, n_node
     lam = np.take_along_axis(ev, order[..., :k], axis=-1)
     if polish:
         finite = np.isfinite(lam)
-        lam = np.where(finite, _polish(np.where(finite, lam, 0.0), A0, A, taus), np.nan)
+        raw = np.where(finite, lam, 0.0)
+        polished = _polish(raw, A0, A, taus)
+        # Newton may jump from a poorly resolved eigenvalue to a root another one already gives: keep
+        # a polished value only if it moved less than half the distance to the nearest other eigenvalue
+        gap = np.abs(raw[..., :, None] - ev[..., None, :])
+        gap = np.where(gap == 0, np.inf, gap)
+        gap = np.where(np.isnan(gap), np.inf, gap).min(axis=-1)
+        keep = np.abs(polished - raw) < 0.5 * gap
+        lam = np.where(finite, np.where(keep, polished, raw), np.nan)
         order = np.argsort(-np.where(np.isnan(lam.real), -np.inf, lam.real), axis=-1, kind="stable")
         lam = np.take_along_axis(lam, order, axis=-1)
     return lam

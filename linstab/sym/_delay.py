@@ -287,7 +287,8 @@ class DelayCrossing:
         return expr.xreplace(self.abstracted)
 
 
-def _abstract(P: sp.Poly, Q: sp.Poly, state: set[sp.Symbol]) -> tuple[sp.Poly, sp.Poly, dict[sp.Symbol, sp.Expr]]:
+def _abstract(P: sp.Poly, Q: sp.Poly, state: set[sp.Symbol], taken: set[str]) -> tuple[sp.Poly, sp.Poly,
+                                                                                   dict[sp.Symbol, sp.Expr]]:
     """Coefficients of ``P`` and ``Q`` that depend on the state (the fixed point, often known only
     implicitly) become fresh symbols, as the course appendix abstracts ``a = −f′(x*)``: the crossing
     is then a closed form in them. ``Q``'s constant coefficient is ``a`` (positive where it is),
@@ -299,6 +300,8 @@ def _abstract(P: sp.Poly, Q: sp.Poly, state: set[sp.Symbol]) -> tuple[sp.Poly, s
         for (k,), c in poly.terms():
             if c.free_symbols & state:
                 name = "a" if (stem == "q" and k == 0) else f"{stem}_{k}"
+                while name in taken:  # a model parameter of that name: prime it
+                    name += "_"
                 sym = sp.Symbol(name, positive=True) if c.is_positive else (
                     sp.Symbol(name, negative=True) if c.is_negative else sp.Symbol(name, real=True))
                 abstracted[sym] = c
@@ -363,7 +366,8 @@ def delay_crossings(model: Model | str | Mapping[str, Any] | DelayLinearization,
     """
     lin = model if isinstance(model, DelayLinearization) else delay_linearization(model, at)
     P, Q = lin.split()
-    P, Q, abstracted = _abstract(P, Q, set(lin.variables))
+    taken = {s.name for s in (P.as_expr().free_symbols | Q.as_expr().free_symbols | {lin.taus[0]})}
+    P, Q, abstracted = _abstract(P, Q, set(lin.variables), taken)
     tau = lin.taus[0]
     if Q.is_zero:
         raise AnalysisError(f"the delay {tau} does not enter the linearisation (Q = 0): the stability does not "
@@ -389,7 +393,10 @@ def delay_crossings(model: Model | str | Mapping[str, Any] | DelayLinearization,
     cos_w = sp.simplify(-(Pr * Qr + Pi * Qi) / Qm)  # functions of ω > 0: their signs are decidable there
     sin_w = sp.simplify((Pi * Qr - Pr * Qi) / Qm)
     for r in roots:
-        if r.is_nonpositive or r.is_real is False:
+        # a square root in ω² is real and >= 0, or ω² is not real: either way, with it replaced by a
+        # positive symbol, a root that is never positive is seen (e.g. −(b² + μ² + √D)/2)
+        probe = r.replace(lambda e: e.is_Pow and e.exp == sp.S.Half, lambda e: sp.Dummy(positive=True))
+        if r.is_nonpositive or r.is_real is False or probe.is_nonpositive:
             continue
         r = sp.simplify(r)
         if r.is_nonpositive or r.is_real is False:
