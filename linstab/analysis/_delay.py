@@ -21,8 +21,7 @@ import sympy as sp
 from linstab._errors import AnalysisError
 from linstab.model import Model, load_model
 from linstab.num import compile_kernel, find_fixed_points, rightmost_roots
-from linstab.sym import DELAY_HOPF, BifurcationCurve, delay_crossings, delay_linearization, undelayed
-from linstab.sym._delay import DelayCrossing
+from linstab.sym import DELAY_HOPF, BifurcationCurve, DelayCrossing, delay_crossings, delay_linearization, undelayed
 
 __all__ = ["delay_hopf_curves", "delay_report", "DelayReport", "crossing_values"]
 
