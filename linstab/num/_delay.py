@@ -159,8 +159,8 @@ def characteristic_roots(A0: Any, A: Any, taus: Any, *, n_roots: int = 6, n_node
     Hayes's equation ``dx/dt = −a x(t − τ)`` at ``aτ = π/2``: the rightmost pair is ``±ia``.
 
     >>> r = characteristic_roots([[0.0]], [[[-1.0]]], [np.pi / 2], n_roots=2)
-    >>> np.round(r, 10)
-    array([0.-1.j, 0.+1.j])
+    >>> np.round(np.sort(r.imag), 10), bool(np.all(np.abs(r.real) < 1e-12))
+    (array([-1.,  1.]), True)
     """
     A0 = np.asarray(A0, dtype=float)
     A = np.asarray(A, dtype=float)
@@ -477,7 +477,7 @@ def simulate_dde(model: Model | str | Mapping[str, Any], t_span: tuple[float, fl
 
     >>> m = load_model({"name": "hayes", "parameters": {"tau": 1.0}, "equations": {"x": "-delay(x, tau)"}})
     >>> tr = simulate_dde(m, (0, 1), [1.0], t_eval=[0.5, 1.0])
-    >>> np.round(tr.x[:, 0], 9)
+    >>> np.round(tr.x[:, 0], 9) + 0.0
     array([0.5, 0. ])
     """
     from scipy.integrate import solve_ivp

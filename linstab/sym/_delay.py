@@ -362,7 +362,7 @@ def delay_crossings(model: Model | str | Mapping[str, Any] | DelayLinearization,
     ...                 "equations": {"x": "1 - a*delay(x, tau) - x"}})
     >>> c = delay_crossings(m)[0]
     >>> c.omega, c.tau_c, c.condition
-    (sqrt(a**2 - 1), acos(-1/a)/sqrt(a**2 - 1), a**2 - 1 > 0)
+    (sqrt(a**2 - 1), acos(-1/a)/sqrt(a**2 - 1), a**2 > 1)
     """
     lin = model if isinstance(model, DelayLinearization) else delay_linearization(model, at)
     P, Q = lin.split()
