@@ -123,8 +123,8 @@ class Delay(sp.Function):
         raise ParseError(
             f"the model has a delayed argument {self} (a delay differential equation); ODE analyses "
             "(Jacobian, simulation, maps, curves) do not apply to it as it is: use the delay analyses "
-            "(linstab.delay_report, linstab.num.rightmost_roots, linstab.num.simulate_dde), or "
-            "linstab.sym.undelayed(model) for the system at zero delay")
+            "(linstab.delay_report, linstab.rightmost_roots, linstab.simulate_dde, linstab.delay_hopf_curves, "
+            "`linstab analyze`), or linstab.undelayed(model) for the system at zero delay")
 
     def fdiff(self, argindex: int = 1) -> sp.Expr:
         self._refuse()
