@@ -115,9 +115,15 @@ class Delay(sp.Function):
             return x
         return None
 
-    @property
-    def is_real(self) -> bool | None:  # type: ignore[override]
+    # x(t - tau) lies where x does: a positive variable's delayed value is positive
+    def _eval_is_real(self) -> bool | None:
         return self.args[0].is_real
+
+    def _eval_is_positive(self) -> bool | None:
+        return self.args[0].is_positive
+
+    def _eval_is_nonnegative(self) -> bool | None:
+        return self.args[0].is_nonnegative
 
     def _refuse(self, *args: Any, **kwargs: Any) -> Any:
         raise ParseError(

@@ -138,3 +138,21 @@ def test_hes1_delay_hopf_curve_agrees_with_roots():
     amp, period = _late(tr, 1200)
     v = crossing_values(m, delay_crossings(m)[0])
     assert amp > 1.0 and period == pytest.approx(v["period"], rel=0.1)
+
+
+def test_two_delays_that_coincide_are_one_delay():
+    # dx/dt = -a x(t - t1) - b x(t - t2) with t1 = t2 is dx/dt = -(a + b) x(t - t1): Lambert W applies
+    m = load_model({"name": "two", "parameters": {"a": 0.7, "b": 0.5, "t1": 1.0, "t2": 1.0},
+                    "equations": {"x": "-a*delay(x, t1) - b*delay(x, t2)"}})
+    assert m.delays == (("x", "t1"), ("x", "t2"))
+    for t in (0.5, 1.3, 2.0):
+        lead = rightmost_roots(m, {"t1": t, "t2": t}, state=[0.0], n_roots=1)[0]
+        w = lambert_w_roots(0.0, -1.2, t)[0]
+        assert abs(lead.real - w.real) < 1e-9 and abs(abs(lead.imag) - abs(w.imag)) < 1e-9
+    # with distinct delays the closed form is not attempted, and says so
+    from linstab._errors import AnalysisError
+
+    with pytest.raises(AnalysisError, match="single delay"):
+        delay_crossings(m)
+    # a zero delay is the ODE: the root is -(a + b) at t1 = t2 = 0
+    assert rightmost_roots(m, {"t1": 0.0, "t2": 0.0}, state=[0.0], n_roots=1)[0] == pytest.approx(-1.2)
