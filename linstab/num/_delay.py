@@ -107,16 +107,23 @@ def _char_matrix(lam: np.ndarray, A0: np.ndarray, A: np.ndarray, taus: np.ndarra
     return lam[..., None, None] * eye - A0[..., None, :, :] - S, eye + dS
 
 
+def _solve(M: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """``M⁻¹B`` over a batch; ``nan`` where ``M`` is exactly singular (an exact root), instead of a
+    LinAlgError for the whole batch."""
+    det = np.linalg.det(M)
+    singular = ~(np.abs(det) > 0)
+    eye = np.eye(M.shape[-1])
+    out = np.linalg.solve(np.where(singular[..., None, None], eye, M), B)
+    return np.where(singular[..., None, None], np.nan, out)
+
+
 def _polish(lam: np.ndarray, A0: np.ndarray, A: np.ndarray, taus: np.ndarray, iters: int = 12) -> np.ndarray:
     """Newton's method on ``det Δ(λ) = 0``: ``λ ← λ − 1/tr(Δ⁻¹Δ′)`` (Jacobi's formula)."""
     lam = lam.astype(complex)
     for _ in range(iters):
         M, dM = _char_matrix(lam, A0, A, taus)
         with np.errstate(all="ignore"):
-            try:
-                step = 1.0 / np.trace(np.linalg.solve(M, dM), axis1=-2, axis2=-1)
-            except np.linalg.LinAlgError:  # a singular Δ: that root is exact already
-                step = np.zeros_like(lam)
+            step = 1.0 / np.trace(_solve(M, dM), axis1=-2, axis2=-1)
         step = np.where(np.isfinite(step), step, 0.0)
         lam = lam - step
         if np.all(np.abs(step) <= 1e-13 * (1 + np.abs(lam))):

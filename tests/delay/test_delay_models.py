@@ -156,3 +156,15 @@ def test_two_delays_that_coincide_are_one_delay():
         delay_crossings(m)
     # a zero delay is the ODE: the root is -(a + b) at t1 = t2 = 0
     assert rightmost_roots(m, {"t1": 0.0, "t2": 0.0}, state=[0.0], n_roots=1)[0] == pytest.approx(-1.2)
+
+
+def test_delay_stability_map_agrees_with_the_closed_form_curve():
+    m = load_model(HERE / "autorepressor.toml")
+    smap = __import__("linstab").delay_stability_map(m, ("beta", 3.0, 9.0, 7), ("tau", 0.2, 4.0, 9))
+    (c,) = delay_hopf_curves(m, "beta", q_range=(3.0, 9.0), n_points=7)
+    assert np.allclose(c.points[:, 0], smap.x)
+    tau_c = c.points[:, 1]
+    expected = smap.y[:, None] < tau_c[None, :]
+    margin = np.abs(smap.y[:, None] - tau_c[None, :]) > 0.02  # cells on the curve itself are not compared
+    assert np.array_equal(smap.stable[margin], expected[margin])
+    assert np.all(smap.oscillatory[~smap.stable])  # the instability is a complex pair, as the crossing says
