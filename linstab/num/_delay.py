@@ -30,6 +30,7 @@ Zennaro, M., *Numerical Methods for Delay Differential Equations* (2003), ch. 3 
 from __future__ import annotations
 
 import bisect
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -99,6 +100,12 @@ def _lagrange(xs: np.ndarray, at: np.ndarray) -> np.ndarray:
 def _char_matrix(lam: np.ndarray, A0: np.ndarray, A: np.ndarray, taus: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``Δ(λ)`` and ``Δ′(λ)`` for roots ``lam (..., r)``: shapes ``(..., r, n, n)``."""
     n = A0.shape[-1]
+    with np.errstate(all="ignore"):  # a far-left candidate may overflow: its Newton step is then dropped
+        return _char_matrix_unchecked(lam, A0, A, taus, n)
+
+
+def _char_matrix_unchecked(lam: np.ndarray, A0: np.ndarray, A: np.ndarray, taus: np.ndarray, n: int
+                           ) -> tuple[np.ndarray, np.ndarray]:
     E = np.exp(-lam[..., None] * taus[..., None, :])  # (..., r, m)
     Ak = A[..., None, :, :, :]  # (..., 1, m, n, n)
     S = np.einsum("...rk,...rkab->...rab", E, np.broadcast_to(Ak, (*E.shape, n, n)))
@@ -117,22 +124,75 @@ def _solve(M: np.ndarray, B: np.ndarray) -> np.ndarray:
     return np.where(singular[..., None, None], np.nan, out)
 
 
-def _polish(lam: np.ndarray, A0: np.ndarray, A: np.ndarray, taus: np.ndarray, iters: int = 12) -> np.ndarray:
-    """Newton's method on ``det Δ(λ) = 0``: ``λ ← λ − 1/tr(Δ⁻¹Δ′)`` (Jacobi's formula)."""
+def _polish(lam: np.ndarray, A0: np.ndarray, A: np.ndarray, taus: np.ndarray, iters: int = 30
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """Newton's method on ``det Δ(λ) = 0``: ``λ ← λ − 1/tr(Δ⁻¹Δ′)`` (Jacobi's formula).
+
+    Returns the roots and whether each converged (last step below ``1e-10 (1 + |λ|)``)."""
     lam = lam.astype(complex)
+    step = np.full(lam.shape, np.inf, dtype=complex)
     for _ in range(iters):
         M, dM = _char_matrix(lam, A0, A, taus)
         with np.errstate(all="ignore"):
             step = 1.0 / np.trace(_solve(M, dM), axis1=-2, axis2=-1)
-        step = np.where(np.isfinite(step), step, 0.0)
+        step = np.where(np.isfinite(step), step, 0.0)  # an exactly singular Δ: λ is a root already
         lam = lam - step
         if np.all(np.abs(step) <= 1e-13 * (1 + np.abs(lam))):
             break
-    return lam
+    return lam, np.isfinite(lam) & (np.abs(step) <= 1e-10 * (1 + np.abs(lam)))
+
+
+def _discretised(A0: np.ndarray, A: np.ndarray, taus: np.ndarray, N: int, n_roots: int, polish: bool
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Rightmost roots ``(P, n_roots)`` of flat batches with ``N`` Chebyshev intervals, and whether
+    each point is resolved: the rightmost root Newton converged to is an eigenvalue of the
+    discretisation already (to ``1e-6 (1 + |λ|)``). Otherwise the grid is too coarse (stiff terms,
+    ``|A|τ`` large) and the point is recomputed on a finer one. The further roots are
+    Newton-converged true roots; far to the left a coarse grid may skip some."""
+    P, m, n = A.shape[0], A.shape[1], A.shape[-1]
+    xs, D = chebyshev(N)
+    tmax = taus.max(axis=-1)
+    ode = tmax <= 0
+    scale = np.where(ode, 1.0, tmax)
+    # the generator: block row 0 is the equation at θ = 0, rows 1..N the derivative (θ = τ_max (x − 1)/2)
+    ell = _lagrange(xs, 1.0 - 2.0 * taus / scale[:, None])  # (P, m, N + 1)
+    top = np.einsum("pkj,pkab->pajb", ell, A).copy()
+    top[:, :, 0, :] += A0
+    M = np.zeros((P, n * (N + 1), n * (N + 1)))
+    M[:, :n, :] = top.reshape(P, n, n * (N + 1))
+    M[:, n:, :] = np.kron(D[1:], np.eye(n)) * (2.0 / scale)[:, None, None]
+    if np.any(ode):  # all delays zero: the roots are the eigenvalues of A₀ + ΣA_k
+        M[ode] = 0.0
+        M[ode, :n, :n] = A0[ode] + A[ode].sum(axis=-3)
+    ev = np.linalg.eigvals(M)
+    if np.any(ode):
+        ev[ode, n:] = np.nan
+    key = np.where(np.isnan(ev.real), -np.inf, ev.real)
+    K = min(ev.shape[-1], n_roots + max(4, 2 * n))
+    raw = np.take_along_axis(ev, np.argsort(-key, axis=-1, kind="stable")[:, :K], axis=-1)
+    finite = np.isfinite(raw)
+    if not polish:
+        return raw[:, :n_roots], np.ones(P, bool)
+    pol, conv = _polish(np.where(finite, raw, 0.0), A0, A, taus)
+    pol = np.where(finite & conv, pol, np.nan)
+    # the roots Newton converged to, each once, rightmost first
+    order = np.argsort(-np.where(np.isnan(pol.real), -np.inf, pol.real), axis=-1, kind="stable")
+    pol = np.take_along_axis(pol, order, axis=-1)
+    same = np.abs(pol[:, :, None] - pol[:, None, :]) <= 1e-8 * (1 + np.abs(pol[:, :, None]))
+    earlier = np.tril(np.ones((K, K), bool), -1)
+    pol = np.where(np.any(same & earlier, axis=-1), np.nan, pol)
+    order = np.argsort(-np.where(np.isnan(pol.real), -np.inf, pol.real), axis=-1, kind="stable")
+    pol = np.take_along_axis(pol, order, axis=-1)
+    # the rightmost root decides stability: the discretisation must already have it (an eigenvalue
+    # that Newton moves by less than 1e-6); eigenvalues right of it that Newton moves away are
+    # artefacts of the grid (or of no root at all, as the derivative block's when A_k = 0)
+    lead = pol[:, :1]
+    resolved = np.isnan(lead[:, 0]) | np.any(np.abs(ev - lead) <= 1e-6 * (1 + np.abs(lead)), axis=-1)
+    return pol[:, :n_roots], resolved
 
 
 def characteristic_roots(A0: Any, A: Any, taus: Any, *, n_roots: int = 6, n_nodes: int = 24,
-                         polish: bool = True) -> np.ndarray:
+                         max_nodes: int = 384, polish: bool = True) -> np.ndarray:
     """The rightmost roots of ``det(λI − A₀ − Σ_k A_k e^{−λτ_k}) = 0``, batched.
 
     Parameters
@@ -148,14 +208,19 @@ def characteristic_roots(A0: Any, A: Any, taus: Any, *, n_roots: int = 6, n_node
     n_nodes
         Chebyshev intervals ``N`` of the discretisation (the matrix is ``n(N + 1)`` square); the
         rightmost roots converge spectrally in ``N``, and Newton polishing takes them to round-off.
+    max_nodes
+        Where the rightmost eigenvalues are not yet roots (Newton moves them), ``N`` is doubled
+        for those points, up to this many intervals (then a ``RuntimeWarning``).
     polish
         Whether to polish each root by Newton's method on the characteristic matrix.
 
     Returns
     -------
     numpy.ndarray
-        Complex, ``(..., n_roots)``, sorted by decreasing real part; ``nan`` pads a point with
-        fewer roots (an ODE, all delays zero, has ``n``).
+        Complex, ``(..., n_roots)``, sorted by decreasing real part, each a root to round-off;
+        ``nan`` pads a point with fewer roots (an ODE, all delays zero, has ``n``). The rightmost
+        is checked: where the discretisation's rightmost eigenvalue is not yet a root, the grid
+        is refined (up to ``max_nodes``).
 
     References
     ----------
@@ -186,41 +251,24 @@ def characteristic_roots(A0: Any, A: Any, taus: Any, *, n_roots: int = 6, n_node
     A0 = np.broadcast_to(A0, (*batch, n, n))
     A = np.broadcast_to(A, (*batch, m, n, n))
     taus = np.broadcast_to(taus, (*batch, m))
+    flat = (A0.reshape(-1, n, n), A.reshape(-1, m, n, n), taus.reshape(-1, m))
+    out = np.full((flat[0].shape[0], n_roots), complex(np.nan))
+    pending = np.arange(flat[0].shape[0])
     N = int(n_nodes)
-    xs, D = chebyshev(N)
-    tmax = taus.max(axis=-1)
-    ode = tmax <= 0
-    scale = np.where(ode, 1.0, tmax)
-    # the generator: block row 0 is the equation at θ = 0, rows 1..N the derivative (θ = τ_max (x − 1)/2)
-    ell = _lagrange(xs, 1.0 - 2.0 * taus / scale[..., None])  # (..., m, N + 1)
-    top = np.einsum("...kj,...kab->...ajb", ell, A).copy()
-    top[..., :, 0, :] += A0
-    M = np.zeros((*batch, n * (N + 1), n * (N + 1)))
-    M[..., :n, :] = top.reshape(*batch, n, n * (N + 1))
-    M[..., n:, :] = np.kron(D[1:], np.eye(n)) * (2.0 / scale)[..., None, None]
-    if np.any(ode):  # all delays zero: the roots are the eigenvalues of A₀ + ΣA_k
-        M[ode] = 0.0
-        M[ode, :n, :n] = A0[ode] + A[ode].sum(axis=-3)
-    ev = np.linalg.eigvals(M)
-    if np.any(ode):
-        ev[ode, n:] = np.nan
-    order = np.argsort(-np.where(np.isnan(ev.real), -np.inf, ev.real), axis=-1, kind="stable")
-    k = min(n_roots, ev.shape[-1])
-    lam = np.take_along_axis(ev, order[..., :k], axis=-1)
-    if polish:
-        finite = np.isfinite(lam)
-        raw = np.where(finite, lam, 0.0)
-        polished = _polish(raw, A0, A, taus)
-        # Newton may jump from a poorly resolved eigenvalue to a root another one already gives: keep
-        # a polished value only if it moved less than half the distance to the nearest other eigenvalue
-        gap = np.abs(raw[..., :, None] - ev[..., None, :])
-        gap = np.where(gap == 0, np.inf, gap)
-        gap = np.where(np.isnan(gap), np.inf, gap).min(axis=-1)
-        keep = np.abs(polished - raw) < 0.5 * gap
-        lam = np.where(finite, np.where(keep, polished, raw), np.nan)
-        order = np.argsort(-np.where(np.isnan(lam.real), -np.inf, lam.real), axis=-1, kind="stable")
-        lam = np.take_along_axis(lam, order, axis=-1)
-    return lam
+    while pending.size:
+        lam, resolved = _discretised(*(f[pending] for f in flat), N, n_roots, polish)
+        width = lam.shape[-1]
+        last = 2 * N > max_nodes
+        done = resolved | last
+        out[pending[done], :width] = lam[done]
+        if last and not resolved.all():
+            warnings.warn(f"characteristic_roots: at {int((~resolved).sum())} point(s) the discretisation with "
+                          f"{N} Chebyshev intervals (max_nodes) does not resolve the rightmost roots (stiff terms, "
+                          "|A|τ large); the roots returned there are true roots (Newton-converged) but may miss "
+                          "some further right; raise max_nodes", RuntimeWarning, stacklevel=2)
+        pending = pending[~done]
+        N *= 2
+    return out.reshape(*batch, n_roots)
 
 
 def lambert_w_roots(a0: Any, a1: Any, tau: Any, *, branches: Sequence[int] = (0,)) -> np.ndarray:

@@ -45,3 +45,23 @@ def test_no_crossing_when_a_is_below_gamma(gamma, ratio, tau):
     assert _CROSSING.condition.xreplace({_A: sp.Float(a), _G: sp.Float(gamma)}) == sp.false
     lead = characteristic_roots([[-gamma]], [[[-a]]], [tau], n_roots=1)[0]
     assert lead.real < 0
+
+
+def test_stiff_points_are_refined_not_answered_with_an_artefact():
+    # |a0| tau ~ 400: with 24 Chebyshev intervals the rightmost eigenvalue of the discretisation is an
+    # artefact (0.039 + 1.78i); the grid is refined until it is a root, which Lambert W confirms
+    a0 = np.array([-19.822704284920842, -19.38773306266592, -1.8623078298440348])
+    a1 = np.array([45.444896170115754, 7.522185740865453, -40.492718993710426])
+    tau = np.array([21.184704800596638, 19.611533082403554, 30.58862539122377])
+    lead = characteristic_roots(a0[:, None, None], a1[:, None, None, None], tau[:, None], n_roots=1)[:, 0]
+    w = lambert_w_roots(a0, a1, tau)[:, 0]
+    assert np.allclose(lead.real, w.real, atol=1e-9) and np.allclose(np.abs(lead.imag), np.abs(w.imag), atol=1e-9)
+
+
+@settings(max_examples=60)
+@given(a0=st.floats(-20.0, 5.0), a1=st.floats(-50.0, 50.0), log_tau=st.floats(-2.0, 1.5))
+def test_spectral_rightmost_root_equals_lambert_w(a0, a1, log_tau):
+    tau = 10.0**log_tau
+    lead = characteristic_roots([[a0]], [[[a1]]], [tau], n_roots=1)[0]
+    w = lambert_w_roots(a0, a1, tau)[0]
+    assert abs(lead.real - w.real) <= 1e-7 * (1 + abs(w)) and abs(abs(lead.imag) - abs(w.imag)) <= 1e-7 * (1 + abs(w))
