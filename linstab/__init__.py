@@ -55,6 +55,14 @@ _LAZY = {
     "linearize": "linstab.sym",
     "report": "linstab.analysis",
     "routh_hurwitz": "linstab.sym",
+    # delay differential equations (issue 17)
+    "delay_crossings": "linstab.sym",
+    "undelayed": "linstab.sym",
+    "rightmost_roots": "linstab.num",
+    "simulate_dde": "linstab.num",
+    "delay_stability_map": "linstab.num",
+    "delay_hopf_curves": "linstab.analysis",
+    "delay_report": "linstab.analysis",
 }
 
 
@@ -112,5 +120,12 @@ __all__ = [
     "parametric_fixed_point",
     "report",
     "routh_hurwitz",
+    "delay_crossings",
+    "undelayed",
+    "rightmost_roots",
+    "simulate_dde",
+    "delay_stability_map",
+    "delay_hopf_curves",
+    "delay_report",
     "__version__",
 ]

@@ -34,6 +34,7 @@ __all__ = [
     "MAX_INT_BITS",
     "hill_activation",
     "hill_repression",
+    "Delay",
 ]
 
 #: Longest expression text accepted (characters).
@@ -83,6 +84,77 @@ def _rep_hill(x: sp.Expr, n: sp.Expr) -> sp.Expr:
     return 1 / (1 + x**n)
 
 
+class Delay(sp.Function):
+    """``delay(x, tau)``: the state variable ``x`` at time ``t - tau`` (a delay differential equation).
+
+    It stays a symbol-like atom: SymPy cannot differentiate it (the derivative of ``x(t - tau)``
+    with respect to ``x(t)`` is not defined pointwise) nor compile it, so an ODE analysis that
+    meets it refuses, saying how to go on, instead of treating ``x(t - tau)`` as ``x(t)``. The
+    delay analyses (:mod:`linstab.sym._delay`) replace each ``delay(x, tau)`` by a symbol of its
+    own. ``delay(x, 0)`` is ``x``.
+
+    References
+    ----------
+    Hale & Verduyn Lunel, *Introduction to Functional Differential Equations* (1993), ch. 1;
+    Smith, *An Introduction to Delay Differential Equations* (2011), ch. 1.
+
+    Examples
+    --------
+    >>> x, tau = sp.symbols("x tau", positive=True)
+    >>> Delay(x, tau)
+    delay(x, tau)
+    >>> Delay(x, 0)
+    x
+    """
+
+    nargs = 2
+
+    @classmethod
+    def eval(cls, x: sp.Basic, tau: sp.Basic) -> sp.Basic | None:
+        if tau.is_zero:
+            return x
+        return None
+
+    # x(t - tau) lies where x does: a positive variable's delayed value is positive
+    def _eval_is_real(self) -> bool | None:
+        return self.args[0].is_real
+
+    def _eval_is_positive(self) -> bool | None:
+        return self.args[0].is_positive
+
+    def _eval_is_nonnegative(self) -> bool | None:
+        return self.args[0].is_nonnegative
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise ParseError(
+            f"the model has a delayed argument {self} (a delay differential equation); ODE analyses "
+            "(Jacobian, simulation, maps, curves) do not apply to it as it is: use the delay analyses "
+            "(linstab.delay_report, linstab.rightmost_roots, linstab.simulate_dde, linstab.delay_hopf_curves, "
+            "`linstab analyze`), or linstab.undelayed(model) for the system at zero delay")
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        self._refuse()
+
+    _numpycode = _pythoncode = _lambdacode = _mpmathcode = _torchcode = _refuse
+
+    def _sympystr(self, printer: Any) -> str:
+        return f"delay({printer._print(self.args[0])}, {printer._print(self.args[1])})"
+
+    def _latex(self, printer: Any, exp: str | None = None) -> str:
+        tex = rf"{printer._print(self.args[0])}(t - {printer._print(self.args[1])})"
+        return tex if exp is None else rf"{tex}^{{{exp}}}"
+
+
+def _delay(x: sp.Basic, tau: sp.Basic) -> sp.Basic:
+    """``delay(x, tau)`` as the parser builds it: ``x`` and ``tau`` must be single names."""
+    for what, arg, example in (("first", x, "a state variable, e.g. delay(x3, tau)"),
+                               ("second", tau, "a parameter, e.g. delay(x3, tau)")):
+        if not isinstance(arg, sp.Symbol):
+            raise ValueError(f"its {what} argument must be {example}, got {arg}; to delay an expression, "
+                             "delay each variable in it")
+    return Delay(x, tau)
+
+
 #: Functions an expression may call: name -> (callable, allowed argument counts or None for any).
 FUNCTIONS: Mapping[str, tuple[Callable[..., sp.Basic], tuple[int, ...] | None]] = {
     "exp": (sp.exp, (1,)),
@@ -113,6 +185,7 @@ FUNCTIONS: Mapping[str, tuple[Callable[..., sp.Basic], tuple[int, ...] | None]] 
     "hill_repression": (hill_repression, (3,)),
     "act_hill": (_act_hill, (2,)),
     "rep_hill": (_rep_hill, (2,)),
+    "delay": (_delay, (2,)),
 }
 
 #: Named constants an expression may use.

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 import sympy as sp
 
 from linstab._errors import ModelError, ParameterError
-from linstab._parse import CONSTANTS, FUNCTIONS, normalize_name, parse_expr
+from linstab._parse import CONSTANTS, FUNCTIONS, Delay, normalize_name, parse_expr
 from linstab._reactions import Reaction, parse_reactions, reaction_rhs
 
 if TYPE_CHECKING:
@@ -257,6 +257,25 @@ class Model:
             self._cache["jacobian"] = J
         return self._cache["jacobian"]
 
+    @property
+    def delays(self) -> tuple[tuple[str, str], ...]:
+        """``(variable, delay parameter)`` of every ``delay(x, tau)`` in the equations, in order of
+        first use (empty for an ODE model).
+
+        Examples
+        --------
+        >>> m = Model.from_dict({"parameters": {"tau": 1.0, "a": 1.0}, "equations": {"x": "-a*delay(x, tau)"}})
+        >>> m.delays
+        (('x', 'tau'),)
+        """
+        if "delays" not in self._cache:
+            found: dict[tuple[str, str], None] = {}
+            for e in self.rhs:
+                for d in sorted(e.atoms(Delay), key=sp.default_sort_key):
+                    found[(d.args[0].name, d.args[1].name)] = None
+            self._cache["delays"] = tuple(found)
+        return self._cache["delays"]
+
     # ----------------------------------------------------------------- values
     def with_values(self, values: Mapping[str, float] | None = None, /, **kwargs: float) -> Model:
         """A copy with new numeric parameter values.
@@ -275,6 +294,8 @@ class Model:
             domain = self.domain[name]
             if (domain == "positive" and current[name] <= 0) or (domain == "nonnegative" and current[name] < 0):
                 raise ParameterError(f"{where} must be {domain} (its declared domain), got {current[name]}")
+            if current[name] < 0 and any(tau == name for _, tau in self.delays):
+                raise ParameterError(f"{where} is a delay and must be >= 0, got {current[name]}")
         return replace(self, values=tuple(current.items()))
 
     def numeric_values(self, overrides: Mapping[str, float] | None = None) -> dict[str, float]:
@@ -581,6 +602,7 @@ def _build(data: Mapping[str, Any], source: str) -> Model:
         if not isinstance(expr, sp.Expr) or isinstance(expr, (sp.Tuple,)):
             raise ModelError(f"{ewhere}: expected an algebraic expression, got {expr!r}")
         _check_real_finite(expr, ewhere)
+        _check_delays(expr, equations, values, ewhere)
         rhs.append(expr)
 
     title = data.get("title", "")
@@ -601,6 +623,21 @@ def _build(data: Mapping[str, Any], source: str) -> Model:
         initial=tuple((v, initial[v]) for v in equations) if initial else (),
         reactions=reactions,
     )
+
+
+def _check_delays(expr: sp.Expr, variables: Mapping[str, Any], values: Mapping[str, float | None], where: str) -> None:
+    """Every ``delay(x, tau)``: ``x`` a state variable, ``tau`` a parameter whose value is not negative."""
+    for d in expr.atoms(Delay):
+        x, tau = d.args[0].name, d.args[1].name
+        if x not in variables:
+            raise ModelError(f"{where}: delay({x}, {tau}) delays {x!r}, which is a parameter, not a state variable; "
+                             f"delay a variable of [equations] ({', '.join(variables)})")
+        if tau not in values:
+            raise ModelError(f"{where}: delay({x}, {tau}): the delay {tau!r} is a state variable, not a parameter; "
+                             f"declare the delay under [parameters], e.g. tau = {{ value = 1.0, domain = \"nonnegative\" }}")
+        if values[tau] is not None and values[tau] < 0:
+            raise ModelError(f"{where}: delay({x}, {tau}): the delay {tau} = {values[tau]} is negative; a delay "
+                             "must be >= 0 (a negative one would need the future); give it a value >= 0")
 
 
 def _as_value(raw: Any, where: str) -> float:

@@ -23,6 +23,10 @@ x + y in dx/dt = y - x, dy/dt = x - y), the analysis is of the reduced model: ea
 eliminates one variable and its total becomes a parameter (value from the model's initial state;
 --set total_NAME=VALUE sets it). The output lists the laws first; --no-reduce analyses the full
 model, whose Jacobian then has one zero eigenvalue per law.
+
+A model with delayed terms, delay(x, tau), gets the delay step instead: the linearisation
+A0 + sum_k A_k e^(-lambda tau_k), the characteristic quasi-polynomial, the closed-form crossing
+lambda = ±i omega with the critical delay tau_c, and the rightmost characteristic roots now.
 """
 
 
@@ -53,6 +57,20 @@ def run(args: argparse.Namespace) -> int:
 
     if not (math.isfinite(args.timeout) and args.timeout > 0):
         raise ValueError(f"--timeout must be a positive, finite number of seconds, got {args.timeout}")
+    from linstab._cli._common import model_from_args
+
+    delayed = model_from_args(args)
+    if delayed.delays:  # the delay step: quasi-polynomial, crossing, roots (ODE steps would ignore the delay)
+        from linstab.analysis import delay_report
+
+        rep = delay_report(delayed)
+        if args.json:
+            import json
+
+            print(json.dumps(rep.to_dict()))
+        else:
+            print(f"```\n{rep.text}```\n" if args.latex else rep.text, end="")
+        return 0
     model, laws = _reduced(args)
     if args.json:
         if any(v is None for _, v in model.values):

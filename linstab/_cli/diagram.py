@@ -20,6 +20,10 @@ fold curves are drawn on top with their formulas where a closed form exists. P g
 when its range spans more than a factor 20. Ranges must be finite and inside the parameters'
 declared domains; a grid that cannot fit linstab's memory budget (2 GiB; set LINSTAB_MEMORY, e.g.
 LINSTAB_MEMORY=8GiB) is refused before anything is computed.
+
+For a model with delayed terms, delay(x, tau), P is the delay: the regions come from the
+rightmost characteristic roots (spectral discretisation) and the delay Hopf curve tau_c(Q) is
+drawn on top; there is no eigenvalue explorer.
 """
 
 
@@ -62,6 +66,14 @@ def run(args: argparse.Namespace) -> int:
         check_range(model, args.param, args.p_range[0], args.p_range[1], "--param-range")
         if not args.p_range[0] < args.p_range[1]:
             raise ValueError(f"--param-range expects PMIN < PMAX; got {args.p_range[0]} {args.p_range[1]}")
+    if model.delays:  # a delay model: regions from the characteristic roots, the delay Hopf curve on top
+        from linstab.plot import delay_diagram
+
+        fig = delay_diagram(model, args.against, tau=args.param, q_range=args.q_range, tau_range=args.p_range,
+                            grid=args.grid)
+        for line in write_outputs(fig, args, title=f"linstab · {model.name} delay stability diagram"):
+            print(f"{line}: delay stability diagram of {model.name} in ({args.against}, {args.param})")
+        return 0
     layout = diagram_layout(model, args.param, args.against, q_range=args.q_range, p_range=args.p_range,
                             grid=args.grid, progress=not args.quiet and sys.stderr.isatty())
     for line in write_outputs(layout, args, title=f"linstab · {model.name} stability diagram"):

@@ -117,8 +117,32 @@ def bifurcation_curves(
     >>> c.condition, c.lyapunov
     (n > 2, 'supercritical')
     """
+    delayed = _delay_route(model, kind, param, against, values=values, q_range=q_range, n_points=n_points)
+    if delayed is not None:
+        return delayed
     return closed_form_curves(model, kind, param, against, sample=sample_curve, ansatz=ansatz, values=values,
                               q_range=q_range, n_points=n_points, lyapunov=lyapunov, budget=budget)
+
+
+def _delay_route(model: Model | str, kind: str, param: str, against: str, *, values: Mapping[str, float] | None,
+                 q_range: tuple[float, float] | None, n_points: int) -> list[BifurcationCurve] | None:
+    """The delay Hopf curves for a delay kind on a delay model; ``None`` for an ODE kind on an ODE
+    model; a clear error for a mix (never the ODE route on a delayed model)."""
+    from linstab.analysis._delay import delay_hopf_curves
+    from linstab.sym import DelayKind, bifurcation_kind
+
+    model = load_model(model)
+    delay_kind = isinstance(bifurcation_kind(kind), DelayKind)
+    if not model.delays and not delay_kind:
+        return None
+    if not model.delays:
+        raise AnalysisError(f"kind {kind!r} is a bifurcation of a delay equation; model {model.name!r} has no "
+                            "delay(x, tau) term")
+    if not delay_kind:
+        raise AnalysisError(f"model {model.name!r} has delayed terms ({', '.join(f'delay({x}, {t})' for x, t in model.delays)}); "
+                            f"kind {kind!r} is a bifurcation of ODEs: use kind 'delay-hopf', or analyse "
+                            "linstab.sym.undelayed(model), the system at zero delay")
+    return delay_hopf_curves(model, against, tau=param, q_range=q_range, values=values, n_points=n_points)
 
 
 def find_curves(
@@ -173,6 +197,9 @@ def find_curves(
     model = load_model(model)
     if values:
         model = model.with_values(values)
+    delayed = _delay_route(model, kind, param, against, values=None, q_range=q_range, n_points=n_points)
+    if delayed is not None:
+        return delayed
     try:
         closed = bifurcation_curves(model, kind, param, against, ansatz=ansatz, q_range=q_range, n_points=n_points,
                                     lyapunov=lyapunov, budget=budget)

@@ -706,6 +706,67 @@ _EXERCISES += [
     ),
 ]
 
+# ---------------------------------------------------------------- chapter 11 (delay oscillators)
+r_ = sp.Symbol("r", positive=True)                 # growth rate of the delayed logistic equation
+SYMBOLS.update({"r": r_})
+_ONSET = {"ranges": {"a": (1.5, 5.0), "gamma": (0.1, 1.0)}}  # a > gamma: where the crossing exists
+_EXERCISES += [
+    Exercise(
+        "ch11-hayes-critical-delay", 11, "The critical delay of dx/dt = -a x(t - tau)", "expression",
+        sp.pi / (2 * a),
+        wrong=(
+            ("pi/a", "constant_factor"),
+            ("pi/(2*a^2)", "wrong_exponent"),
+            ("a*pi/2", "missing_factor"),
+        ),
+        accepted=("pi/2/a", "asin(1)/a"),
+    ),
+    Exercise(
+        "ch11-onset-frequency", 11, "The frequency at which a delayed autorepressor starts to oscillate",
+        "expression",
+        sp.sqrt(a**2 - gamma**2),
+        options=_ONSET,
+        wrong=(
+            ("sqrt(gamma^2 - a^2)", "swapped_symbols"),
+            ("sqrt(a^2 + gamma^2)", "not_equivalent"),
+            ("a - gamma", "not_equivalent"),
+        ),
+        accepted=("sqrt((a - gamma)*(a + gamma))", "a*sqrt(1 - gamma^2/a^2)"),
+    ),
+    Exercise(
+        "ch11-critical-delay", 11, "The delay at which a delayed autorepressor starts to oscillate", "expression",
+        sp.acos(-gamma / a) / sp.sqrt(a**2 - gamma**2),
+        options=_ONSET,
+        wrong=(
+            ("acos(-gamma/a)*sqrt(a^2 - gamma^2)", "wrong_exponent"),
+            ("acos(gamma/a)/sqrt(a^2 - gamma^2)", "not_equivalent"),
+        ),
+        accepted=("(pi - acos(gamma/a))/sqrt(a^2 - gamma^2)",),
+    ),
+    Exercise(
+        "ch11-oscillation-condition", 11, "When some delay makes a delayed autorepressor oscillate", "condition",
+        a > gamma,
+        wrong=(
+            ("a > 2*gamma", "too_strong"),
+            ("a < gamma", "reversed"),
+            ("a > gamma/2", "too_weak"),
+        ),
+        accepted=("a - gamma > 0", "a^2 > gamma^2", "gamma/a < 1"),
+    ),
+    Exercise(
+        "ch11-hutchinson-stability", 11, "When the delayed logistic equation returns to its carrying capacity",
+        "condition",
+        r_ * tau < sp.pi / 2,
+        options={"ranges": {"r": (0.1, 3.0), "tau": (0.01, 5.0)}},
+        wrong=(
+            ("r*tau < pi", "too_weak"),
+            ("r*tau > pi/2", "reversed"),
+            ("r*tau < 1", "too_strong"),
+        ),
+        accepted=("tau < pi/(2*r)", "2*r*tau < pi"),
+    ),
+]
+
 #: All exercises, by key.
 EXERCISES: dict[str, Exercise] = {ex.key: ex for ex in _EXERCISES}
 

@@ -1,6 +1,8 @@
 """Numeric layer: compiled kernels (numpy/torch), fixed points, eigenvalues, maps, continuation."""
 
 from linstab.num._continuation import continue_curve
+from linstab.num._delay import (characteristic_roots, chebyshev, delay_stability_map, lambert_w_roots, rightmost_roots,
+                                simulate_dde)
 from linstab.num._fixed_points import NumericFixedPoint, find_fixed_points
 from linstab.num._kernels import BACKENDS, Kernel, compile_kernel
 from linstab.num._gillespie import MAX_SSA_STEPS, SSAResult, gillespie
@@ -12,7 +14,9 @@ from linstab.num._simulate import Behaviour, Trajectory, check_behaviour, simula
 __all__ = ["BACKENDS", "Kernel", "NumericFixedPoint", "compile_kernel", "find_fixed_points",
            "Behaviour", "StabilityMap", "Trajectory", "check_behaviour", "continue_curve",
            "first_lyapunov_coefficient", "hopf_criticality", "simulate", "stability_map",
-           "KRON_MAX_VARIABLES", "MAX_SSA_STEPS", "SSAResult", "gillespie", "lyapunov_covariance", "power_spectrum"]
+           "KRON_MAX_VARIABLES", "MAX_SSA_STEPS", "SSAResult", "gillespie", "lyapunov_covariance", "power_spectrum",
+           "characteristic_roots", "chebyshev", "delay_stability_map", "lambert_w_roots", "rightmost_roots",
+           "simulate_dde"]
 
 
 def __getattr__(name: str):

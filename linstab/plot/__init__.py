@@ -9,6 +9,7 @@ Bokeh is imported inside the functions, so ``import linstab.plot`` stays light.
 
 from linstab.plot._bifurcation import bifurcation_diagram
 from linstab.plot._build import diagram_layout, draw_diagram
+from linstab.plot._delay import delay_diagram
 from linstab.plot._diagram import stability_diagram
 from linstab.plot._explorer import eigenvalue_explorer
 from linstab.plot._export import export_figure
@@ -20,4 +21,4 @@ from linstab.plot._style import legends_outside
 
 __all__ = ["stability_diagram", "eigenvalue_explorer", "phase_portrait", "trace_determinant",
            "bifurcation_diagram", "diagram_layout", "draw_diagram", "html", "save_html", "setup_notebook",
-           "export_figure", "legends_outside", "noise_figure", "spectrum_figure"]
+           "export_figure", "legends_outside", "noise_figure", "spectrum_figure", "delay_diagram"]

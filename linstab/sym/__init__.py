@@ -13,7 +13,8 @@ from linstab.sym._fixed_points import (
     scalar_reductions,
 )
 from linstab.sym._symmetry import branch_symbol, orbits, permutation_symmetries, symmetries, symmetry_orbits
-from linstab.sym._kinds import KIND_NAMES, BifurcationKind, accepted_kinds, bifurcation_kind, classify_zero_eigenvalue
+from linstab.sym._delay import DelayCrossing, DelayLinearization, delay_crossings, delay_linearization, undelayed
+from linstab.sym._kinds import DELAY_HOPF, KIND_NAMES, BifurcationKind, DelayKind, accepted_kinds, bifurcation_kind, classify_zero_eigenvalue
 from linstab.sym._noise import (
     MAX_SYMBOLIC_LYAPUNOV,
     SymbolicNoise,
@@ -35,6 +36,13 @@ __all__ = [
     "solve_lyapunov",
     "stoichiometry_matrix",
     "symbolic_noise",
+    "DELAY_HOPF",
+    "DelayCrossing",
+    "DelayKind",
+    "DelayLinearization",
+    "delay_crossings",
+    "delay_linearization",
+    "undelayed",
     "BifurcationCurve",
     "BifurcationKind",
     "KIND_NAMES",

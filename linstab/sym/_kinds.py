@@ -36,7 +36,7 @@ from linstab._errors import AnalysisError
 from linstab._linalg import charpoly_coefficients
 from linstab.sym._routh import hurwitz_layout, hurwitz_matrix
 
-__all__ = ["BifurcationKind", "accepted_kinds", "bifurcation_kind", "KIND_NAMES", "classify_zero_eigenvalue"]
+__all__ = ["BifurcationKind", "DelayKind", "DELAY_HOPF", "accepted_kinds", "bifurcation_kind", "KIND_NAMES", "classify_zero_eigenvalue"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -130,10 +130,33 @@ FOLD = BifurcationKind(name="fold", label="fold (saddle-node)", condition_text="
 TRANSCRITICAL = BifurcationKind(name="transcritical", label="transcritical", condition_text="det J = 0", family="zero")
 PITCHFORK = BifurcationKind(name="pitchfork", label="pitchfork", condition_text="det J = 0", family="zero")
 HOPF = BifurcationKind(name="hopf", label="Hopf", condition_text="Δₙ₋₁ = 0", family="hopf", aliases=("Hopf",))
+
+
+@dataclass(frozen=True, kw_only=True)
+class DelayKind(BifurcationKind):
+    """A bifurcation of a delay equation: its condition is on the characteristic quasi-polynomial
+    ``det(λI − A₀ − Σ A_k e^{−λτ_k})``, not on a Jacobian; :func:`linstab.sym.delay_crossings`
+    imposes it. The numeric crossing check is that of a Hopf point, on the rightmost characteristic
+    roots (:func:`linstab.num.rightmost_roots`): one pair ``±iω`` on the axis, the rest stable."""
+
+    def condition(self, J: sp.Matrix) -> tuple[sp.Expr, str, list[sp.Expr]]:
+        raise AnalysisError(f"kind {self.name!r} is a condition on the characteristic quasi-polynomial of a delay "
+                            "model, not on a Jacobian; use linstab.sym.delay_crossings")
+
+    def test_function(self, J: np.ndarray) -> np.ndarray:
+        raise AnalysisError(f"kind {self.name!r} has no test function on Jacobians; use linstab.num.rightmost_roots")
+
+
+#: A pair of characteristic roots of a delay equation crossing the imaginary axis as τ grows
+#: (Hale & Verduyn Lunel 1993, sec. 11.1; Smith 2011, sec. 4.5).
+DELAY_HOPF = DelayKind(name="delay-hopf", label="delay Hopf", condition_text="Δ(iω) = 0", family="hopf",
+                       aliases=("delay_hopf", "hopf-delay"))
 _ALL = (FOLD, TRANSCRITICAL, PITCHFORK, HOPF)
+_ALL += (DELAY_HOPF,)
 
 #: Names a request may use (``--kind`` choices): ``"fold"`` asks for every ``det J = 0`` curve.
-KIND_NAMES = ("fold", "saddle-node", "transcritical", "pitchfork", "hopf")
+KIND_NAMES = ("fold", "saddle-node", "transcritical", "pitchfork", "hopf",
+              *(k.name for k in _ALL if k not in (FOLD, TRANSCRITICAL, PITCHFORK, HOPF)))
 
 
 def bifurcation_kind(name: str | BifurcationKind) -> BifurcationKind:

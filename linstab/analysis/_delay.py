@@ -1,0 +1,313 @@
+"""Delay Hopf curves and the delay report: the closed-form crossing checked on the characteristic roots.
+
+:func:`delay_hopf_curves` evaluates the closed-form first crossing ``τ_c`` of
+:func:`linstab.sym.delay_crossings` along a range of a second parameter ``Q`` (at the numeric
+fixed point, which for most gene circuits has no closed form) and keeps each point only where
+the rightmost characteristic roots computed independently at ``(Q, τ_c)``
+(:func:`linstab.num.rightmost_roots`) show the crossing: one pair ``±iω`` on the imaginary axis,
+every other root in the left half-plane. :func:`delay_report` is the delay step of
+``linstab analyze``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from linstab._errors import AnalysisError
+from linstab.model import Model, load_model
+from linstab.num import compile_kernel, find_fixed_points, rightmost_roots
+from linstab.sym import DELAY_HOPF, BifurcationCurve, DelayCrossing, delay_crossings, delay_linearization, undelayed
+
+__all__ = ["delay_hopf_curves", "delay_report", "DelayReport", "crossing_values"]
+
+
+def crossing_values(model: Model, crossing: DelayCrossing, values: Mapping[str, float] | None = None,
+                    state: Any = None) -> dict[str, float]:
+    """``ω``, ``τ_c``, the period ``2π/ω`` and each abstracted coefficient, as numbers.
+
+    Parameters
+    ----------
+    model
+        The delay model.
+    crossing
+        A crossing of :func:`linstab.sym.delay_crossings` (at a general state).
+    values
+        Parameter values (override the model's).
+    state
+        The fixed point; by default the unique fixed point of the system at zero delay.
+
+    Returns
+    -------
+    dict
+        ``{"omega", "tau_c", "period", <abstracted symbols>}``; ``nan`` where the crossing does not
+        exist (its condition fails).
+
+    Examples
+    --------
+    >>> m = load_model({"name": "hayes", "parameters": {"a": {"value": 2.0, "domain": "positive"}, "tau": 1.0},
+    ...                 "equations": {"x": "-a*delay(x, tau)"}})
+    >>> v = crossing_values(m, delay_crossings(m)[0])
+    >>> round(v["omega"], 12), round(v["tau_c"], 12)
+    (2.0, 0.785398163397)
+    """
+    model = load_model(model)
+    vals = model.numeric_values(values)
+    if state is None:
+        fps = find_fixed_points(undelayed(model), vals)
+        if len(fps) != 1:
+            raise AnalysisError(f"model {model.name!r} has {len(fps)} fixed points at these values; pass state=")
+        state = fps[0].state
+    subs = {**{model.symbols[k]: float(v) for k, v in vals.items()},
+            **{v: float(s) for v, s in zip(model.variables, np.asarray(state, dtype=float))}}
+    out = {}
+    coeffs = {k: complex(sp.N(e.xreplace(subs))) for k, e in crossing.abstracted.items()}
+    full = {**subs, **{k: c.real for k, c in coeffs.items()}}
+    cond = crossing.condition.xreplace(full) if crossing.condition is not None else sp.true
+    ok = bool(cond) if cond in (sp.true, sp.false) else False
+    for name, expr in (("omega", crossing.omega), ("tau_c", crossing.tau_c), ("period", crossing.period())):
+        value = complex(sp.N(expr.xreplace(full))) if ok else complex(np.nan)
+        out[name] = value.real if abs(value.imag) <= 1e-12 * (1 + abs(value)) else float("nan")
+    out.update({k.name: c.real for k, c in coeffs.items()})
+    return out
+
+
+def delay_hopf_curves(model: Model | str | Mapping[str, Any], against: str, *, tau: str | None = None,
+                      q_range: tuple[float, float] | None = None, values: Mapping[str, float] | None = None,
+                      n_points: int = 50, tol: float = 1e-6) -> list[BifurcationCurve]:
+    """Delay Hopf curves ``τ_c(Q)``: the first crossing delay against a second parameter.
+
+    Parameters
+    ----------
+    model
+        A model with a single delay parameter.
+    against
+        The parameter ``Q`` on the horizontal axis.
+    tau
+        The delay parameter (vertical axis); by default the model's only one.
+    q_range
+        Range of ``Q``; default half to twice its model value.
+    values
+        Values of the other parameters.
+    n_points
+        Sample points.
+    tol
+        Tolerance of the crossing check on the characteristic roots (relative to ``ω``).
+
+    Returns
+    -------
+    list of BifurcationCurve
+        One per crossing of :func:`linstab.sym.delay_crossings` that is confirmed somewhere in the
+        range; ``kind`` ``"delay-hopf"``, ``param`` the delay, ``expression`` ``τ_c`` in closed form
+        in the parameters and the fixed point (``None`` where it involves the fixed point, which is
+        then numeric: the derivation shows the formula), ``states`` the fixed points.
+
+    References
+    ----------
+    Smith (2011), sec. 4.5; Erneux (2009), ch. 2; Monk, N. A. M., Curr. Biol. 13, 1409 (2003).
+
+    Examples
+    --------
+    >>> m = load_model({"name": "hayes", "parameters": {"a": {"value": 1.0, "domain": "positive"}, "tau": 1.0},
+    ...                 "equations": {"x": "-a*delay(x, tau)"}})
+    >>> (c,) = delay_hopf_curves(m, "a", q_range=(0.5, 2.0), n_points=4)
+    >>> c.kind, c.expression, np.round(c.points, 6).tolist()
+    ('delay-hopf', pi/(2*a), [[0.5, 3.141593], [1.0, 1.570796], [1.5, 1.047198], [2.0, 0.785398]])
+    """
+    model = load_model(model)
+    if values:
+        model = model.with_values(values)
+    lin = delay_linearization(model)
+    if tau is None:
+        if len(lin.taus) != 1:
+            raise AnalysisError(f"model {model.name!r} has {len(lin.taus)} delays; name one with tau=")
+        tau = lin.taus[0].name
+    elif tau not in {t.name for t in lin.taus}:
+        raise AnalysisError(f"{tau!r} is not a delay of model {model.name!r} (delays: "
+                            f"{', '.join(t.name for t in lin.taus)})")
+    model.parameter(against)
+    if against == tau:
+        raise AnalysisError("the delay is the vertical axis; `against` must be another parameter")
+    vals = model.numeric_values()
+    if q_range is None:
+        q = vals[against]
+        q_range = (q / 2, q * 2) if q > 0 else (q - 1, q + 1)
+    qs = np.linspace(float(q_range[0]), float(q_range[1]), int(n_points))
+    crossings = delay_crossings(lin)
+    if not crossings:
+        raise AnalysisError(f"|P(iω)| = |Q(iω)| has no positive root ω² for model {model.name!r}: the delay "
+                            f"{tau} never destabilises the fixed point (no delay Hopf curve)")
+    states = []
+    for q in qs:
+        fps = find_fixed_points(undelayed(model), {**vals, against: float(q)})
+        states.append(fps[0].state if len(fps) == 1 else np.full(model.n_vars, np.nan))
+    states = np.array(states)
+    curves = []
+    for c in crossings:
+        taus = np.array([crossing_values(model, c, {**vals, against: float(q)}, s)["tau_c"]
+                         if np.all(np.isfinite(s)) else np.nan for q, s in zip(qs, states)])
+        ok = np.isfinite(taus)
+        if ok.any():
+            grid = {against: qs[ok], tau: taus[ok]}
+            roots = rightmost_roots(model, grid, state=states[ok], n_roots=max(4, 2 * model.n_vars + 2))
+            omega = np.abs(roots[:, 0].imag)
+            # eps = tol·sqrt(scale) = tol·ω: the pair must sit on the axis to a relative tol
+            good = DELAY_HOPF.crossing_ok(np.where(np.isnan(roots), complex(-np.inf), roots), omega**2, tol=tol)
+            idx = np.flatnonzero(ok)[good]
+            ok[:] = False
+            ok[idx] = True
+        if not ok.any():
+            continue
+        expr = c.substituted(c.tau_c)
+        explicit = not (expr.free_symbols & set(model.variables))
+        curves.append(BifurcationCurve(
+            kind=DELAY_HOPF.name, param=tau, against=against, expression=expr if explicit else None,
+            condition=c.substituted(c.condition) if explicit else None,
+            points=np.column_stack([qs[ok], taus[ok]]), lyapunov=None,
+            fixed={k: v for k, v in vals.items() if k not in (tau, against)}, states=states[ok],
+            derivation=c.derivation, route="closed form"))
+    if not curves:
+        raise AnalysisError(f"no delay Hopf point of model {model.name!r} passed the check on the characteristic "
+                            f"roots for {against} in [{q_range[0]:g}, {q_range[1]:g}] (the crossing needs "
+                            f"{sp.sstr(crossings[0].condition)})")
+    return curves
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class DelayReport:
+    """The delay step of ``linstab analyze``: linearisation, quasi-polynomial, crossing, roots now.
+
+    Attributes
+    ----------
+    model
+        The delay model.
+    linearization
+        :class:`linstab.sym.DelayLinearization` at a general state.
+    crossings
+        Closed-form crossings (empty if none exists, or with several delays).
+    state
+        The fixed point at the model's values (``None`` if not unique).
+    numbers
+        :func:`crossing_values` of each crossing at the model's values.
+    roots
+        Rightmost characteristic roots at the model's values.
+    note
+        Why no closed form was derived, if so.
+    """
+
+    model: Model
+    linearization: Any
+    crossings: list[DelayCrossing]
+    state: np.ndarray | None
+    numbers: list[dict[str, float]]
+    roots: np.ndarray | None
+    note: str = ""
+
+    @property
+    def text(self) -> str:
+        """The report as plain text, one formula a line."""
+        m, lin = self.model, self.linearization
+        lines = [f"Delay differential equations of {m.name!r}:"]
+        lines += [f"    d{v}/dt = {sp.sstr(e)}" for v, e in zip(m.variables, m.rhs)]
+        lines += ["", "Delays: " + ", ".join(f"{x}(t - {t})" for x, t in m.delays), "",
+                  "Linearisation dy/dt = A0 y(t) + sum_k A_k y(t - tau_k):", f"    A0 = {sp.sstr(lin.A0)}"]
+        lines += [f"    A_{t} = {sp.sstr(A)}" for t, A in zip(lin.taus, lin.A)]
+        lines += ["", "Characteristic quasi-polynomial det(lambda I - A0 - sum_k A_k exp(-lambda tau_k)):",
+                  f"    {sp.sstr(lin.characteristic())}", ""]
+        if self.note:
+            lines += [self.note, ""]
+        for i, (c, num) in enumerate(zip(self.crossings, self.numbers), 1):
+            lines.append(f"Crossing {i}: lambda = ±i omega (closed form, lambda = i omega, real and imaginary parts):")
+            lines += [f"    {text} {sp.sstr(obj)}" for text, obj in c.derivation[1:]]
+            lines.append(f"    exists for {sp.sstr(c.condition)}")
+            if np.isfinite(num["tau_c"]):
+                lines.append(f"    at the model's values: omega = {num['omega']:.6g}, {c.tau}_c = {num['tau_c']:.6g}, "
+                             f"period at onset 2 pi/omega = {num['period']:.6g}"
+                             + "".join(f", {k} = {v:.6g}" for k, v in num.items()
+                                       if k not in ("omega", "tau_c", "period")))
+            else:
+                lines.append("    at the model's values: no crossing (its condition fails): the delay does not "
+                             "destabilise this fixed point")
+            lines.append("")
+        if self.state is not None:
+            lines.append("Fixed point (of the system at zero delay): "
+                         + ", ".join(f"{v} = {s:.6g}" for v, s in zip(m.variable_names, self.state)))
+        if self.roots is not None:
+            vals = m.numeric_values()
+            r = self.roots[np.isfinite(self.roots)]
+            lead = r[0].real
+            verdict = "stable" if lead < 0 else "unstable"
+            lines.append("Rightmost characteristic roots at " + ", ".join(f"{t} = {vals[t]:g}" for _, t in m.delays)
+                         + " (spectral discretisation, Newton-polished): "
+                         + ", ".join(f"{z.real:.6g}{z.imag:+.6g}i" for z in r[:4]))
+            lines.append(f"    the fixed point is {verdict} (max Re lambda = {lead:.3g})")
+        return "\n".join(lines).rstrip() + "\n"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready record."""
+        return {
+            "model": self.model.name,
+            "delays": [list(d) for d in self.model.delays],
+            "A0": str(self.linearization.A0.tolist()),
+            "A": [str(A.tolist()) for A in self.linearization.A],
+            "quasi_polynomial": str(self.linearization.characteristic()),
+            "crossings": [{"omega": str(c.omega), "tau_c": str(c.tau_c), "condition": str(c.condition),
+                           "abstracted": {k.name: str(v) for k, v in c.abstracted.items()},
+                           "values": {k: (None if not np.isfinite(v) else v) for k, v in num.items()}}
+                          for c, num in zip(self.crossings, self.numbers)],
+            "state": None if self.state is None else self.state.tolist(),
+            "roots": None if self.roots is None else [[z.real, z.imag] for z in self.roots if np.isfinite(z)],
+            "note": self.note,
+        }
+
+
+def delay_report(model: Model | str | Mapping[str, Any], values: Mapping[str, float] | None = None) -> DelayReport:
+    """The delay step: linearisation, quasi-polynomial, closed-form crossing, and the roots now.
+
+    Parameters
+    ----------
+    model
+        A model with ``delay(x, tau)`` terms.
+    values
+        Parameter values (override the model's).
+
+    Returns
+    -------
+    DelayReport
+
+    Examples
+    --------
+    >>> m = load_model({"name": "hayes", "parameters": {"a": {"value": 1.0, "domain": "positive"}, "tau": 2.0},
+    ...                 "equations": {"x": "-a*delay(x, tau)"}})
+    >>> rep = delay_report(m)
+    >>> rep.numbers[0]["tau_c"] == np.pi / 2, bool(rep.roots[0].real > 0)
+    (True, True)
+    """
+    model = load_model(model)
+    if values:
+        model = model.with_values(values)
+    lin = delay_linearization(model)
+    note = ""
+    try:
+        crossings = delay_crossings(lin)
+    except AnalysisError as exc:
+        crossings, note = [], f"No closed-form crossing: {exc}"
+    state = roots = None
+    numbers: list[dict[str, float]] = []
+    if all(v is not None for _, v in model.values):
+        fps = find_fixed_points(undelayed(model))
+        if len(fps) == 1:
+            state = fps[0].state
+            numbers = [crossing_values(model, c, state=state) for c in crossings]
+            roots = rightmost_roots(model, state=state, n_roots=6)
+        else:
+            note = (note + " " if note else "") + (f"{len(fps)} fixed points at these values; the numbers are "
+                                                   "left out (use linstab.num.rightmost_roots with state=)")
+    if not numbers:
+        numbers = [dict.fromkeys(("omega", "tau_c", "period"), float("nan")) for _ in crossings]
+    return DelayReport(model=model, linearization=lin, crossings=crossings, state=state, numbers=numbers,
+                       roots=roots, note=note)
