@@ -6,7 +6,10 @@ each as a fresh process, interleaved, ``--repeat`` times, and compares the resul
 
 * the generic stability map of Griffith's switch (benchmarks/bench_map_generic.py) on an
   ``N × N`` grid (method "newton"): time, and whether the region labels are identical;
-* ``find_fixed_points`` on built-in models: time, and whether the fixed points found agree.
+* ``find_fixed_points`` on built-in models: time, and whether the fixed points found agree;
+* in one process, alternating: the maps' Newton from 12 seeds per point on the same grid (the
+  reference's ``_maps.py`` loaded from its file, on this checkout's kernels) — time, and whether
+  the roots and their validity are identical.
 
 Run: .venv/bin/python benchmarks/bench_newton.py --ref /tmp/linstab_ref [--n 150] [--repeat 3]
 Figures are written to benchmarks/results/bench_newton.txt.
@@ -21,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -55,6 +59,39 @@ def run(tree: str, n: int, out: str) -> dict:
     code = WORK.format(bench=str(HERE), n=n, out=out, models=MODELS)
     subprocess.run([sys.executable, "-c", code], env=env, check=True, cwd=tempfile.gettempdir())
     return json.loads(Path(out + ".json").read_text())
+
+
+def newton_ab(ref: str, n: int, repeat: int) -> tuple[list[float], list[float], bool]:
+    """The maps' Newton of both versions in this process, alternating: times and identity."""
+    import importlib.util
+
+    import numpy as np
+
+    sys.path.insert(0, str(HERE))
+    from bench_map_generic import MODEL
+
+    from linstab import load_model
+    from linstab.num import _maps as new
+
+    spec = importlib.util.spec_from_file_location("reference_maps", Path(ref) / "linstab" / "num" / "_maps.py")
+    old = importlib.util.module_from_spec(spec)
+    sys.modules["reference_maps"] = old
+    spec.loader.exec_module(old)
+    m = load_model(MODEL)
+    A, B = np.meshgrid(np.linspace(0.05, 0.2, n), np.linspace(0.5, 10.0, n))
+    p = np.stack([A.ravel(), B.ravel()], -1)
+    for mod in (old, new):
+        mod._newton_fixed_points(m, p[:100], np, "numpy", n_seeds=12)
+    t_new, t_old, same = [], [], True
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        xo, vo = old._newton_fixed_points(m, p, np, "numpy", n_seeds=12)
+        t_old.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        xn, vn = new._newton_fixed_points(m, p, np, "numpy", n_seeds=12)
+        t_new.append(time.perf_counter() - t0)
+        same &= bool(np.array_equal(vo, vn) and np.array_equal(xo[vo], xn[vn]))
+    return t_new, t_old, same
 
 
 def same_points(a: list, b: list) -> bool:
@@ -96,6 +133,10 @@ def main(argv: list[str] | None = None) -> int:
                  f"({np.mean(a['region'] == b['region']):.2%} of the grid)")
     agree = [same_points(x, y) for x, y in zip(a["fps"], b["fps"])]
     lines.append("same fixed points: " + ", ".join(f"{m} {ok}" for m, ok in zip(MODELS, agree)))
+    t_new, t_old, same = newton_ab(args.ref, args.n, args.repeat)
+    lines.append(f"maps' Newton alone, {args.n} x {args.n} points x 12 seeds, one process, alternating: one Newton "
+                 f"{statistics.median(t_new):.2f} s, reference {statistics.median(t_old):.2f} s (medians of "
+                 f"{args.repeat}); roots and validity identical: {same}")
     text = "\n".join(lines)
     print(text)
     from linstab._atomic import atomic_open

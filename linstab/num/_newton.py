@@ -8,7 +8,8 @@ step
     The Newton step ``J dz = −F``, solved for the whole batch (:func:`solve_linear`); where ``J``
     is singular to working precision, the least-squares step of minimal norm (the limit of the
     Levenberg–Marquardt step ``(JᵀJ + μI) dz = −JᵀF`` as ``μ → 0⁺``; Nocedal & Wright 2006,
-    sec. 10.3). A start where ``J`` or ``F`` is not finite takes no step.
+    sec. 10.3). Where ``J`` is not finite the step is ``−F`` (``J`` taken as the identity); a
+    start where ``F`` is not finite leaves the batch (the caller's residual check rejects it).
 damping
     Backtracking: the step is halved (up to three times) while it would increase ``max |F|``;
     the last halving is taken in any case, so that a start never stops moving for want of
