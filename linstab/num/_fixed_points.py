@@ -8,8 +8,8 @@ Three searches feed one list:
    the toggle switch, Goodwin), that equation is scanned on a dense linear-plus-logarithmic grid;
    every sign change is bracketed and bisected to machine precision and mapped back to the state;
 2. *multi-start damped Newton* (:mod:`linstab.num._newton`, the solver of the stability maps
-   too), vectorized over all starts (uniform and
-   log-uniform in the domain, plus the origin) with the compiled kernels;
+   too), vectorized over all starts (uniform and log-uniform in the domain, plus the origin)
+   with the compiled kernels;
 3. *deflation* (Farrell, Birkisson & Funke 2015): the same Newton on ``M(x) f(x)`` with
    ``M = Π (1/|x − r|² + 1)`` over the roots found so far, repeated until a pass finds nothing new.
 

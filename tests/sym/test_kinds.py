@@ -119,3 +119,16 @@ def test_crossing_check_in_a_stiff_spectrum():
     assert kind_crossing_ok(hopf, ev, scale, tol=1e-5).tolist() == [True, True, False]
     zero = np.array([[-4.8e5, 1e-12, -1.0], [-4.8e5, -0.5, -1.0]])
     assert kind_crossing_ok(fold, zero, 1 + np.abs(zero).max(axis=1), tol=1e-5).tolist() == [True, False]
+
+
+def test_numeric_hooks_follow_the_family_and_say_when_there_is_none():
+    # the numeric side lives in linstab.num, looked up by name, else by family: a new kind of the
+    # det J = 0 family needs no entry there; a kind of a new family gets a clear error
+    from linstab.sym import BifurcationKind
+
+    zero_kind = BifurcationKind(name="zero-like", label="zero-like", condition_text="det J = 0", family="zero")
+    J = np.array([[[1.0, 2.0], [3.0, 4.0]]])
+    assert kind_test_function(zero_kind, J).tolist() == pytest.approx([-2.0])
+    other = BifurcationKind(name="flip", label="flip", condition_text="λ = -1", family="multiplier")
+    with pytest.raises(ValueError, match=r"kind 'flip' \(family 'multiplier'\) has no numeric test function"):
+        kind_test_function(other, J)
