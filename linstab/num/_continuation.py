@@ -28,7 +28,7 @@ import numpy as np
 from linstab._errors import AnalysisError, ParameterError
 from linstab.model import Model, load_model
 from linstab.num._maps import jacobian_kernel
-from linstab.num._newton import solve_linear
+from linstab.num._newton import newton
 from linstab.num._kinds import classify_zero_eigenvalue, kind_crossing_ok, kind_test_function
 from linstab.sym import BifurcationCurve, BifurcationKind, accepted_kinds
 
@@ -184,15 +184,11 @@ def _from_sub(sub: _System, Zr: np.ndarray) -> np.ndarray:
 def _refine_starts(sys: _System, Z: np.ndarray) -> list[np.ndarray]:
     n = sys.n
     U = sys.to_u(Z)
-    for _ in range(40):  # Newton on the n+1 equations in (x, P) with Q fixed
-        D = sys.DG(U)[..., : n + 1]
-        G = sys.G(U)
-        ok = np.isfinite(G).all(-1) & np.isfinite(D).all((-1, -2))
-        D = np.where(ok[:, None, None], D, np.eye(n + 1))
-        G = np.where(ok[:, None], G, 0.0)
-        du = solve_linear(D, -G, np)
-        du = np.clip(np.nan_to_num(du), -1.0, 1.0)
-        U[:, : n + 1] += du
+    # the one Newton (linstab.num._newton) on the n+1 equations in (x, P), with Q as its parameter
+    g = lambda x, q: sys.G(np.concatenate([x, q], -1))  # noqa: E731
+    dg = lambda x, q: sys.DG(np.concatenate([x, q], -1))[..., : n + 1]  # noqa: E731
+    with np.errstate(all="ignore"):
+        U = np.concatenate([newton(g, dg, U[:, : n + 1], U[:, n + 1:], iters=40), U[:, n + 1:]], -1)
     G = sys.G(U)
     res = np.abs(G[:, :n]).max(-1)
     scale = 1 + np.abs(sys.to_z(U)[:, :n]).max(-1)

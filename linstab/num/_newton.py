@@ -1,8 +1,11 @@
 """The one batched Newton solver of linstab: fixed points from many starts at once.
 
 Stability maps (:mod:`linstab.num._maps`, every grid point times its seeds), the multi-start
-and deflation search of :func:`linstab.num.find_fixed_points` and its final polish all run
-:func:`newton` — one damping rule, one convergence test, one treatment of the domain:
+and deflation search of :func:`linstab.num.find_fixed_points` and its final polish, and the
+starting points of :func:`linstab.num.continue_curve` (Newton in the state and the parameter) all
+run :func:`newton` — one damping rule, one convergence test, one treatment of the domain. (The
+continuation's pseudo-arclength corrector, which solves a different, bordered system along the
+curve, and the bracketed scalar solver of the maps' symmetric reduction are their own.)
 
 step
     The Newton step ``J dz = −F``, solved for the whole batch (:func:`solve_linear`); where ``J``
