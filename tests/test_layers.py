@@ -40,12 +40,16 @@ UPWARD_ALLOWED = {
     # load_model reads an SBML file with the reader of that format (SymPy and libsbml, no numerics)
     ("linstab.model", "load_model", "linstab.sbml"),
     ("linstab.sym._bifurcation", "BifurcationCurve.evaluate", "linstab.num"),
+    # the kinds' numeric hooks moved to linstab.num; the old methods forward to them (they warn)
+    ("linstab.sym._kinds", "BifurcationKind.test_function", "linstab.num"),
+    ("linstab.sym._kinds", "BifurcationKind.crossing_ok", "linstab.num"),
     # .plot() hands a result to the layer that draws it
     ("linstab.sym._bifurcation", "BifurcationCurve.plot", "linstab.plot"),
     ("linstab.num._maps", "StabilityMap.plot", "linstab.plot"),
     ("linstab.analysis._noise", "NoiseScan.plot", "linstab.plot"),
     # deprecated old homes of names that moved to the composition layer (they warn)
     ("linstab.sym", "__getattr__", "linstab.analysis"),
+    ("linstab.sym", "__getattr__", "linstab.num"),  # classify_zero_eigenvalue moved to num
     ("linstab.num", "__getattr__", "linstab.analysis"),
 }
 
@@ -206,6 +210,65 @@ def test_no_import_cycle_on_load():
             graph[imp.source].add(imp.target)
     cycle = find_cycle(graph)
     assert cycle is None, f"module-level import cycle: {' -> '.join(cycle)}"
+
+
+#: Array libraries the symbolic layer does not import (it is SymPy only; ``lambdify`` may use numpy
+#: inside SymPy, and ``mpmath``, SymPy's own arithmetic, is allowed).
+NUMERIC_LIBRARIES = ("numpy", "scipy", "torch")
+
+
+def external_imports(source: str) -> list[tuple[str, str, int]]:
+    """``(top-level package, enclosing function or "" or "TYPE_CHECKING", line)`` of every import
+    of a package outside linstab in the module ``source``."""
+    tree = ast.parse(MODULES[source].read_text(encoding="utf-8"))
+    found: list[tuple[str, str, int]] = []
+
+    def visit(node: ast.AST, function: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                visit(child, f"{function}.{child.name}".lstrip("."))
+            elif isinstance(child, ast.If) and _is_type_checking(child) and not function:
+                visit(child, "TYPE_CHECKING")
+            elif isinstance(child, ast.Import):
+                found.extend((alias.name.split(".")[0], function, child.lineno) for alias in child.names)
+            elif isinstance(child, ast.ImportFrom) and not child.level and child.module:
+                found.append((child.module.split(".")[0], function, child.lineno))
+            else:
+                visit(child, function)
+
+    visit(tree, "")
+    return found
+
+
+def test_external_import_scanner_sees_every_level(tmp_path, monkeypatch):
+    path = tmp_path / "_fake.py"
+    path.write_text("import numpy as np\nfrom typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import scipy\n"
+                    "def f():\n    from torch import nn\n", encoding="utf-8")
+    monkeypatch.setitem(MODULES, "linstab.sym._fake", path)
+    assert external_imports("linstab.sym._fake") == [("numpy", "", 1), ("typing", "", 2),
+                                                     ("scipy", "TYPE_CHECKING", 4), ("torch", "f", 6)]
+
+
+def test_sym_is_sympy_only():
+    # README "Design: layers": no module of linstab.sym loads numpy, scipy or torch, at module level
+    # or inside a function (annotations under TYPE_CHECKING do not load anything)
+    found = [f"{MODULES[m].relative_to(ROOT.parent)}:{line} ({function or 'module level'}) imports {pkg}"
+             for m in MODULES if layer(m) == "sym"
+             for pkg, function, line in external_imports(m)
+             if pkg in NUMERIC_LIBRARIES and function != "TYPE_CHECKING"]
+    assert not found, "numeric libraries imported by the symbolic layer:\n" + "\n".join(found)
+
+
+#: What linstab.plot takes from the symbolic and numeric layers directly: names and labels, no
+#: computation (plot draws data; what it needs computed it asks linstab.analysis for).
+PLOT_MAY_TAKE = {"linstab.sym": {"bifurcation_kind"}, "linstab.num": set()}
+
+
+def test_plot_computes_no_analysis():
+    taken = [f"{_where(imp)} imports {imp.target} ({', '.join(imp.names)})" for imp in ALL_IMPORTS
+             if layer(imp.source) == "plot" and layer(imp.target) in ("sym", "num")
+             and not set(imp.names) <= PLOT_MAY_TAKE.get(imp.target, set())]
+    assert not taken, "plot imports computations of sym/num (move them to linstab.analysis):\n" + "\n".join(taken)
 
 
 @pytest.mark.parametrize("source, expected", [

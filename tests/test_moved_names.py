@@ -25,6 +25,28 @@ def test_old_homes_warn_and_forward(old, name):
     assert moved is getattr(linstab.analysis, name) is getattr(linstab, name)
 
 
+def test_numeric_parts_of_sym_moved_to_num_and_warn():
+    # the symbolic layer is SymPy only: Sotomayor's numeric test and the kinds' numeric hooks are
+    # in linstab.num; the old spellings forward with a DeprecationWarning and give the same answers
+    import numpy as np
+
+    import linstab.num
+
+    assert "classify_zero_eigenvalue" not in linstab.sym.__all__
+    with pytest.warns(DeprecationWarning, match=r"moved to linstab\.num\.classify_zero_eigenvalue"):
+        moved = linstab.sym.classify_zero_eigenvalue
+    assert moved is linstab.num.classify_zero_eigenvalue
+    hopf = linstab.sym.bifurcation_kind("hopf")
+    J = np.array([[[0.0, -2.0], [2.0, 0.0]], [[-1.0, 0.0], [0.0, -3.0]]])
+    with pytest.warns(DeprecationWarning, match=r"moved to linstab\.num\.kind_test_function"):
+        old = hopf.test_function(J)
+    assert old.tolist() == linstab.num.kind_test_function(hopf, J).tolist() == [0.0, 4.0]
+    ev = np.array([[2j, -2j], [-1.0, -3.0]])
+    with pytest.warns(DeprecationWarning, match=r"moved to linstab\.num\.kind_crossing_ok"):
+        old = hopf.crossing_ok(ev, np.array([3.0, 3.0]))
+    assert old.tolist() == linstab.num.kind_crossing_ok(hopf, ev, np.array([3.0, 3.0])).tolist() == [True, False]
+
+
 def test_unknown_names_still_raise_attribute_error():
     with pytest.raises(AttributeError):
         linstab.sym.no_such_name  # noqa: B018

@@ -20,7 +20,8 @@ import sympy as sp
 from linstab._errors import AnalysisError, ParameterError
 from linstab.model import Model, load_model
 from linstab.num import compile_kernel, continue_curve, hopf_criticality
-from linstab.sym import BifurcationCurve, BifurcationKind, classify_zero_eigenvalue, closed_form_curves
+from linstab.num import classify_zero_eigenvalue, kind_crossing_ok
+from linstab.sym import BifurcationCurve, BifurcationKind, closed_form_curves
 
 __all__ = ["bifurcation_curves", "find_curves", "sample_curve", "window"]
 
@@ -336,7 +337,7 @@ def sample_curve(model: Model, kind: BifurcationKind, P: sp.Symbol, Q: sp.Symbol
     J = np.where(ok[:, None, None], J, 0.0)
     ev = np.linalg.eigvals(J)
     scale = 1.0 + np.abs(ev).max(axis=1)
-    ok &= kind.crossing_ok(ev, scale)
+    ok &= kind_crossing_ok(kind, ev, scale)
     if not ok.any():
         return None
     pts = np.column_stack([q[ok], p_vals[ok]])

@@ -20,7 +20,7 @@ import sympy as sp
 
 from linstab._errors import AnalysisError
 from linstab.model import Model, load_model
-from linstab.num import compile_kernel, find_fixed_points, rightmost_roots
+from linstab.num import compile_kernel, find_fixed_points, kind_crossing_ok, rightmost_roots
 from linstab.sym import DELAY_HOPF, BifurcationCurve, DelayCrossing, delay_crossings, delay_linearization, undelayed
 
 __all__ = ["delay_hopf_curves", "delay_report", "DelayReport", "crossing_values"]
@@ -156,7 +156,7 @@ def delay_hopf_curves(model: Model | str | Mapping[str, Any], against: str, *, t
             roots = rightmost_roots(model, grid, state=states[ok], n_roots=max(4, 2 * model.n_vars + 2))
             omega = np.abs(roots[:, 0].imag)
             # eps = tol·sqrt(scale) = tol·ω: the pair must sit on the axis to a relative tol
-            good = DELAY_HOPF.crossing_ok(np.where(np.isnan(roots), complex(-np.inf), roots), omega**2, tol=tol)
+            good = kind_crossing_ok(DELAY_HOPF, np.where(np.isnan(roots), complex(-np.inf), roots), omega**2, tol=tol)
             idx = np.flatnonzero(ok)[good]
             ok[:] = False
             ok[idx] = True

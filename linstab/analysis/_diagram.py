@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +14,7 @@ from linstab.analysis._curves import find_curves, window
 from linstab.num import StabilityMap, stability_map
 from linstab.sym import BifurcationCurve
 
-__all__ = ["DiagramData", "default_ranges", "diagram_data"]
+__all__ = ["DiagramData", "default_ranges", "diagram_data", "unstable_sides"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -144,3 +144,55 @@ def diagram_data(model: Any, param: str, against: str, *, q_range: Sequence[floa
                          progress=progress)
     return DiagramData(model=model, param=param, against=against, curves=tuple(curves), map=smap, q_range=qr,
                        p_range=pr, log_p=log_p)
+
+
+def unstable_sides(curves: Sequence[Any], model: Any, values: Mapping[str, float] | None = None, *,
+                   log_y: bool = False) -> tuple[str, ...]:
+    """Per curve, ``"above"`` or ``"below"``: the side where the fixed point is unstable.
+
+    What :func:`linstab.plot.stability_diagram` shades when it has no stability map. The fixed
+    points (:func:`linstab.analysis.figures.fixed_points`) are found at the middle point of each
+    curve, moved 10 % up and down in the vertical parameter; the side where none is stable is the
+    unstable one (``"above"`` when that does not decide it).
+
+    Parameters
+    ----------
+    curves
+        Bifurcation curves (``param`` vertical, ``against`` horizontal, ``points``).
+    model
+        The :class:`~linstab.Model`.
+    values
+        Values of the other parameters (default: the model's).
+    log_y
+        Whether the vertical axis is logarithmic (the steps are then factors).
+
+    Returns
+    -------
+    tuple of str
+
+    Examples
+    --------
+    >>> from linstab import load_model
+    >>> from linstab.analysis import bifurcation_curves
+    >>> c = bifurcation_curves("repressilator", "hopf", "beta", "n", q_range=(2, 5), n_points=8)
+    >>> unstable_sides(c, load_model("repressilator"), log_y=True)
+    ('above',)
+    """
+    from linstab.analysis.figures import fixed_points
+
+    base = model.numeric_values(dict(values or {}))
+    out = []
+    for curve in curves:
+        pts = np.asarray(curve.points, dtype=float).reshape(-1, 2)
+        pts = pts[np.all(np.isfinite(pts), axis=1)]
+        if len(pts) == 0:
+            out.append("above")
+            continue
+        xm, ym = pts[len(pts) // 2]
+        verdict = {}
+        for side, y in (("above", ym * 1.1 if log_y or ym > 0 else ym + 0.1),
+                        ("below", ym / 1.1 if log_y or ym > 0 else ym - 0.1)):
+            fps = fixed_points(model, {**base, curve.against: float(xm), curve.param: float(y)})
+            verdict[side] = bool(fps) and not any(fp.stable for fp in fps)
+        out.append("below" if verdict["below"] and not verdict["above"] else "above")
+    return tuple(out)

@@ -19,7 +19,26 @@ from typing import Any
 import numpy as np
 
 __all__ = ["starts", "lower_bounds", "fixed_points", "eigenvalues", "time_course", "perturbed", "field_grid",
-           "zero_contour", "streamlines"]
+           "zero_contour", "streamlines", "parametric_branches"]
+
+
+def parametric_branches(model: Any, param: str) -> list[Any]:
+    """The fixed-point branches of :func:`linstab.sym.parametric_fixed_points` ``(model, param)``
+    (``param`` and the state as functions of one coordinate), for the bifurcation diagram's
+    JavaScript; ``[]`` where SymPy finds no such parametrization.
+
+    Examples
+    --------
+    >>> from linstab import load_model
+    >>> len(parametric_branches(load_model("repressilator"), "beta"))
+    1
+    """
+    from linstab.sym import parametric_fixed_points
+
+    try:
+        return list(parametric_fixed_points(model, param))
+    except Exception:  # no parametrization (SymPy's failures are of many types): the page samples instead
+        return []
 
 
 def lower_bounds(model: Any) -> list[float | None]:

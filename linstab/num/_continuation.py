@@ -27,8 +27,10 @@ import numpy as np
 
 from linstab._errors import AnalysisError, ParameterError
 from linstab.model import Model, load_model
-from linstab.num._maps import _solve, jacobian_kernel
-from linstab.sym import BifurcationCurve, BifurcationKind, accepted_kinds, classify_zero_eigenvalue
+from linstab.num._maps import jacobian_kernel
+from linstab.num._newton import newton
+from linstab.num._kinds import classify_zero_eigenvalue, kind_crossing_ok, kind_test_function
+from linstab.sym import BifurcationCurve, BifurcationKind, accepted_kinds
 
 __all__ = ["continue_curve"]
 
@@ -94,7 +96,7 @@ class _System:
         with np.errstate(all="ignore"):
             F = self.rhs(x, p)[..., self.rows]
             J = self.jac(x, p)
-            out = np.concatenate([F, self.kind.test_function(J)[..., None]], -1)
+            out = np.concatenate([F, kind_test_function(self.kind, J)[..., None]], -1)
         outside = (self.nonneg & (z < -1e-12)).any(-1)
         return np.where(outside[..., None], np.nan, out)
 
@@ -182,15 +184,11 @@ def _from_sub(sub: _System, Zr: np.ndarray) -> np.ndarray:
 def _refine_starts(sys: _System, Z: np.ndarray) -> list[np.ndarray]:
     n = sys.n
     U = sys.to_u(Z)
-    for _ in range(40):  # Newton on the n+1 equations in (x, P) with Q fixed
-        D = sys.DG(U)[..., : n + 1]
-        G = sys.G(U)
-        ok = np.isfinite(G).all(-1) & np.isfinite(D).all((-1, -2))
-        D = np.where(ok[:, None, None], D, np.eye(n + 1))
-        G = np.where(ok[:, None], G, 0.0)
-        du = _solve(D, -G, np)
-        du = np.clip(np.nan_to_num(du), -1.0, 1.0)
-        U[:, : n + 1] += du
+    # the one Newton (linstab.num._newton) on the n+1 equations in (x, P), with Q as its parameter
+    g = lambda x, q: sys.G(np.concatenate([x, q], -1))  # noqa: E731
+    dg = lambda x, q: sys.DG(np.concatenate([x, q], -1))[..., : n + 1]  # noqa: E731
+    with np.errstate(all="ignore"):
+        U = np.concatenate([newton(g, dg, U[:, : n + 1], U[:, n + 1:], iters=40), U[:, n + 1:]], -1)
     G = sys.G(U)
     res = np.abs(G[:, :n]).max(-1)
     scale = 1 + np.abs(sys.to_z(U)[:, :n]).max(-1)
@@ -200,7 +198,7 @@ def _refine_starts(sys: _System, Z: np.ndarray) -> list[np.ndarray]:
         return []
     J = sys.jacobian(Z)
     ev = np.linalg.eigvals(J)
-    okc = sys.kind.crossing_ok(ev, 1 + np.abs(ev).max(-1), tol=1e-5)
+    okc = kind_crossing_ok(sys.kind, ev, 1 + np.abs(ev).max(-1), tol=1e-5)
     out: list[np.ndarray] = []
     for z in Z[okc]:
         if not all(np.abs(z - o).max() > 1e-6 * (1 + np.abs(z).max()) for o in out):
@@ -533,7 +531,7 @@ def continue_curve(
             if len(Z) == 0:
                 continue
             ev = np.linalg.eigvals(sys.jacobian(Z))
-            ok = kobj.crossing_ok(ev, 1 + np.abs(ev).max(-1), tol=1e-5)
+            ok = kind_crossing_ok(kobj, ev, 1 + np.abs(ev).max(-1), tol=1e-5)
             Z = Z[ok]
             if len(Z) < 2:
                 continue

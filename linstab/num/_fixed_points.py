@@ -7,12 +7,13 @@ Three searches feed one list:
    eliminating the variables that appear linearly leaves one equation in one unknown (Lorenz,
    the toggle switch, Goodwin), that equation is scanned on a dense linear-plus-logarithmic grid;
    every sign change is bracketed and bisected to machine precision and mapped back to the state;
-2. *multi-start Levenberg–Marquardt/Newton*, vectorized over all starts (uniform and
-   log-uniform in the domain, plus the origin) with the compiled kernels;
-3. *deflation* (Farrell, Birkisson & Funke 2015): Newton on ``M(x) f(x)`` with
+2. *multi-start damped Newton* (:mod:`linstab.num._newton`, the solver of the stability maps
+   too), vectorized over all starts (uniform and log-uniform in the domain, plus the origin)
+   with the compiled kernels;
+3. *deflation* (Farrell, Birkisson & Funke 2015): the same Newton on ``M(x) f(x)`` with
    ``M = Π (1/|x − r|² + 1)`` over the roots found so far, repeated until a pass finds nothing new.
 
-Every root is then polished with Newton steps in double precision, and duplicates merged.
+Every root is then polished with the same Newton steps in double precision, and duplicates merged.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import numpy as np
 import sympy as sp
 
 from linstab._errors import AnalysisError, DimensionError
+from linstab.num._newton import newton, residual
 
 __all__ = ["NumericFixedPoint", "FixedPointList", "find_fixed_points"]
 
@@ -127,6 +129,7 @@ class _System:
         self.n = model.n_vars
         self.lo, self.hi = lo, hi
         self.lower = lower  # hard lower bound of the domain (0 or -inf)
+        self.nonneg = np.isfinite(lower)  # the variables Newton keeps >= 0
 
     def f(self, x: np.ndarray) -> np.ndarray:
         return self.F(x, self.p)
@@ -134,113 +137,32 @@ class _System:
     def jac(self, x: np.ndarray) -> np.ndarray:
         return self.J(x, self.p)
 
-    def project(self, x: np.ndarray) -> np.ndarray:
-        return np.maximum(x, self.lower)
-
-
-def _norm(f: np.ndarray) -> np.ndarray:
-    with np.errstate(all="ignore"):
-        out = np.sqrt(np.sum(f * f, axis=-1))
-    return np.where(np.isfinite(out), out, np.inf)
-
-
-def _solve(A: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Batched solve; singular or non-finite systems give a zero step."""
-    good = np.all(np.isfinite(A), axis=(-1, -2)) & np.all(np.isfinite(b), axis=-1)
-    out = np.zeros_like(b)
-    if not np.any(good):
-        return out
-    try:
-        out[good] = np.linalg.solve(A[good], b[good][..., None])[..., 0]
-    except np.linalg.LinAlgError:
-        for i in np.flatnonzero(good):
-            try:
-                out[i] = np.linalg.solve(A[i], b[i])
-            except np.linalg.LinAlgError:
-                out[i] = np.linalg.lstsq(A[i], b[i], rcond=None)[0]
-    return out
-
-
-def _deflation_grad(x: np.ndarray, roots: np.ndarray) -> np.ndarray:
-    """∇ log M(x) for M = Π_r (|x − r|⁻² + 1)."""
-    if roots.size == 0:
-        return np.zeros_like(x)
-    d = x[:, None, :] - roots[None, :, :]             # (S, R, n)
-    r2 = np.maximum(np.sum(d * d, axis=-1), 1e-300)   # (S, R)
-    w = (-2.0 / r2**2) / (1.0 / r2 + 1.0)             # d/d(x) of log(1/r2 + 1) = w * d
-    return np.sum(w[..., None] * d, axis=1)
-
-
-def _newton(sys: _System, x: np.ndarray, *, roots: np.ndarray | None = None, maxit: int = 80,
-            tol: float = 1e-10) -> tuple[np.ndarray, np.ndarray]:
-    """Vectorized Levenberg–Marquardt with (optional) deflation; returns points and residuals."""
-    S, n = x.shape
-    mu = np.full(S, 1e-6)
-    f = sys.f(x)
-    nf = _norm(f)
-    active = nf > tol
-    eye = np.eye(n)
-    for _ in range(maxit):
-        if not np.any(active):
-            break
-        idx = np.flatnonzero(active)
-        xa, fa = x[idx], f[idx]
-        Ja = sys.jac(xa)
-        JT = np.swapaxes(Ja, -1, -2)
-        A = JT @ Ja + mu[idx, None, None] * eye
-        g = (JT @ fa[..., None])[..., 0]
-        step = -_solve(A, g)
-        if roots is not None and roots.size:
-            v = _deflation_grad(xa, roots)
-            denom = 1.0 - np.sum(v * step, axis=-1)
-            denom = np.where(np.abs(denom) < 1e-12, 1e-12, denom)
-            step = step / denom[:, None]
-        xn = sys.project(xa + step)
-        fn = sys.f(xn)
-        nn = _norm(fn)
-        better = nn < nf[idx]
-        if roots is not None and roots.size:
-            better |= np.isfinite(nn)  # deflated steps may climb |f|; keep them moving
-        x[idx] = np.where(better[:, None], xn, xa)
-        f[idx] = np.where(better[:, None], fn, fa)
-        nf[idx] = np.where(better, nn, nf[idx])
-        mu[idx] = np.where(better, np.maximum(mu[idx] / 10, 1e-15), np.minimum(mu[idx] * 10, 1e12))
-        stalled = (~better) & (mu[idx] >= 1e12)
-        active[idx] = (nf[idx] > tol) & ~stalled & np.all(np.isfinite(x[idx]), axis=-1)
-        active[idx] &= np.all(np.abs(x[idx]) < 1e12, axis=-1)
-    return x, nf
-
 
 def _newton_batches(sys: _System, x: np.ndarray, *, roots: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_newton` on chunks of starts, so that the batch of n × n Jacobians stays within
-    :data:`_BATCH_BYTES` (100 (n + 1) starts of a 300-variable model would need 20 GiB at once)."""
+    """:func:`linstab.num._newton.newton` from the starts ``x`` (deflating ``roots``); returns the
+    points and their residuals ``max |f|``. Starts go through in chunks, so that the batch of
+    n × n Jacobians stays within :data:`_BATCH_BYTES` (100 (n + 1) starts of a 300-variable model
+    would need 20 GiB at once)."""
     S, n = x.shape
     chunk = max(1, int(_BATCH_BYTES // (8 * 4 * max(n, 1) ** 2)))
-    if S <= chunk:
-        return _newton(sys, x, roots=roots)
-    parts = [_newton(sys, x[i:i + chunk], roots=roots) for i in range(0, S, chunk)]
+    parts = []
+    for i in range(0, S, chunk):
+        xs = x[i:i + chunk]
+        p = np.broadcast_to(sys.p, (len(xs), sys.p.size))
+        with np.errstate(all="ignore"):
+            xs = newton(sys.F, sys.J, xs, p, nonneg=sys.nonneg, iters=80, roots=roots)
+            parts.append((xs, residual(sys.f(xs))))
     return np.concatenate([a for a, _ in parts]), np.concatenate([b for _, b in parts])
 
 
 def _polish(sys: _System, x: np.ndarray, steps: int = 8) -> tuple[np.ndarray, float]:
-    x = x.copy()
-    best, best_r = x.copy(), float(np.max(np.abs(sys.f(x[None])[0])))
-    for _ in range(steps):
-        J = sys.jac(x[None])[0]
-        fx = sys.f(x[None])[0]
-        try:
-            dx = np.linalg.solve(J, -fx)
-        except np.linalg.LinAlgError:
-            dx = np.linalg.lstsq(J, -fx, rcond=None)[0]
-        if not np.all(np.isfinite(dx)):
-            break
-        x = sys.project(x + dx)
-        r = float(np.max(np.abs(sys.f(x[None])[0])))
-        if r <= best_r:
-            best, best_r = x.copy(), r
-        if np.max(np.abs(dx)) <= 4 * np.finfo(float).eps * (1 + np.max(np.abs(x))):
-            break
-    return best, best_r
+    """``steps`` more Newton steps from ``x`` (no convergence test: to working precision); the
+    better of ``x`` and the result, with its residual ``max |f|``."""
+    with np.errstate(all="ignore"):
+        r0 = float(residual(sys.f(x[None]))[0])
+        y = newton(sys.F, sys.J, x[None], sys.p[None], nonneg=sys.nonneg, iters=steps, tol=0.0)[0]
+        r = float(residual(sys.f(y[None]))[0])
+    return (y, r) if r <= r0 else (x.copy(), r0)
 
 
 def _bisect_line(sys: _System, E: np.ndarray, rep: int, lo: float, hi: float) -> list[np.ndarray]:

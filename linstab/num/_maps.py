@@ -31,8 +31,9 @@ import numpy as np
 import sympy as sp
 
 from linstab._errors import AnalysisError, ParameterError
-from linstab._linalg import charpoly_coefficients, eye_like
+from linstab._linalg import charpoly_coefficients
 from linstab.model import Model, load_model
+from linstab.num._newton import maxabs, newton
 
 __all__ = ["StabilityMap", "stability_map", "METHODS", "REGIONS"]
 
@@ -185,34 +186,6 @@ class StabilityMap:
 def jacobian_kernel(model: Model, backend: str = "numpy"):
     """``model.kernel("jacobian")``: the result is shaped ``(..., n, n)``, also for ``n = 1``."""
     return model.kernel("jacobian", backend=backend)
-
-
-def _solve(A: Any, b: Any, xp: Any) -> Any:
-    """Batched ``A x = b`` (``b`` a batch of vectors); singular matrices fall back to least squares.
-
-    With numpy, 1 × 1 and 2 × 2 systems are solved by Cramer's rule in whole-array arithmetic (the
-    generic batched LAPACK call costs more per matrix than the solve itself at this size); rows
-    whose determinant is negligible against the entries, and only those, go to least squares."""
-    n = A.shape[-1]
-    if xp is np and n <= 2 and A.ndim == 3:
-        if n == 1:
-            det = A[:, 0, 0]
-            tiny = ~(np.abs(det) > 1e-14 * np.abs(det))  # zero (or nan)
-            x = b / np.where(tiny, 1.0, det)[:, None]
-        else:
-            a11, a12, a21, a22 = A[:, 0, 0], A[:, 0, 1], A[:, 1, 0], A[:, 1, 1]
-            det = a11 * a22 - a12 * a21
-            size = (np.abs(a11) + np.abs(a12)) * (np.abs(a21) + np.abs(a22))
-            tiny = ~(np.abs(det) > 1e-14 * size)
-            d = np.where(tiny, 1.0, det)
-            x = np.stack([(a22 * b[:, 0] - a12 * b[:, 1]) / d, (a11 * b[:, 1] - a21 * b[:, 0]) / d], -1)
-        if tiny.any():
-            x[tiny] = (np.linalg.pinv(A[tiny]) @ b[tiny][..., None])[..., 0]
-        return x
-    try:
-        return xp.linalg.solve(A, b[..., None])[..., 0]
-    except Exception:  # a singular matrix somewhere in the batch
-        return (xp.linalg.pinv(A) @ b[..., None])[..., 0]
 
 
 # ===================================================================== eigenvalue summaries
@@ -400,31 +373,6 @@ def _seeds(model: Model, n_seeds: int) -> np.ndarray:
     return out
 
 
-def _maxabs(a: Any, xp: Any) -> Any:
-    """``max |a|`` over the last axis. With numpy and a short axis (the state of a small model) an
-    elementwise maximum of the columns: numpy's reduction over a length-2 inner axis costs several
-    times more per element."""
-    if xp is np and a.shape[-1] <= 4:
-        out = np.abs(a[..., 0])
-        for k in range(1, a.shape[-1]):
-            np.maximum(out, np.abs(a[..., k]), out=out)
-        return out
-    return abs(a).max(-1) if xp is np else a.abs().amax(-1)
-
-
-def _all_columns(a: np.ndarray) -> np.ndarray:
-    """``a.all(-1)`` for a boolean ``(M, k)`` array, column by column (see :func:`_maxabs`)."""
-    out = a[:, 0].copy()
-    for k in range(1, a.shape[1]):
-        out &= a[:, k]
-    return out
-
-
-def _norm(F: Any, xp: Any) -> Any:
-    r = _maxabs(F, xp)
-    return xp.where(xp.isfinite(r), r, xp.full_like(r, float("inf")))
-
-
 def _newton_fixed_points(model: Model, p: Any, xp: Any, backend: str, *, n_seeds: int, iters: int = 60,
                          tol: float = 1e-9) -> tuple[Any, Any]:
     """Fixed points per row of ``p``: ``(x (N, S, n), valid (N, S))`` after de-duplication."""
@@ -441,59 +389,17 @@ def _newton_from(model: Model, p: Any, x: Any, xp: Any, backend: str, *, iters: 
     f = model.kernel("rhs", backend=backend)
     jac = jacobian_kernel(model, backend)
     N, n_seeds, n = x.shape
-    x = x.copy() if xp is np else x.clone()
     pp = p[:, None, :]
     pos = np.array([model.domain[v.name] in ("positive", "nonnegative") for v in model.variables])
     posx = pos if xp is np else xp.as_tensor(pos, device=p.device)
-    # iterate on the flat list of (grid point, seed) pairs, dropping the converged ones as they
-    # converge, so that the cost follows the number of seeds still moving
-    X = x.reshape(N * n_seeds, n)
+    # the flat list of (grid point, seed) pairs, each with its grid point's parameters
     PF = (np.broadcast_to(pp, (N, n_seeds, p.shape[1])) if xp is np else pp.expand(N, n_seeds, p.shape[1]))
-    PF = PF.reshape(N * n_seeds, p.shape[1])
-    act = np.arange(N * n_seeds) if xp is np else xp.arange(N * n_seeds, device=p.device)
-    stall = 0
-    for it in range(iters):
-        xa, pa = X[act], PF[act]
-        F = f(xa, pa)
-        Jm = jac(xa, pa)
-        bad = ~xp.isfinite(Jm).all(-1).all(-1) if xp is not np else ~_all_columns(np.isfinite(Jm.reshape(len(Jm), -1)))
-        eye = eye_like(n, Jm, xp)
-        Jm = xp.where(bad[..., None, None], eye, Jm)
-        F = xp.where(xp.isfinite(F), F, xp.zeros_like(F))
-        norm0 = _norm(F, xp)
-        conv = norm0 <= 1e-11 * (1 + _norm(xa, xp))
-        n_new = int(conv.sum())
-        stall = 0 if n_new else stall + 1
-        keep = ~conv
-        if not bool(keep.any()) or (it >= 20 and stall >= 10):
-            break
-        act, xa, pa, F, Jm, norm0 = act[keep], xa[keep], pa[keep], F[keep], Jm[keep], norm0[keep]
-        dz = _solve(Jm, -F, xp)
-        dz = xp.where(xp.isfinite(dz), dz, xp.zeros_like(dz))
-        new = xa + 0  # a copy: rows are filled in as their step is accepted
-        todo = xp.arange(xa.shape[0]) if xp is np else xp.arange(xa.shape[0], device=xa.device)
-        for k in range(4):  # backtracking: halve the step while the residual grows
-            x0, d0 = xa[todo], dz[todo]
-            cand = x0 + d0
-            # keep nonnegative variables nonnegative: a step that overshoots zero by a small fraction
-            # of its length lands on it (a boundary fixed point such as an absent species, reached
-            # in one step rather than by halving); one that crosses zero far halves the distance
-            below = posx & (cand < 0)
-            onto = below & (-cand <= 1e-3 * abs(d0) + 1e-9 * (1 + abs(x0)))  # a small overshoot
-            cand = xp.where(onto, xp.zeros_like(cand), xp.where(below, x0 / 2, cand))
-            # only the rows still backtracking are evaluated again
-            acc = (_norm(f(cand, pa[todo]), xp) <= norm0[todo]) | (k == 3)
-            new[todo[acc]] = cand[acc]
-            todo = todo[~acc]
-            if todo.shape[0] == 0:
-                break
-            dz[todo] = dz[todo] / 2
-        new = xp.where(xp.isfinite(new), new, xa)
-        X[act] = new
+    X = newton(f, jac, x.reshape(N * n_seeds, n), PF.reshape(N * n_seeds, p.shape[1]), xp=xp, nonneg=pos,
+               iters=iters)
     x = X.reshape(N, n_seeds, n)
     F = f(x, pp)
-    res = _maxabs(F, xp)
-    scale = 1 + _maxabs(x, xp)
+    res = maxabs(F, xp)
+    scale = 1 + maxabs(x, xp)
     valid = res <= 1e-7 * scale
     nonneg = np.array([model.domain[v.name] == "nonnegative" for v in model.variables])
     strict = np.array([model.domain[v.name] == "positive" for v in model.variables])
@@ -502,7 +408,7 @@ def _newton_from(model: Model, p: Any, x: Any, xp: Any, backend: str, *, iters: 
         valid = valid & lo_ok.all(-1)
     # de-duplicate within each grid point: keep the first of any cluster
     d = x[:, :, None, :] - x[:, None, :, :]
-    dist = _maxabs(d, xp)
+    dist = maxabs(d, xp)
     close = dist <= 1e-6 * scale[:, :, None]
     S = n_seeds
     earlier = np.tril(np.ones((S, S), dtype=bool), -1)
@@ -818,8 +724,8 @@ def _grid_fixed_points(model: Model, flat: Any, shape: tuple[int, int], xp: Any,
             found_v.append(to_np(v))
         x, v = np.concatenate(found_x), np.concatenate(found_v)
         ex, em = roots[uniq], mask[uniq]
-        scale = 1 + _maxabs(x, np)
-        dist = _maxabs(x[:, :, None, :] - ex[:, None, :, :], np)
+        scale = 1 + maxabs(x, np)
+        dist = maxabs(x[:, :, None, :] - ex[:, None, :, :], np)
         same = (dist <= 1e-6 * scale[..., None]) & em[:, None, :]
         near = v[:, :, None] & em[:, None, :] & ~same & (dist <= 1e-2 * scale[..., None])
         if near.any():  # approximations of one degenerate root (see _newton_from)

@@ -39,11 +39,8 @@ def branch_js(model: Any, param: str) -> tuple[str, list[bool]]:
     import sympy as sp
     from sympy.printing.jscode import jscode
 
-    from linstab.sym import parametric_fixed_points
-
-    try:
-        branches = parametric_fixed_points(model, param)
-    except Exception:
+    branches = num.parametric_branches(model, param)
+    if not branches:
         return "const branches = [];", []
     others = {s for s in model.parameters if s.name != param}
     ps = {sym: sp.Symbol(f"_p{i}", real=True) for i, sym in enumerate(model.parameters)}

@@ -91,24 +91,22 @@ def _finite_points(curve: Any) -> np.ndarray:
     return pts[np.all(np.isfinite(pts), axis=1)]
 
 
-def _unstable_side(curve: Any, model: Any, values: dict[str, float] | None, log_y: bool) -> str:
-    """``"above"`` or ``"below"``: the side of the curve where the fixed point is unstable."""
+def _sides(curves: list[Any], model: Any, values: dict[str, float] | None, given: Sequence[str] | None,
+           log_y: bool) -> list[str]:
+    """The unstable side of each curve: as given, else from :mod:`linstab.analysis`, else above."""
+    if given is not None:
+        given = list(given)
+        if len(given) != len(curves) or any(s not in ("above", "below") for s in given):
+            raise ValueError(f"stability_diagram: unstable_sides must hold 'above' or 'below' for each of the "
+                             f"{len(curves)} curves; got {given!r}")
+        return given
     if model is None:
-        return "above"
-    from linstab.analysis.figures import fixed_points
+        return ["above"] * len(curves)
+    from linstab.analysis import unstable_sides
 
-    pts = _finite_points(curve)
-    if len(pts) == 0:
-        return "above"
-    xm, ym = pts[len(pts) // 2]
-    base = model.numeric_values(values or {})
-    verdict = {}
-    for side, y in (("above", ym * 1.1 if log_y or ym > 0 else ym + 0.1), ("below", ym / 1.1 if log_y or ym > 0 else ym - 0.1)):
-        fps = fixed_points(model, {**base, curve.against: float(xm), curve.param: float(y)})
-        verdict[side] = bool(fps) and not any(fp.stable for fp in fps)
-    if verdict["below"] and not verdict["above"]:
-        return "below"
-    return "above"
+    hopf = [c for c in curves if "hopf" in str(c.kind).lower() and len(_finite_points(c)) >= 2]
+    found = dict(zip(map(id, hopf), unstable_sides(hopf, model, values, log_y=log_y)))
+    return [found.get(id(c), "above") for c in curves]
 
 
 def stability_diagram(
@@ -117,6 +115,7 @@ def stability_diagram(
     *,
     model: Any = None,
     values: dict[str, float] | None = None,
+    unstable_sides: Sequence[str] | None = None,
     x_range: Sequence[float] | None = None,
     y_range: Sequence[float] | None = None,
     log_x: bool | None = None,
@@ -138,10 +137,13 @@ def stability_diagram(
         ``n_stable``, ``oscillatory``, ``max_real``, arrays shaped ``(len(y), len(x))``). If
         given, it colours the regions; otherwise the curves' unstable sides are shaded.
     model
-        The model, used only to decide on which side of a curve the fixed point is unstable
-        when there is no map (without it the side above a curve counts as unstable).
+        The model, used only when there is no map and no ``unstable_sides``: the sides are then
+        :func:`linstab.analysis.unstable_sides` ``(curves, model, values)`` (without a model the
+        side above a curve counts as unstable).
     values
         Values of the other parameters for that decision.
+    unstable_sides
+        Per curve, ``"above"`` or ``"below"``: the side shaded as unstable when there is no map.
     x_range, y_range
         Axis ranges; default: the map's extent, or the curves' extent.
     log_x, log_y
@@ -241,13 +243,13 @@ def stability_diagram(
     else:
         p.quad(left=xr.start, right=xr.end, bottom=yr.start, top=yr.end, fill_color=tint(PALETTE["stable"], 0.8),
                line_color=None, name="regions")
-        for c in curves:
+        sides = _sides(curves, model, values, unstable_sides, log_y)
+        for c, side in zip(curves, sides):
             if "hopf" not in str(c.kind).lower():
                 continue
             pts = _finite_points(c)
             if len(pts) < 2:
                 continue
-            side = _unstable_side(c, model, values, log_y)
             edge = yr.end if side == "above" else yr.start
             far = edge * 1e6 if (side == "above" and log_y) else edge
             px = np.concatenate([pts[:, 0], [pts[-1, 0], pts[0, 0]]])

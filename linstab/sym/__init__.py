@@ -14,7 +14,7 @@ from linstab.sym._fixed_points import (
 )
 from linstab.sym._symmetry import branch_symbol, orbits, permutation_symmetries, symmetries, symmetry_orbits
 from linstab.sym._delay import DelayCrossing, DelayLinearization, delay_crossings, delay_linearization, undelayed
-from linstab.sym._kinds import DELAY_HOPF, KIND_NAMES, BifurcationKind, DelayKind, accepted_kinds, bifurcation_kind, classify_zero_eigenvalue
+from linstab.sym._kinds import DELAY_HOPF, KIND_NAMES, BifurcationKind, DelayKind, accepted_kinds, bifurcation_kind
 from linstab.sym._noise import (
     MAX_SYMBOLIC_LYAPUNOV,
     SymbolicNoise,
@@ -51,7 +51,6 @@ __all__ = [
     "closed_form_curves",
     "Sampler",
     "bifurcation_kind",
-    "classify_zero_eigenvalue",
     "CLASSIFICATIONS",
     "CharPoly",
     "Derivation",
@@ -85,15 +84,21 @@ __all__ = [
     "tidy",
 ]
 
-# Moved to the composition layer, which combines the symbolic route with numerics (README,
-# "Design: layers"); the old names keep working for a while, with a DeprecationWarning.
+# Moved to the composition layer, which combines the symbolic route with numerics, or to the numeric
+# layer (README, "Design: layers"); the old names keep working for a while, with a DeprecationWarning.
+_MOVED = {"bifurcation_curves": "analysis", "report": "analysis", "classify_zero_eigenvalue": "num"}
+
+
 def __getattr__(name: str):
-    if name not in ("bifurcation_curves", "report"):
+    if name not in _MOVED:
         raise AttributeError(f"module 'linstab.sym' has no attribute {name!r}")
     import warnings
 
-    from linstab import analysis
-
-    warnings.warn(f"linstab.sym.{name} moved to linstab.analysis.{name} (also linstab.{name}): the symbolic layer "
-                  "no longer runs numerics", DeprecationWarning, stacklevel=2)
-    return getattr(analysis, name)
+    if _MOVED[name] == "num":
+        from linstab import num as home
+    else:
+        from linstab import analysis as home
+    where = f"linstab.{_MOVED[name]}.{name}" + (f" (also linstab.{name})" if _MOVED[name] == "analysis" else "")
+    warnings.warn(f"linstab.sym.{name} moved to {where}: the symbolic layer no longer runs numerics",
+                  DeprecationWarning, stacklevel=2)
+    return getattr(home, name)

@@ -33,16 +33,19 @@ import signal
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+import mpmath
 import sympy as sp
 
 from linstab._errors import AnalysisError, ParameterError
 from linstab.model import Model, load_model
-from linstab.sym._conditions import _domain_requirements, _finish, _holds, _reduce_condition, _symbolic_bounds
+from linstab.sym._conditions import _domain_requirements, _finish, _reduce_condition, _symbolic_bounds
 from linstab.sym._symmetry import branch_symbol, symmetry_orbits
 from linstab.sym._kinds import KIND_NAMES, BifurcationKind, accepted_kinds, bifurcation_kind
+
+if TYPE_CHECKING:  # annotations only: the symbolic layer does not load numpy
+    import numpy as np
 
 __all__ = ["BifurcationCurve", "closed_form_curves", "KINDS", "NoClosedFormError", "Sampler", "one_line"]
 
@@ -62,7 +65,7 @@ class BifurcationCurve:
     kind
         The true kind: ``"fold"`` (saddle-node), ``"transcritical"``, ``"pitchfork"`` or ``"hopf"``
         (a ``det J = 0`` curve is classified at a sample point by Sotomayor's test, see
-        :func:`linstab.sym.classify_zero_eigenvalue`).
+        :func:`linstab.num.classify_zero_eigenvalue`).
     param
         Name of the parameter ``P`` on the vertical axis (the one solved for).
     against
@@ -142,31 +145,13 @@ class BifurcationCurve:
         >>> c.evaluate([1.0, 2.0])
         array([2., 5.])
         """
-        if self.expression is None:
-            raise AnalysisError(f"{self.kind} curve of {self.param} against {self.against} has no closed "
-                                "form; use `points` instead")
-        from linstab.num import compile_kernel  # lazy: the one lambdify path (README, "Design: layers")
+        from linstab.num import evaluate_curve  # lazy: the one lambdify path (README, "Design: layers")
 
-        qa = np.asarray(q, dtype=float)
-
-        def numeric(expr: sp.Expr) -> np.ndarray:
-            """``expr`` at ``against = qa`` and the fixed values, as complex numbers."""
-            syms = sorted(expr.free_symbols, key=lambda s: s.name)
-            q_sym = [s for s in syms if s.name == self.against]
-            rest = [s for s in syms if s.name != self.against]
-            kern = compile_kernel(expr, [q_sym or [sp.Dummy()], rest])
-            vals = np.array([self.fixed[s.name] for s in rest], dtype=float)
-            with np.errstate(all="ignore"):
-                return np.broadcast_to(kern(qa[..., None], vals, dtype=complex), qa.shape)
-
-        out = numeric(self.expression)
-        real = np.isfinite(out) & (np.abs(out.imag) <= 1e-9 * (1 + np.abs(out.real)))
-        inside = real & _holds(self.condition, numeric, qa.shape)
-        return np.where(inside, out.real, np.nan)
+        return evaluate_curve(self, q)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready record of the curve (as printed by ``linstab bifurcation --json``)."""
-        pts = [[float(f"{a:.7g}"), float(f"{b:.7g}")] for a, b in np.asarray(self.points)]
+        pts = [[float(f"{a:.7g}"), float(f"{b:.7g}")] for a, b in self.points]
         return {
             "kind": self.kind,
             "route": self.route,
@@ -491,15 +476,17 @@ def _may_have_real_root(f: sp.Expr, a: sp.Symbol, model: Model, Q: sp.Symbol, fi
     if deg <= 2 or not others:
         return True
     q0 = model.parameter_values.get(Q.name)
-    qs = list(np.linspace(*q_range, 7)) if q_range else ([q0 * t for t in (0.5, 0.75, 1.0, 1.5, 2.0)] if q0 else [1.0])
+    qs = [q_range[0] + (q_range[1] - q_range[0]) * i / 6 for i in range(7)] if q_range else ([q0 * t for t in (0.5, 0.75, 1.0, 1.5, 2.0)] if q0 else [1.0])
     for qv in qs:
         vals = {s: fixed[s.name] for s in others if s.name in fixed}
         vals.update({s: qv for s in others if s == Q})
         if set(vals) != others:
             return True
-        coeffs = [complex(c) for c in sp.Poly(f.subs(vals), a).all_coeffs()]
-        roots = np.roots(coeffs)
-        if np.any(np.abs(roots.imag) <= 1e-9 * (1 + np.abs(roots.real))):
+        try:
+            roots = [complex(r) for r in sp.Poly(f.subs(vals), a).nroots(n=15, maxsteps=100)]
+        except (sp.polys.polyerrors.PolynomialError, mpmath.libmp.NoConvergence, TypeError, ValueError):
+            return True  # undecided: let SymPy try
+        if any(abs(r.imag) <= 1e-9 * (1 + abs(r.real)) for r in roots):
             return True
     return False
 

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
+import mpmath
 import sympy as sp
 
 from linstab._errors import AnalysisError, DimensionError, ParseError
@@ -250,8 +250,14 @@ def _numeric_eigenvalues(B: sp.Matrix, where: str) -> list[sp.Expr]:
             f"entries ({', '.join(sorted(s.name for s in B.free_symbols))}); substitute numeric values "
             "for a numeric answer"
         )
-    arr = np.array(B.evalf(), dtype=complex)
-    vals = np.linalg.eigvals(arr)
+    # mpmath (SymPy's arithmetic) with 15 guard digits: real eigenvalues come out with imaginary
+    # parts far below the double-precision input's round-off, set to zero
+    with mpmath.workdps(30):
+        A = mpmath.matrix([[mpmath.mpc(complex(e)) for e in B.row(i)] for i in range(B.rows)])
+        ev = mpmath.eig(A, left=False, right=False)
+        vals = [complex(v) if abs(v.imag) > mpmath.mpf("1e-20") * (1 + abs(v)) else complex(float(v.real))
+                for v in ev]
+    vals.sort(key=lambda v: (-v.real, -v.imag))
     return [sp.Float(v.real) + sp.I * sp.Float(v.imag) if abs(v.imag) > 0 else sp.Float(v.real) for v in vals]
 
 

@@ -7,10 +7,9 @@ eigenvalues.
 
 from __future__ import annotations
 
+import cmath
 from collections.abc import Iterable
 from typing import Any
-
-import numpy as np
 
 __all__ = ["classify", "is_stable", "CLASSIFICATIONS"]
 
@@ -29,7 +28,7 @@ CLASSIFICATIONS = (
 )
 
 
-def _as_complex_array(eigenvalues: Iterable[Any], where: str) -> np.ndarray:
+def _as_complex_list(eigenvalues: Iterable[Any], where: str) -> list[complex]:
     values = []
     for ev in eigenvalues:
         try:
@@ -39,12 +38,11 @@ def _as_complex_array(eigenvalues: Iterable[Any], where: str) -> np.ndarray:
                 f"{where}: every eigenvalue must be a number, got {ev!r} ({type(ev).__name__}); "
                 "substitute numeric parameter values first"
             ) from None
-    arr = np.asarray(values, dtype=complex)
-    if arr.size == 0:
+    if not values:
         raise ValueError(f"{where}: expected at least one eigenvalue, got none")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{where}: eigenvalues must be finite, got {arr.tolist()}")
-    return arr
+    if not all(cmath.isfinite(v) for v in values):
+        raise ValueError(f"{where}: eigenvalues must be finite, got {values}")
+    return values
 
 
 def classify(eigenvalues: Iterable[Any], *, tol: float = 1e-9) -> str:
@@ -91,17 +89,17 @@ def classify(eigenvalues: Iterable[Any], *, tol: float = 1e-9) -> str:
     >>> classify([-0.73])
     'stable'
     """
-    ev = _as_complex_array(eigenvalues, "classify")
+    ev = _as_complex_list(eigenvalues, "classify")
     if not tol >= 0:
         raise ValueError(f"classify: `tol` must be a non-negative number, got {tol!r}")
-    re, im = ev.real, ev.imag
-    complex_ = bool(np.any(np.abs(im) > tol))
-    if np.any(np.abs(re) <= tol):
-        if ev.size == 2 and np.all(np.abs(re) <= tol) and np.all(np.abs(im) > tol):
+    re, im = [v.real for v in ev], [v.imag for v in ev]
+    complex_ = any(abs(b) > tol for b in im)
+    if any(abs(a) <= tol for a in re):
+        if len(ev) == 2 and all(abs(a) <= tol for a in re) and all(abs(b) > tol for b in im):
             return "center"
         return "non-hyperbolic"
-    neg, pos = bool(np.any(re < 0)), bool(np.any(re > 0))
-    if ev.size == 1:
+    neg, pos = any(a < 0 for a in re), any(a > 0 for a in re)
+    if len(ev) == 1:
         return "stable" if neg else "unstable"
     if neg and pos:
         return "saddle-focus" if complex_ else "saddle"
@@ -134,5 +132,5 @@ def is_stable(eigenvalues: Iterable[Any], *, tol: float = 1e-9) -> bool:
     >>> is_stable([1e-12, -1.0])
     False
     """
-    ev = _as_complex_array(eigenvalues, "is_stable")
-    return bool(np.all(ev.real < -tol))
+    ev = _as_complex_list(eigenvalues, "is_stable")
+    return all(v.real < -tol for v in ev)

@@ -3,9 +3,9 @@
 The derivation of :mod:`linstab.sym._bifurcation` ends with an expression for the parameter and a
 list of requirements (radicands positive, the parameter in its domain). This module reduces them
 to a condition on the horizontal parameter — symbolic bounds in the other parameters where they
-reduce (``m < e/h``), exact numbers otherwise — simplifies the expression on that domain, and
-evaluates a condition numerically. A root in Cardano's form is valid where it is real, whatever
-the signs of its radicands (casus irreducibilis).
+reduce (``m < e/h``), exact numbers otherwise — and simplifies the expression on that domain
+(:func:`linstab.num.condition_holds` evaluates such a condition on numbers). A root in Cardano's
+form is valid where it is real, whatever the signs of its radicands (casus irreducibilis).
 """
 
 from __future__ import annotations
@@ -13,35 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
 import sympy as sp
 
 __all__: list[str] = []
-
-
-def _holds(cond: sp.Basic | None, value: Any, shape: tuple[int, ...]) -> np.ndarray:
-    """Where the condition holds, numerically: ``value(expr)`` evaluates an expression on the
-    grid. ``Eq(im(e), 0)`` holds where ``e`` is real up to round-off."""
-    if cond is None or cond is sp.true:
-        return np.ones(shape, dtype=bool)
-    if cond is sp.false:
-        return np.zeros(shape, dtype=bool)
-    if isinstance(cond, sp.And):
-        return np.logical_and.reduce([_holds(c, value, shape) for c in cond.args])
-    if isinstance(cond, sp.Or):
-        return np.logical_or.reduce([_holds(c, value, shape) for c in cond.args])
-    if isinstance(cond, sp.Not):
-        return ~_holds(cond.args[0], value, shape)
-    if isinstance(cond, sp.Eq) and isinstance(cond.lhs, sp.im) and cond.rhs == 0:
-        z = value(cond.lhs.args[0])
-        return np.isfinite(z) & (np.abs(z.imag) <= 1e-9 * (1 + np.abs(z.real)))
-    if isinstance(cond, sp.core.relational.Relational):
-        unwrap = lambda e: e.args[0] if isinstance(e, (sp.re, sp.im)) else e  # noqa: E731
-        lhs, rhs = value(unwrap(cond.lhs)).real, value(unwrap(cond.rhs)).real if cond.rhs != 0 else 0.0
-        ops = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal,
-               "==": np.equal, "!=": np.not_equal}
-        return ops[cond.rel_op](lhs, rhs)
-    return np.ones(shape, dtype=bool)  # pragma: no cover - a condition linstab does not write
 
 
 def _exact(e: sp.Basic) -> sp.Basic:
@@ -110,7 +84,7 @@ def _symbolic_bounds(reqs: list[sp.Basic], Q: sp.Symbol) -> sp.Boolean | None:
     return sp.And(*bounds) if bounds else sp.true
 
 
-def _finish(expr: sp.Expr, Q: sp.Symbol, fixed: Mapping[str, float], qs: np.ndarray) -> sp.Expr:
+def _finish(expr: sp.Expr, Q: sp.Symbol, fixed: Mapping[str, float], qs: Any) -> sp.Expr:
     """``expr`` simplified on its domain of validity, where every base of a non-integer power is
     positive (:func:`_domain_requirements` demands it): such bases become positive dummies, so
     that ``(u**(1/n))**n = u`` and the like apply; the shortest form that agrees numerically with
@@ -143,7 +117,7 @@ def _finish(expr: sp.Expr, Q: sp.Symbol, fixed: Mapping[str, float], qs: np.ndar
         except (TypeError, ValueError):  # a symbol without a value, or not a number
             return complex("nan")
 
-    qs = [float(q) for q in np.asarray(qs)[:: max(1, len(qs) // 3)][:3]]
+    qs = [float(q) for q in list(qs)[:: max(1, len(qs) // 3)][:3]]
     ref = [at(expr, q) for q in qs]
     good = [c for c in cands if all(abs(at(c, q) - r) <= 1e-9 * (1 + abs(r)) for q, r in zip(qs, ref))]
     return min(good or [expr], key=lambda c: (sp.count_ops(c), len(str(c))))

@@ -1,9 +1,11 @@
 """Codimension-one bifurcations of equilibria as objects.
 
 Each kind carries what every part of linstab needs to know about it: its name and legend text,
-its defining condition (symbolic, on a Jacobian matrix, and as a numeric test function on batches
-of Jacobians), the eigenvalue check of a crossing, and — for the three kinds that share the
-condition ``det J = 0`` — the non-degeneracy test that tells them apart (Sotomayor's theorem):
+its defining condition (symbolic, on a Jacobian matrix) and its family. Its numeric side — the
+test function on batches of Jacobians, the eigenvalue check of a crossing and, for the three
+kinds that share the condition ``det J = 0``, the non-degeneracy test that tells them apart
+(Sotomayor's theorem) — lives in :mod:`linstab.num` (``kind_test_function``, ``kind_crossing_ok``,
+``classify_zero_eigenvalue``), looked up by the kind's name or family:
 
 =================  =============================  =====================================================
 kind               defining condition             non-degeneracy (``v``, ``w`` right/left null vectors)
@@ -26,17 +28,15 @@ Strogatz (2015), ch. 3 and 8.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-import numpy as np
 import sympy as sp
 
 from linstab._errors import AnalysisError
-from linstab._linalg import charpoly_coefficients
-from linstab.sym._routh import hurwitz_layout, hurwitz_matrix
+from linstab.sym._routh import hurwitz_matrix
 
-__all__ = ["BifurcationKind", "DelayKind", "DELAY_HOPF", "accepted_kinds", "bifurcation_kind", "KIND_NAMES", "classify_zero_eigenvalue"]
+__all__ = ["BifurcationKind", "DelayKind", "DELAY_HOPF", "accepted_kinds", "bifurcation_kind", "KIND_NAMES"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -61,9 +61,6 @@ class BifurcationKind:
     >>> k = bifurcation_kind("saddle-node")
     >>> k.name, k.label, k.condition_text
     ('fold', 'fold (saddle-node)', 'det J = 0')
-    >>> import numpy as np
-    >>> bool(k.crossing_ok(np.array([[0.0, -1.0]]), np.array([2.0]))[0])
-    True
     """
 
     name: str
@@ -90,39 +87,27 @@ class BifurcationKind:
         return (sp.factor(hurwitz_matrix(coeffs)[: n - 1, : n - 1].det(method="berkowitz")),
                 f"Δ{n - 1} = 0 (Hurwitz minor; the other Routh–Hurwitz conditions hold)", coeffs)
 
-    def test_function(self, J: np.ndarray) -> np.ndarray:
-        """The numeric test function on a batch of Jacobians ``(..., n, n)``: zero on the curve."""
-        J = np.asarray(J, dtype=float)
-        n = J.shape[-1]
-        if self.family == "zero":
-            return np.linalg.det(J)
-        c = charpoly_coefficients(J)
-        if n == 2:
-            return c[0]
-        # [a0 = 1, a1, ..., an, 0]: index -1 of the layout picks the trailing zero
-        a = np.stack([np.ones_like(c[0]), *c, np.zeros_like(c[0])], axis=-1)
-        layout = np.asarray(hurwitz_layout(n))[: n - 1, : n - 1]
-        return np.linalg.det(a[..., layout])
+    # The numeric hooks live in linstab.num (README, "Design: layers"); these forward, with a warning.
+    def test_function(self, J: Any) -> Any:
+        """Deprecated: :func:`linstab.num.kind_test_function` ``(kind, J)``."""
+        _moved("BifurcationKind.test_function", "linstab.num.kind_test_function(kind, J)")
+        from linstab.num import kind_test_function
 
-    def crossing_ok(self, ev: np.ndarray, scale: np.ndarray, tol: float = 1e-6) -> np.ndarray:
-        """Per row of eigenvalues ``(N, n)``: does the spectrum show this crossing?
+        return kind_test_function(self, J)
 
-        Zero family: an eigenvalue at zero (the others of either sign). Hopf: exactly one complex
-        pair on the imaginary axis and every other eigenvalue in the open left half-plane (the
-        remaining Routh–Hurwitz conditions; a neutral saddle also has ``Δₙ₋₁ = 0``).
+    def crossing_ok(self, ev: Any, scale: Any, tol: float = 1e-6) -> Any:
+        """Deprecated: :func:`linstab.num.kind_crossing_ok` ``(kind, ev, scale, tol)``."""
+        _moved("BifurcationKind.crossing_ok", "linstab.num.kind_crossing_ok(kind, ev, scale, tol)")
+        from linstab.num import kind_crossing_ok
 
-        The tolerance is ``tol * sqrt(scale)`` (``scale``: the spectrum's size, about ``‖J‖``), not
-        ``tol * scale``: in a stiff system one fast eigenvalue (10⁵–10⁶) sets the scale, and a
-        tolerance proportional to it took a slow Hopf pair of frequency 3.5 for a real pair and
-        called a slow stable eigenvalue neutral. A defective double eigenvalue perturbed by
-        round-off splits by about ``sqrt(eps · ‖J‖)``, which this tolerance still covers."""
-        re, im = ev.real, ev.imag
-        eps = tol * np.sqrt(scale)[:, None]
-        if self.family == "zero":
-            return (np.abs(ev) <= eps).sum(axis=1) >= 1
-        on_axis = (np.abs(re) <= eps) & (np.abs(im) > eps)
-        others_stable = np.all(on_axis | (re < -eps), axis=1)
-        return (on_axis.sum(axis=1) == 2) & others_stable
+        return kind_crossing_ok(self, ev, scale, tol)
+
+
+def _moved(old: str, new: str) -> None:
+    import warnings
+
+    warnings.warn(f"{old} moved to {new}: the symbolic layer no longer runs numerics", DeprecationWarning,
+                  stacklevel=3)
 
 
 FOLD = BifurcationKind(name="fold", label="fold (saddle-node)", condition_text="det J = 0", family="zero",
@@ -142,9 +127,6 @@ class DelayKind(BifurcationKind):
     def condition(self, J: sp.Matrix) -> tuple[sp.Expr, str, list[sp.Expr]]:
         raise AnalysisError(f"kind {self.name!r} is a condition on the characteristic quasi-polynomial of a delay "
                             "model, not on a Jacobian; use linstab.sym.delay_crossings")
-
-    def test_function(self, J: np.ndarray) -> np.ndarray:
-        raise AnalysisError(f"kind {self.name!r} has no test function on Jacobians; use linstab.num.rightmost_roots")
 
 
 #: A pair of characteristic roots of a delay equation crossing the imaginary axis as τ grows
@@ -207,75 +189,3 @@ def accepted_kinds(request: str | BifurcationKind) -> tuple[BifurcationKind, ...
     if request == "fold":
         return FOLD, TRANSCRITICAL, PITCHFORK
     return (bifurcation_kind(request),)
-
-
-def classify_zero_eigenvalue(f: Callable[[np.ndarray, np.ndarray], np.ndarray], jac: Callable[..., np.ndarray],
-                             x: np.ndarray, p: np.ndarray, *, param_index: int, tol: float = 1e-6) -> BifurcationKind:
-    """Kind of the ``det J = 0`` point ``(x, p)`` in the parameter ``p[param_index]`` (Sotomayor's test).
-
-    Parameters
-    ----------
-    f, jac
-        The right-hand side ``f(x, p)`` and its Jacobian ``jac(x, p)`` (e.g. ``model.kernel("rhs")``
-        and ``model.kernel("jacobian")``).
-    x, p
-        The point: state and parameter vector.
-    param_index
-        Index in ``p`` of the bifurcation parameter.
-    tol
-        Relative size below which ``w·f_P`` counts as zero.
-
-    Returns
-    -------
-    BifurcationKind
-        ``fold`` (saddle-node), ``transcritical`` or ``pitchfork``.
-
-    Notes
-    -----
-    A branch passes through
-    the point when ``f_P`` lies in the range of ``J`` (``[J | f_P]`` rank-deficient: ``w·f_P = 0``);
-    then the quadratic coefficient ``w·D²f(v, v)`` tells transcritical (non-zero) from pitchfork
-    (zero, as a symmetry forces). Without a branch through it the point is a fold (saddle-node).
-    Derivatives along ``v`` and in ``P`` are central differences; the tests are scale-free
-    (``|w·f_P| <= tol |f_P|`` counts as zero), so that the units of ``P`` do not matter.
-
-    Examples
-    --------
-    ``ẋ = μx − x²`` at the origin, ``μ = 0``: transcritical; ``ẋ = μ − x²``: fold.
-
-    >>> tc = lambda x, p: p[..., :1] * x - x ** 2
-    >>> sn = lambda x, p: p[..., :1] - x ** 2
-    >>> jac_tc = lambda x, p: (p[..., :1] - 2 * x)[..., None]
-    >>> jac_sn = lambda x, p: (-2 * x)[..., None]
-    >>> classify_zero_eigenvalue(tc, jac_tc, np.zeros(1), np.zeros(1), param_index=0).name
-    'transcritical'
-    >>> classify_zero_eigenvalue(sn, jac_sn, np.zeros(1), np.zeros(1), param_index=0).name
-    'fold'
-    """
-    x = np.asarray(x, dtype=float)
-    p = np.asarray(p, dtype=float)
-    J = np.asarray(jac(x, p), dtype=float).reshape(x.size, x.size)
-    hp = 1e-6 * abs(p[param_index]) if p[param_index] != 0 else 1e-8  # relative: parameters may be tiny
-    e = np.zeros_like(p)
-    e[param_index] = hp
-    with np.errstate(all="ignore"):
-        fP = (np.asarray(f(x, p + e)) - np.asarray(f(x, p - e))) / (2 * hp)
-        if not np.all(np.isfinite(fP)):  # p - e outside the domain: one-sided
-            fP = (np.asarray(f(x, p + e)) - np.asarray(f(x, p))) / hp
-    U, S, Vt = np.linalg.svd(J)
-    v, w = Vt[-1], U[:, -1]
-    if abs(w @ fP) > tol * np.linalg.norm(fP):  # f_P leaves the range of J: no branch through
-        return FOLD
-    hx = 1e-3 * (1 + np.abs(x).max())
-    inside = (x > 0) & (v != 0)  # keep positive coordinates positive (powers may be undefined below 0)
-    if inside.any():
-        hx = min(hx, 0.5 * float(np.min(x[inside] / np.abs(v[inside]))))
-    with np.errstate(all="ignore"):
-        d2 = (np.asarray(f(x + hx * v, p)) - 2 * np.asarray(f(x, p)) + np.asarray(f(x - hx * v, p))) / hx ** 2
-        if not np.all(np.isfinite(d2)):  # one side outside the domain: one-sided second difference
-            sgn = 1.0 if np.all(np.isfinite(np.asarray(f(x + 2 * hx * v, p)))) else -1.0
-            d2 = (np.asarray(f(x + 2 * sgn * hx * v, p)) - 2 * np.asarray(f(x + sgn * hx * v, p))
-                  + np.asarray(f(x, p))) / hx ** 2
-    a = float(w @ d2)
-    scale = max(np.abs(d2).max(), S[0] / (1 + np.abs(x).max()), 1e-300)
-    return TRANSCRITICAL if abs(a) > 1e-4 * scale else PITCHFORK

@@ -37,6 +37,29 @@ def test_stability_diagram_from_curves_like_the_appendix(hopf_curve):
     assert legend.startswith("Hopf: β = ") and "n/2" in legend
 
 
+def test_unstable_side_is_analysis_and_the_diagram_draws_it():
+    # Brusselator: Hopf at b = 1 + a^2, unstable for b > 1 + a^2 (the doctest of
+    # BifurcationCurve.evaluate). With a on the vertical axis the curve is a = sqrt(b - 1) and the
+    # unstable side is below it; with b vertical it is above.
+    from linstab.analysis import bifurcation_curves, unstable_sides
+
+    m = load_model("brusselator")
+    a_of_b = bifurcation_curves(m, "hopf", "a", "b", q_range=(1.5, 5.0), n_points=12)
+    b_of_a = bifurcation_curves(m, "hopf", "b", "a", q_range=(0.5, 2.0), n_points=12)
+    assert unstable_sides(a_of_b, m) == ("below",) and unstable_sides(b_of_a, m) == ("above",)
+    def shaded_to(p):  # the far edge of the shaded patch
+        (patch,) = [r for r in p.select({"name": "regions"}) if type(r.glyph).__name__ == "Patch"]
+        return list(patch.data_source.data["y"])[-1]
+
+    # the plot shades the side it is given; given the model, it asks linstab.analysis
+    for given, edge in (("below", 0.1), ("above", 4.0)):
+        assert shaded_to(stability_diagram(a_of_b, unstable_sides=[given], x_range=(1.5, 5.0),
+                                           y_range=(0.1, 4.0))) == edge
+    assert shaded_to(stability_diagram(a_of_b, model=m, x_range=(1.5, 5.0), y_range=(0.1, 4.0))) == 0.1
+    with pytest.raises(ValueError, match="unstable_sides must hold"):
+        stability_diagram(a_of_b, unstable_sides=["left"])
+
+
 def test_stability_diagram_from_a_map_has_the_bistable_region():
     from linstab.num import stability_map
 

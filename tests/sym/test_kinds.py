@@ -8,8 +8,8 @@ import sympy as sp
 
 from linstab import AnalysisError
 from linstab.analysis import bifurcation_curves, find_curves
-from linstab.num import continue_curve
-from linstab.sym import KIND_NAMES, bifurcation_kind, classify_zero_eigenvalue
+from linstab.num import classify_zero_eigenvalue, continue_curve, kind_crossing_ok, kind_test_function
+from linstab.sym import KIND_NAMES, bifurcation_kind
 
 
 def _scalar(f, df):
@@ -48,12 +48,12 @@ def test_names_conditions_and_test_functions():
     assert sp.expand(bifurcation_kind("hopf").condition(J)[0] - (a + d)) == 0
     rng = np.random.default_rng(3)
     Js = rng.normal(size=(50, 3, 3))
-    np.testing.assert_allclose(bifurcation_kind("fold").test_function(Js), np.linalg.det(Js), rtol=1e-10)
+    np.testing.assert_allclose(kind_test_function("fold", Js), np.linalg.det(Js), rtol=1e-10)
     # Δ₂ = c1 c2 − c3 for λ³ + c1 λ² + c2 λ + c3, which vanishes when a pair is purely imaginary
     w = 1.7
     Jh = np.array([[0.0, -w, 0.0], [w, 0.0, 0.0], [0.0, 0.0, -2.0]])
-    assert abs(bifurcation_kind("hopf").test_function(Jh[None])[0]) < 1e-12
-    assert bifurcation_kind("hopf").crossing_ok(np.linalg.eigvals(Jh)[None], np.array([3.0]))[0]
+    assert abs(kind_test_function(bifurcation_kind("hopf"), Jh[None])[0]) < 1e-12
+    assert kind_crossing_ok("hopf", np.linalg.eigvals(Jh)[None], np.array([3.0]))[0]
 
 
 def test_toggle_switch_line_is_a_pitchfork():
@@ -117,6 +117,19 @@ def test_crossing_check_in_a_stiff_spectrum():
                    [-4.8e5, 1e-9 + 3.47j, 1e-9 - 3.47j, -1.0 + 2j, -1.0 - 2j],  # a slow stable pair beside it
                    [-4.8e5, 0.5 + 3.47j, 0.5 - 3.47j, -1.0, -2.0]])              # the pair off the axis
     scale = 1 + np.abs(ev).max(axis=1)
-    assert hopf.crossing_ok(ev, scale, tol=1e-5).tolist() == [True, True, False]
+    assert kind_crossing_ok(hopf, ev, scale, tol=1e-5).tolist() == [True, True, False]
     zero = np.array([[-4.8e5, 1e-12, -1.0], [-4.8e5, -0.5, -1.0]])
-    assert fold.crossing_ok(zero, 1 + np.abs(zero).max(axis=1), tol=1e-5).tolist() == [True, False]
+    assert kind_crossing_ok(fold, zero, 1 + np.abs(zero).max(axis=1), tol=1e-5).tolist() == [True, False]
+
+
+def test_numeric_hooks_follow_the_family_and_say_when_there_is_none():
+    # the numeric side lives in linstab.num, looked up by name, else by family: a new kind of the
+    # det J = 0 family needs no entry there; a kind of a new family gets a clear error
+    from linstab.sym import BifurcationKind
+
+    zero_kind = BifurcationKind(name="zero-like", label="zero-like", condition_text="det J = 0", family="zero")
+    J = np.array([[[1.0, 2.0], [3.0, 4.0]]])
+    assert kind_test_function(zero_kind, J).tolist() == pytest.approx([-2.0])
+    other = BifurcationKind(name="flip", label="flip", condition_text="λ = -1", family="multiplier")
+    with pytest.raises(ValueError, match=r"kind 'flip' \(family 'multiplier'\) has no numeric test function"):
+        kind_test_function(other, J)
