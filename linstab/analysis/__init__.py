@@ -8,7 +8,8 @@ explorer and the phase portrait). No other package combines the two layers (READ
 
 from linstab.analysis._branches import BranchData, SpecialPoint, bifurcation_branches, branch_samples, segments
 from linstab.analysis._curves import bifurcation_curves, find_curves, sample_curve, window
-from linstab.analysis._delay import DelayReport, crossing_values, delay_hopf_curves, delay_report
+from linstab.analysis._delay import (DelayDiagramData, DelayReport, crossing_values, delay_diagram_data, delay_hopf_curves,
+                                    delay_report)
 from linstab.analysis._diagram import DiagramData, default_ranges, diagram_data, unstable_sides
 from linstab.analysis._noise import LinearNoise, NoiseScan, linear_noise, noise_scan
 from linstab.analysis._report import report
@@ -16,4 +17,4 @@ from linstab.analysis._report import report
 __all__ = ["BranchData", "DiagramData", "SpecialPoint", "bifurcation_branches", "bifurcation_curves", "branch_samples",
            "default_ranges", "diagram_data", "find_curves", "report", "sample_curve", "segments", "unstable_sides", "window",
            "LinearNoise", "NoiseScan", "linear_noise", "noise_scan",
-           "DelayReport", "crossing_values", "delay_hopf_curves", "delay_report"]
+           "DelayDiagramData", "DelayReport", "crossing_values", "delay_diagram_data", "delay_hopf_curves", "delay_report"]

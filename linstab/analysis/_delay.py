@@ -11,7 +11,7 @@ every other root in the left half-plane. :func:`delay_report` is the delay step 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,10 +20,11 @@ import sympy as sp
 
 from linstab._errors import AnalysisError
 from linstab.model import Model, load_model
-from linstab.num import compile_kernel, find_fixed_points, kind_crossing_ok, rightmost_roots
+from linstab.num import (StabilityMap, compile_kernel, delay_stability_map, find_fixed_points, kind_crossing_ok,
+                         rightmost_roots)
 from linstab.sym import DELAY_HOPF, BifurcationCurve, DelayCrossing, delay_crossings, delay_linearization, undelayed
 
-__all__ = ["delay_hopf_curves", "delay_report", "DelayReport", "crossing_values"]
+__all__ = ["delay_hopf_curves", "delay_report", "DelayReport", "crossing_values", "DelayDiagramData", "delay_diagram_data"]
 
 
 def crossing_values(model: Model, crossing: DelayCrossing, values: Mapping[str, float] | None = None,
@@ -311,3 +312,83 @@ def delay_report(model: Model | str | Mapping[str, Any], values: Mapping[str, fl
         numbers = [dict.fromkeys(("omega", "tau_c", "period"), float("nan")) for _ in crossings]
     return DelayReport(model=model, linearization=lin, crossings=crossings, state=state, numbers=numbers,
                        roots=roots, note=note)
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class DelayDiagramData:
+    """What the stability diagram of a delay model draws (:func:`linstab.plot.delay_diagram`).
+
+    Attributes
+    ----------
+    curves
+        The delay Hopf curves ``τ_c(Q)`` in the window (empty when none crosses it).
+    smap
+        The stability map from the rightmost characteristic roots.
+    q_range, tau_range
+        The window.
+    against, tau
+        The parameter on the horizontal axis and the delay on the vertical one.
+    name
+        The model's name.
+    """
+
+    curves: list[BifurcationCurve]
+    smap: StabilityMap
+    q_range: tuple[float, float]
+    tau_range: tuple[float, float]
+    against: str
+    tau: str
+    name: str
+
+
+def delay_diagram_data(model: Model | str | Mapping[str, Any], against: str, *, tau: str | None = None,
+                       q_range: Sequence[float] | None = None, tau_range: Sequence[float] | None = None,
+                       values: Mapping[str, float] | None = None, grid: int = 40) -> DelayDiagramData:
+    """The curves and the map of a delay model's stability diagram in a (parameter, delay) plane.
+
+    Parameters
+    ----------
+    model
+        A model with ``delay(x, tau)`` terms.
+    against
+        The parameter ``Q`` on the horizontal axis.
+    tau
+        The delay on the vertical axis (default: the model's only delay).
+    q_range
+        Range of ``Q`` (default: half to twice its value).
+    tau_range
+        Range of the delay (default: 0 to 1.5 times the largest ``τ_c`` on the curve, or 2τ).
+    values
+        Values of the other parameters.
+    grid
+        Map cells per axis.
+
+    Returns
+    -------
+    DelayDiagramData
+    """
+    model = load_model(model)
+    if values:
+        model = model.with_values(values)
+    if tau is None:
+        taus = sorted({t for _, t in model.delays})
+        if len(taus) != 1:
+            raise AnalysisError(f"model {model.name!r} has {len(taus)} delays ({', '.join(taus) or 'none'}); name one "
+                                "with tau=")
+        tau = taus[0]
+    vals = model.numeric_values()
+    if q_range is None:
+        q = vals[against]
+        q_range = (q / 2, 2 * q) if q > 0 else (q - 1, q + 1)
+    q_range = (float(q_range[0]), float(q_range[1]))
+    try:
+        curves = delay_hopf_curves(model, against, tau=tau, q_range=q_range, n_points=max(grid, 20))
+    except AnalysisError:  # no crossing in the range: the map alone shows it
+        curves = []
+    if tau_range is None:
+        top = max((float(np.nanmax(c.points[:, 1])) for c in curves), default=2 * max(vals[tau], 1e-3))
+        tau_range = (0.0, 1.5 * top)
+    tau_range = (float(tau_range[0]), float(tau_range[1]))
+    smap = delay_stability_map(model, (against, q_range[0], q_range[1], grid), (tau, tau_range[0], tau_range[1], grid))
+    return DelayDiagramData(curves=list(curves), smap=smap, q_range=q_range, tau_range=tau_range, against=against,
+                            tau=tau, name=model.name)

@@ -48,35 +48,9 @@ def delay_diagram(model: Any, against: str, *, tau: str | None = None, q_range: 
     >>> p.xaxis.axis_label, p.yaxis.axis_label
     ('a', 'τ')
     """
-    import numpy as np
-
-    from linstab._errors import AnalysisError
-    from linstab.analysis import delay_hopf_curves
-    from linstab.model import load_model
-    from linstab.num import delay_stability_map
+    from linstab.analysis import delay_diagram_data
     from linstab.plot._diagram import stability_diagram
 
-    model = load_model(model)
-    if values:
-        model = model.with_values(values)
-    if tau is None:
-        taus = sorted({t for _, t in model.delays})
-        if len(taus) != 1:
-            raise AnalysisError(f"model {model.name!r} has {len(taus)} delays ({', '.join(taus) or 'none'}); name one "
-                                "with tau=")
-        tau = taus[0]
-    vals = model.numeric_values()
-    if q_range is None:
-        q = vals[against]
-        q_range = (q / 2, 2 * q) if q > 0 else (q - 1, q + 1)
-    try:
-        curves = delay_hopf_curves(model, against, tau=tau, q_range=tuple(q_range), n_points=max(grid, 20))
-    except AnalysisError:  # no crossing in the range: the map alone shows it
-        curves = []
-    if tau_range is None:
-        top = max((float(np.nanmax(c.points[:, 1])) for c in curves), default=2 * max(vals[tau], 1e-3))
-        tau_range = (0.0, 1.5 * top)
-    smap = delay_stability_map(model, (against, q_range[0], q_range[1], grid), (tau, tau_range[0], tau_range[1], grid))
-    return stability_diagram(curves, smap, x_range=q_range, y_range=tau_range,
-                             title=title or f"{model.name}: stability in ({against}, {tau})", width=width,
-                             height=height)
+    d = delay_diagram_data(model, against, tau=tau, q_range=q_range, tau_range=tau_range, values=values, grid=grid)
+    return stability_diagram(d.curves, d.smap, x_range=d.q_range, y_range=d.tau_range,
+                             title=title or f"{d.name}: stability in ({d.against}, {d.tau})", width=width, height=height)

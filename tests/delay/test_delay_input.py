@@ -12,7 +12,7 @@ import pytest
 from linstab import load_model
 from linstab._errors import AnalysisError, ModelError, ParameterError
 from linstab.analysis import find_curves
-from linstab.num import characteristic_roots, simulate
+from linstab.num import characteristic_roots, kind_crossing_ok, kind_test_function, simulate
 from linstab.sym import DELAY_HOPF, bifurcation_kind, undelayed
 
 HERE = Path(__file__).parent
@@ -63,8 +63,10 @@ def test_delay_kind_is_an_object_with_no_jacobian_condition():
     with pytest.raises(AnalysisError, match="quasi-polynomial"):
         DELAY_HOPF.condition(np.eye(2))
     # the crossing check is a Hopf one on the characteristic roots
-    assert DELAY_HOPF.crossing_ok(np.array([[1j, -1j, -1 + 3j]]), np.array([1.0]))[0]
-    assert not DELAY_HOPF.crossing_ok(np.array([[1j, -1j, 0.5]]), np.array([1.0]))[0]
+    assert kind_crossing_ok(DELAY_HOPF, np.array([[1j, -1j, -1 + 3j]]), np.array([1.0]))[0]
+    assert not kind_crossing_ok(DELAY_HOPF, np.array([[1j, -1j, 0.5]]), np.array([1.0]))[0]
+    with pytest.raises(AnalysisError, match="quasi-polynomial"):  # no test function on Jacobians
+        kind_test_function(DELAY_HOPF, np.eye(2)[None])
 
 
 def test_cli_refuses_ode_kind_on_delay_model_in_one_line():
