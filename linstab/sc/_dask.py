@@ -55,13 +55,14 @@ def is_dask(a: Any) -> bool:
 
 
 def active_client() -> Any:
-    """The default ``distributed.Client`` if one exists (Dask's convention), else None."""
+    """The current ``distributed.Client`` (``Client.current()``: the one of a ``with
+    client.as_current():`` block, else the default one) if one exists, else None: Dask's convention."""
     if "distributed" not in sys.modules:
         return None
-    from distributed import default_client
+    from distributed import Client
 
     try:
-        return default_client()
+        return Client.current(allow_global=True)
     except ValueError:  # no client
         return None
 

@@ -232,7 +232,9 @@ def compute_jacobians(
     """
     func = "compute_jacobians"
     check_adata(adata, func)
-    if compute_eigenvectors and eigenvectors_file is None:
+    if store is not None and eigenvectors_file is not None:
+        raise ValueError(f"{func}: pass either `store=` (Zarr, Dask route) or `eigenvectors_file=` (HDF5), not both.")
+    if compute_eigenvectors and eigenvectors_file is None and store is None:
         raise ValueError(
             f"{func}: compute_eigenvectors=True needs `eigenvectors_file=` (an HDF5 path): eigenvectors "
             "go to disk chunk by chunk instead of memory, e.g. eigenvectors_file='jacobian_eigenvectors.h5'."
