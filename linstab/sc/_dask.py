@@ -28,17 +28,17 @@ import shutil
 import sys
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from linstab._dask import active_client, human_bytes, run_tasks, share
 from linstab._optional import require
 from linstab.sc._backend import chunk_size, limit_host_cores
 
-__all__ = ["DaskLayer", "is_dask", "active_client", "run_blocks", "spectra_to_store", "stats_from_lazy"]
+__all__ = ["DaskLayer", "is_dask", "run_blocks", "spectra_to_store", "stats_from_lazy"]
 
 _STORE_MARK = "linstab_jacobians"  # attribute of the Zarr groups written by linstab
 
@@ -52,27 +52,6 @@ def is_dask(a: Any) -> bool:
     False
     """
     return type(a).__module__.split(".")[0] == "dask" and hasattr(a, "chunks") and hasattr(a, "to_delayed")
-
-
-def active_client() -> Any:
-    """The current ``distributed.Client`` (``Client.current()``: the one of a ``with
-    client.as_current():`` block, else the default one) if one exists, else None: Dask's convention."""
-    if "distributed" not in sys.modules:
-        return None
-    from distributed import Client
-
-    try:
-        return Client.current(allow_global=True)
-    except ValueError:  # no client
-        return None
-
-
-def _human(nbytes: float) -> str:
-    for unit in ("B", "kB", "MB", "GB", "TB"):
-        if nbytes < 1000 or unit == "TB":
-            return f"{nbytes:.0f} {unit}" if unit == "B" else f"{nbytes:.1f} {unit}"
-        nbytes /= 1000
-    return f"{nbytes:.1f} TB"  # pragma: no cover - the loop returns
 
 
 @dataclass
@@ -138,6 +117,15 @@ class DaskLayer:
     def largest_chunk(self) -> int:
         return int(max(self.array.chunks[0]))
 
+    def oom_advice(self) -> str:
+        """What to lower when a chunk does not fit a worker's memory."""
+        rows = self.largest_chunk()
+        n = self.array.shape[1]
+        return (f"The chunks of {self.where} hold up to {rows} cells x {n} genes ({human_bytes(rows * n * 8)} as "
+                f"float64, plus the Jacobians' working memory); lower the chunk size, e.g. "
+                f"{self.where} = {self.where}.rechunk({{0: {max(1, rows // 4)}}}), pass a smaller `memory_limit=`, "
+                "or give the workers more memory.")
+
     def scan(self, cells: np.ndarray, func: str) -> list[dict[str, Any]]:
         """:func:`~linstab.sc.tl._inputs.scan_expression` of ``cells``, block by block, as Dask tasks."""
         dask = require("dask", extra="dask")
@@ -150,7 +138,7 @@ class DaskLayer:
             sel = cells[(cells >= starts[b]) & (cells < starts[b + 1])]
             if sel.size:
                 tasks.append(dask.delayed(_scan_block, pure=False)(blk, sel - starts[b], starts[b], gi, scan_expression))
-        return run_tasks(tasks, func=func, layer=self, desc="Checking expression", progress=False)
+        return run_tasks(tasks, func=func, oom_advice=self.oom_advice(), desc="Checking expression", progress=False)
 
 
 def _chunk_summary(chunks: Sequence[int]) -> str:
@@ -229,14 +217,6 @@ def _run_block(block: Any, labels: np.ndarray, start: int, work: _Work) -> Any:
     return out
 
 
-def _share(obj: Any, client: Any) -> Any:
-    """``obj`` sent once: scattered to every worker, or one node of the local graph."""
-    if client is not None:
-        return client.scatter(obj, broadcast=True, hash=False)
-    dask = require("dask", extra="dask")
-    return dask.delayed(obj, name=f"linstab-work-{uuid.uuid4().hex}", traverse=False)
-
-
 def block_labels(plan: Any, layer: DaskLayer) -> list[np.ndarray]:
     """For every row block, each cell's group (position in ``plan.groups``; -1: not computed)."""
     lab = np.full(plan.n_obs, -1, dtype=np.int32)
@@ -256,7 +236,7 @@ def run_blocks(plan: Any, be: Any, memory: int, per_cell: Any, progress: bool, d
     dask = require("dask", extra="dask")
     layer: DaskLayer = plan.dask
     client = active_client()
-    work = _share(_Work(plan.groups, fn, per_cell, int(memory), None if layer.full_cols else layer.gene_idx, sink),
+    work = share(_Work(plan.groups, fn, per_cell, int(memory), None if layer.full_cols else layer.gene_idx, sink),
                   client)
     labels = block_labels(plan, layer)
     starts = layer.starts
@@ -265,82 +245,10 @@ def run_blocks(plan: Any, be: Any, memory: int, per_cell: Any, progress: bool, d
         if (labels[b] >= 0).any() or sink is not None:
             tasks.append(dask.delayed(_run_block, pure=False)(blk, labels[b], int(starts[b]), work))
             sizes.append(int(labels[b].size))
-    for res in run_tasks(tasks, func=func, layer=layer, desc=desc, progress=progress, sizes=sizes, client=client):
+    for res in run_tasks(tasks, func=func, oom_advice=layer.oom_advice(), desc=desc, progress=progress, sizes=sizes,
+                         client=client):
         if res is not None:
             yield from res
-
-
-def _as_completed(futures: list) -> Iterator[Any]:
-    """``distributed.as_completed`` (a seam for the tests that stop the scheduler mid-run)."""
-    from distributed import as_completed
-
-    return iter(as_completed(futures))
-
-
-def run_tasks(tasks: list, *, func: str, layer: DaskLayer, desc: str, progress: bool,
-              sizes: Sequence[int] | None = None, client: Any = None) -> list:
-    """Compute ``tasks`` (delayed) on the active scheduler; their results, in task order.
-
-    Under a ``distributed.Client`` the results are collected as they complete, a tqdm bar
-    counting cells (``sizes``); under the local scheduler dask's own ``ProgressBar`` is shown.
-    Worker deaths (out of memory) and a scheduler lost mid-run become one clear error.
-    """
-    dask = require("dask", extra="dask")
-    if not tasks:
-        return []
-    client = client if client is not None else active_client()
-    with _clear_errors(func, layer, client):
-        if client is None:
-            from dask.diagnostics import ProgressBar
-
-            with ProgressBar() if progress else nullcontext():
-                return list(dask.compute(*tasks))
-        tqdm = require("tqdm", extra="grn").tqdm
-        futures = client.compute(tasks)
-        where = {f.key: i for i, f in enumerate(futures)}
-        out: list = [None] * len(futures)
-        sizes = list(sizes) if sizes is not None else [1] * len(futures)
-        with tqdm(total=sum(sizes), desc=desc, unit="cell", disable=not progress, leave=True) as bar:
-            for fut in _as_completed(futures):
-                i = where[fut.key]
-                out[i] = fut.result()
-                bar.update(sizes[i])
-        return out
-
-
-@contextmanager
-def _clear_errors(func: str, layer: DaskLayer, client: Any) -> Iterator[None]:
-    """Turn a worker killed for memory, or a scheduler gone mid-run, into one clear error."""
-    import concurrent.futures
-
-    try:
-        yield
-    except MemoryError as exc:
-        raise MemoryError(f"{func}: {exc} {_oom_advice(layer)}") from None
-    except Exception as exc:
-        name = type(exc).__name__
-        if name == "KilledWorker":
-            raise MemoryError(
-                f"{func}: a Dask worker died while computing a chunk of cells (most often it ran out of "
-                f"memory and its nanny restarted it): {exc}. {_oom_advice(layer)}") from None
-        if client is not None and isinstance(exc, (concurrent.futures.CancelledError, OSError, TimeoutError)) \
-                or name in ("CommClosedError", "FutureCancelledError"):
-            addr = getattr(getattr(client, "scheduler", None), "address", None) if client is not None else None
-            raise RuntimeError(
-                f"{func}: the Dask computation was lost mid-run: the scheduler{f' at {addr}' if addr else ''} went "
-                f"away or cancelled it ({name}: {exc}); nothing was written to adata. Restart the cluster (or "
-                "the Client) and run again.") from None
-        raise
-
-
-def _oom_advice(layer: DaskLayer) -> str:
-    rows = layer.largest_chunk()
-    n = layer.array.shape[1]
-    new = max(1, rows // 4)
-    return (f"The chunks of {layer.where} hold up to {rows} cells x {n} genes ({_human(rows * n * 8)} as float64, "
-            f"plus the Jacobians' working memory); lower the chunk size, e.g. "
-            f"{layer.where} = {layer.where}.rechunk({{0: {new}}}), pass a smaller `memory_limit=`, or give the "
-            "workers more memory.")
 
 
 # ---------------------------------------------------------------------------------- Zarr store

@@ -188,7 +188,7 @@ def test_network_is_sent_once(on_cluster, monkeypatch):
 
 def test_local_scheduler_and_progress_bar(capsys):
     """Without a Client: Dask's local scheduler, with its ProgressBar."""
-    from linstab.sc._dask import active_client
+    from linstab._dask import active_client
 
     assert active_client() is None
     mem, lazy = _pair()
@@ -270,7 +270,7 @@ def test_out_of_memory_names_the_chunk_size(monkeypatch, tmp_path, unchanged):
 
 
 def test_killed_worker_is_reported_as_memory(on_cluster, monkeypatch, unchanged):
-    from linstab.sc import _dask
+    from linstab import _dask
 
     _, lazy = _pair()
 
@@ -287,7 +287,7 @@ def test_killed_worker_is_reported_as_memory(on_cluster, monkeypatch, unchanged)
 def test_scheduler_gone_mid_run(unchanged, tmp_path):
     """The scheduler stops after the first chunk has come back: a clear error, adata unchanged,
     no store written."""
-    from linstab.sc import _dask
+    from linstab import _dask
 
     _, lazy = _pair(rows=5)
     real = _dask._as_completed
