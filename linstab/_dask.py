@@ -8,15 +8,18 @@ of a parameter grid). The scheduler is whichever is active, Dask's convention: t
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
+from pathlib import Path
 from typing import Any
 
 from linstab._optional import require
 
-__all__ = ["active_client", "share", "run_tasks", "human_bytes"]
+__all__ = ["active_client", "share", "run_tasks", "human_bytes", "check_store_target", "replace_dir"]
 
 
 def active_client() -> Any:
@@ -128,3 +131,41 @@ def _clear_errors(func: str, oom_advice: str, client: Any) -> Iterator[None]:
                 f"away or cancelled it ({name}: {exc}); nothing was written. Restart the cluster (or the Client) "
                 "and run again.") from None
         raise
+
+
+def check_store_target(store: Path, mark: str, *, overwrite: bool, func: str) -> None:
+    """Refuse a ``store`` path that exists and is not a Zarr store of linstab (attribute ``mark``),
+    unless ``overwrite``; or whose folder is missing."""
+    zarr = require("zarr", extra="dask")
+    if not store.exists():
+        if not store.parent.is_dir():
+            raise FileNotFoundError(f"{func}: the folder of `store` {str(store)!r} does not exist; create it first.")
+        return
+    ours = False
+    if store.is_dir():
+        try:
+            ours = bool(zarr.open_group(str(store), mode="r").attrs.get(mark, False))
+        except Exception:  # noqa: BLE001 - anything unreadable is not a linstab store
+            ours = False
+    if not ours and not overwrite:
+        raise FileExistsError(
+            f"{func}: `store` {str(store)!r} exists and is not a store that {func} wrote; pass "
+            "overwrite=True to replace it, or choose another path.")
+
+
+def replace_dir(tmp: Path, target: Path) -> None:
+    """Rename the complete store ``tmp`` onto ``target`` (an existing one is moved aside first, then removed)."""
+    if not target.exists():
+        os.replace(tmp, target)
+        return
+    old = target.parent / f".{target.name}.{uuid.uuid4().hex[:12]}.old"
+    os.replace(target, old)
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        os.replace(old, target)
+        raise
+    if old.is_dir() and not old.is_symlink():
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        old.unlink()

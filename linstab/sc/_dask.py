@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from linstab._dask import active_client, human_bytes, run_tasks, share
+from linstab._dask import active_client, check_store_target, human_bytes, replace_dir, run_tasks, share
 from linstab._optional import require
 from linstab.sc._backend import chunk_size, limit_host_cores
 
@@ -275,24 +275,6 @@ class _StoreSink:
             zarr.open_array(os.path.join(self.path, "eigenvectors"), mode="r+")[start:stop] = v
 
 
-def _check_store_target(store: Path, *, overwrite: bool, func: str) -> None:
-    zarr = require("zarr", extra="dask")
-    if not store.exists():
-        if not store.parent.is_dir():
-            raise FileNotFoundError(f"{func}: the folder of `store` {str(store)!r} does not exist; create it first.")
-        return
-    ours = False
-    if store.is_dir():
-        try:
-            ours = bool(zarr.open_group(str(store), mode="r").attrs.get(_STORE_MARK, False))
-        except Exception:  # noqa: BLE001 - anything unreadable is not a linstab store
-            ours = False
-    if not ours and not overwrite:
-        raise FileExistsError(
-            f"{func}: `store` {str(store)!r} exists and is not a Jacobian store written by linstab; pass "
-            "overwrite=True to replace it, or choose another path.")
-
-
 def spectra_to_store(plan: Any, be: Any, memory: int, per_cell: Any, progress: bool, fn: Callable, *,
                      store: str | os.PathLike, vectors: bool, overwrite: bool, func: str) -> Any:
     """Full spectra (and eigenvectors) of every cell written chunk by chunk to a Zarr store.
@@ -312,7 +294,7 @@ def spectra_to_store(plan: Any, be: Any, memory: int, per_cell: Any, progress: b
             f"one), since each task writes whole Zarr chunks; {layer.where} has chunks of {_chunk_summary(chunks)} "
             f"cells. Rechunk, e.g. {layer.where} = {layer.where}.rechunk({{0: {chunks[0]}}}).")
     target = Path(os.fspath(store)).absolute()
-    _check_store_target(target, overwrite=overwrite, func=func)
+    check_store_target(target, _STORE_MARK, overwrite=overwrite, func=func)
     tmp = target.parent / f".{target.name}.{uuid.uuid4().hex[:12]}.tmp"
     n, rows = plan.n_genes, chunks[0]
     cdtype = "complex128" if be.dtype == "float64" else "complex64"
@@ -328,26 +310,11 @@ def spectra_to_store(plan: Any, be: Any, memory: int, per_cell: Any, progress: b
         sink = _StoreSink(str(tmp), n, vectors, cdtype)
         for _ in run_blocks(plan, be, memory, per_cell, progress, "Jacobian spectra", fn, func=func, sink=sink):
             pass  # pragma: no cover - a sink yields nothing
-        _replace_dir(tmp, target)
+        replace_dir(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return da.from_zarr(str(target / "eigenvalues"))
-
-
-def _replace_dir(tmp: Path, target: Path) -> None:
-    """Rename the complete store ``tmp`` onto ``target`` (an existing one is moved aside first, then removed)."""
-    if not target.exists():
-        os.replace(tmp, target)
-        return
-    old = target.parent / f".{target.name}.{uuid.uuid4().hex[:12]}.old"
-    os.replace(target, old)
-    try:
-        os.replace(tmp, target)
-    except BaseException:
-        os.replace(old, target)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
 
 
 # ---------------------------------------------------------------------------------- stored spectra
