@@ -90,3 +90,15 @@ def test_tiles_and_bad_options(tmp_path):
     with pytest.raises(FileExistsError, match="overwrite=True"):
         stability_map("repressilator", **GRID, chunks=50, store=tmp_path / "other")
     assert [p.name for p in tmp_path.iterdir()] == ["other"]
+
+
+def test_without_the_extra(monkeypatch):
+    """Without dask installed the in-memory map works and chunks= names the extra to install."""
+    import sys
+
+    for name in [m for m in sys.modules if m == "dask" or m.startswith("dask.")]:
+        monkeypatch.setitem(sys.modules, name, None)
+    monkeypatch.setitem(sys.modules, "dask", None)
+    assert stability_map("toggle_switch", ("beta", 1.0, 5.0, 3), method="newton").n_fixed.shape == (1, 3)
+    with pytest.raises(ImportError, match=r"linstab\[dask\]"):
+        stability_map("toggle_switch", ("beta", 1.0, 5.0, 3), chunks=2)

@@ -134,7 +134,11 @@ def compute_jacobians(
         ``var['sigmoid_threshold']`` (k) and ``var['sigmoid_exponent']`` (n); if
         ``var['scHopfield_used']`` exists, only those genes enter the model.
     spliced_key
-        Layer with the expression the Jacobian is evaluated at (None: ``adata.X``).
+        Layer with the expression the Jacobian is evaluated at (None: ``adata.X``). A Dask array
+        (anndata's lazy readers of ``.zarr``/``.h5ad`` give one; ``linstab[dask]``), chunked over
+        the cells only, is computed chunk by chunk as Dask tasks on the active scheduler (a
+        ``distributed.Client`` if one exists, else Dask's local one), the networks sent to each
+        worker once; the results equal the in-memory ones.
     degradation_key
         ``var`` column of the degradation rates used where no ``gamma_<cluster>`` exists.
     cluster_key
@@ -421,8 +425,9 @@ def compute_jacobian_stats(
         Write the columns to ``obs``; False writes them as one DataFrame to
         ``obsm['jacobian_stats']``.
     spliced_key
-        Layer with the expression the model is evaluated at (None: ``adata.X``); model source
-        only.
+        Layer with the expression the model is evaluated at (None: ``adata.X``; a Dask array is
+        computed as Dask tasks, see :func:`compute_jacobians`); model source only. Stored spectra
+        that are a Dask array (``compute_jacobians(..., store=)``) are read block by block.
     degradation_key, cluster_key, model, params, clusters
         As in :func:`compute_jacobians` (model source only).
     method
