@@ -71,7 +71,8 @@ def cluster(n_workers: int, memory: str):
 
     env = {"PYTHONPATH": os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
     lc = distributed.LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                                  memory_limit=memory, dashboard_address=None, silence_logs=logging.ERROR, env=env)
+                                  memory_limit=memory, dashboard_address=None, silence_logs=logging.ERROR, env=env,
+                                  scheduler_kwargs={"dashboard_address": ":0"})  # no fixed port 8787
     return lc, distributed.Client(lc)
 
 

@@ -100,11 +100,17 @@ def run_tasks(tasks: list, *, func: str, oom_advice: str, desc: str, progress: b
         where = {f.key: i for i, f in enumerate(futures)}
         out: list = [None] * len(futures)
         sizes = list(sizes) if sizes is not None else [1] * len(futures)
-        with tqdm(total=sum(sizes), desc=desc, unit=unit, disable=not progress, leave=True) as bar:
-            for fut in _as_completed(futures):
-                i = where[fut.key]
-                out[i] = fut.result()
-                bar.update(sizes[i])
+        done = False
+        try:
+            with tqdm(total=sum(sizes), desc=desc, unit=unit, disable=not progress, leave=True) as bar:
+                for fut in _as_completed(futures):
+                    i = where[fut.key]
+                    out[i] = fut.result()
+                    bar.update(sizes[i])
+            done = True
+        finally:
+            if not done and client.status == "running":  # a task failed: stop the others
+                client.cancel(futures)
         return out
 
 
@@ -123,8 +129,10 @@ def _clear_errors(func: str, oom_advice: str, client: Any) -> Iterator[None]:
             raise MemoryError(
                 f"{func}: a Dask worker died while computing a chunk (most often it ran out of memory and its "
                 f"nanny restarted it): {exc}. {oom_advice}") from None
+        # a connection error, or a future cancelled under us, counts as the scheduler lost only when
+        # the client is no longer connected (a task's own OSError, e.g. a missing file, passes through)
         lost = isinstance(exc, (concurrent.futures.CancelledError, OSError, TimeoutError)) or name == "CommClosedError"
-        if client is not None and lost:
+        if client is not None and lost and getattr(client, "status", "running") != "running":
             addr = getattr(getattr(client, "scheduler", None), "address", None)
             raise RuntimeError(
                 f"{func}: the Dask computation was lost mid-run: the scheduler{f' at {addr}' if addr else ''} went "

@@ -25,8 +25,10 @@ GRID = dict(x=("n", 1.5, 5, 23), y=("beta", 1, 1000, 9), log_y=True)
 @pytest.fixture(scope="module")
 def client():
     env = {"PYTHONPATH": os.pathsep.join([ROOT, *filter(None, [os.environ.get("PYTHONPATH")])])}
+    # no dashboard, and the scheduler's HTTP server on a free port (not 8787, which may be taken)
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                                       silence_logs=logging.ERROR, env=env)
+                                       scheduler_kwargs={"dashboard_address": ":0"}, silence_logs=logging.ERROR,
+                                       env=env)
     c = distributed.Client(cluster, set_as_default=False)
     try:
         yield c

@@ -30,8 +30,10 @@ ROOT = str(Path(linstab.__file__).resolve().parents[1])
 def client():
     """Two worker processes, one thread each, importing this checkout of linstab."""
     env = {"PYTHONPATH": os.pathsep.join([ROOT, *filter(None, [os.environ.get("PYTHONPATH")])])}
+    # no dashboard, and the scheduler's HTTP server on a free port (not 8787, which may be taken)
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                                       silence_logs=logging.ERROR, env=env)
+                                       scheduler_kwargs={"dashboard_address": ":0"}, silence_logs=logging.ERROR,
+                                       env=env)
     c = distributed.Client(cluster, set_as_default=False)
     try:
         yield c
@@ -297,7 +299,8 @@ def test_scheduler_gone_mid_run(unchanged, tmp_path):
     with warnings.catch_warnings(), dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
         warnings.filterwarnings("ignore", module="distributed")
         cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
-                                           dashboard_address=None, silence_logs=logging.CRITICAL)
+                                           dashboard_address=None, scheduler_kwargs={"dashboard_address": ":0"},
+                                           silence_logs=logging.CRITICAL)
         c = distributed.Client(cluster, set_as_default=False)
 
         def stop_after_first(futures):
