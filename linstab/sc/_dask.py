@@ -11,7 +11,7 @@ When the expression layer of an AnnData is a Dask array (anndata's lazy readers 
   per-chunk work travel once: scattered to every worker (``Client.scatter(broadcast=True)``)
   under a ``distributed.Client``, one node of the graph under Dask's local scheduler, and
   referenced by every task instead of embedded in it;
-- the scheduler is whichever is active, Dask's convention: the default ``distributed.Client``
+- the scheduler is whichever is active, Dask's convention: the current ``distributed.Client``
   if one exists, else Dask's local scheduler (threads unless configured otherwise).
 
 The work inside a task is the in-memory code path itself (the same operators and the same
@@ -207,8 +207,7 @@ def _run_block(block: Any, labels: np.ndarray, start: int, work: _Work) -> Any:
                 except MemoryError as exc:
                     raise MemoryError(
                         f"out of memory in a Dask task on a chunk of {len(labels)} cells (sub-chunk of {idx.size}) "
-                        f"starting at cell {start}: {exc}; lower the chunk size (rechunk the layer over the cells) "
-                        "or `memory_limit=`."
+                        f"starting at cell {start} ({exc})."
                     ) from exc
                 out.append((start + idx, res))
     if work.sink is not None:
