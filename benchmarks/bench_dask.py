@@ -88,12 +88,17 @@ def close(lc, client) -> None:
 def process_peaks(client) -> dict:
     """Peak RSS (MB) of this process, every worker and every nanny."""
     def rss():
-        with open("/proc/self/status") as f:
-            return next(int(line.split()[1]) / 1024 for line in f if line.startswith("VmHWM:"))
+        import os
 
-    return {"client_and_scheduler": round(peak_rss_mb(), 1),
-            "workers": {k: round(v, 1) for k, v in client.run(rss).items()},
-            "nannies": {k: round(v, 1) for k, v in client.run(rss, nanny=True).items()}}
+        with open("/proc/self/status") as f:
+            return os.getpid(), next(int(line.split()[1]) / 1024 for line in f if line.startswith("VmHWM:"))
+
+    def table(res):
+        return {k: {"pid": pid, "peak_rss_mb": round(mb, 1)} for k, (pid, mb) in res.items()}
+
+    # a LocalCluster's nannies (and its scheduler) live in this process: same pid, same figure
+    return {"client_and_scheduler": {"pid": os.getpid(), "peak_rss_mb": round(peak_rss_mb(), 1)},
+            "workers": table(client.run(rss)), "nannies": table(client.run(rss, nanny=True))}
 
 
 # ----------------------------------------------------------------------------------- data
