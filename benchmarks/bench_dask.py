@@ -207,7 +207,9 @@ def part_scaling(args, tpl, store: Path, src: np.ndarray) -> dict:
     sch.tl.compute_jacobian_stats(mem, progress=False)
     out["in_memory"] = {"seconds": time.perf_counter() - t}
     out["in_memory"]["cells_per_s"] = n / out["in_memory"]["seconds"]
-    for workers in (1, 2):
+    runs: dict = {1: [], 2: []}
+    order = [int(w) for w in args.scaling_order.split(",")]  # interleaved: the load of a shared machine drifts
+    for workers in order:
         lc, client = cluster(workers, args.worker_memory)
         try:
             a = lazy_adata(tpl, store, src, n)
@@ -215,11 +217,17 @@ def part_scaling(args, tpl, store: Path, src: np.ndarray) -> dict:
                 t = time.perf_counter()
                 sch.tl.compute_jacobian_stats(a, progress=False)
                 dt = time.perf_counter() - t
-            out[f"workers_{workers}"] = {"seconds": dt, "cells_per_s": n / dt, "tasks": _task_stream_summary(ts.data),
-                                         "check_vs_in_memory": compare(mem, a)}
+            runs[workers].append({"seconds": dt, "cells_per_s": n / dt, "tasks": _task_stream_summary(ts.data),
+                                  "check_vs_in_memory": compare(mem, a), "uptime": uptime()})
         finally:
             close(lc, client)
-    # scaling model, fitted on one worker: T(N) = T_serial + ceil(tasks / N) * t_task
+    for workers, rs in runs.items():
+        best = min(rs, key=lambda r: r["seconds"])
+        out[f"workers_{workers}"] = {**best, "all_seconds": [r["seconds"] for r in rs], "runs": rs}
+        busy = sum(v["seconds"] for v in best["tasks"].values())
+        out[f"workers_{workers}"]["cpu_busy_s"] = busy
+        out[f"workers_{workers}"]["run_block_s_per_task"] = best["tasks"]["_run_block"]["seconds"] / out["tasks"]
+    # scaling model, fitted on one worker (best run): T(N) = T_serial + ceil(tasks / N) * t_task
     one = out["workers_1"]
     busy = sum(v["seconds"] for v in one["tasks"].values())
     tasks = out["tasks"]
@@ -276,6 +284,7 @@ def main() -> None:
     p.add_argument("--tfs", type=int, default=50)
     p.add_argument("--chunk", type=int, default=5000)
     p.add_argument("--scaling-cells", type=int, default=20_000)
+    p.add_argument("--scaling-order", default="1,2,2,1", help="worker counts of the scaling runs, in order")
     p.add_argument("--worker-memory", default="1GB")
     p.add_argument("--map-side", type=int, default=10_000)
     p.add_argument("--map-chunk", type=int, default=1_000_000)

@@ -146,8 +146,15 @@ def _chunk_summary(chunks: Sequence[int]) -> str:
     return str(sizes[0]) if len(sizes) == 1 else f"{sizes[0]}-{sizes[-1]}"
 
 
+def _dense(block: Any) -> np.ndarray:
+    """A block of the layer as a float64 array (sparse blocks, as lazy readers of sparse layers give, densified)."""
+    if hasattr(block, "toarray"):
+        block = block.toarray()
+    return np.asarray(block, dtype=np.float64)
+
+
 def _scan_block(block: Any, local: np.ndarray, start: int, gene_idx: np.ndarray | None, scan: Callable) -> dict:
-    X = np.asarray(block, dtype=np.float64)[local]
+    X = _dense(block)[local]
     if gene_idx is not None:
         X = X[:, gene_idx]
     return scan(X, local + start)
@@ -184,7 +191,7 @@ def _worker_memory() -> int | None:
 
 def _run_block(block: Any, labels: np.ndarray, start: int, work: _Work) -> Any:
     """One Dask task: the cells of one row block, cluster by cluster, in sub-chunks of the budget."""
-    X = np.asarray(block, dtype=np.float64)
+    X = _dense(block)
     if work.gene_idx is not None:
         X = X[:, work.gene_idx]
     memory = work.memory

@@ -325,3 +325,14 @@ def test_scheduler_gone_mid_run(unchanged, tmp_path):
             cluster.close()
     assert calls == [8, 8]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_sparse_blocks():
+    """A Dask layer of sparse blocks (lazy readers of sparse layers give one) is densified per block."""
+    import scipy.sparse as sp
+
+    mem, lazy = _pair()
+    lazy.layers["Ms"] = da.from_array(mem.layers["Ms"], chunks=(9, -1)).map_blocks(sp.csr_matrix, dtype=float)
+    for a in (mem, lazy):
+        sch.tl.compute_jacobian_stats(a, progress=False)
+    _same_stats(mem, lazy)
