@@ -241,7 +241,8 @@ def compute_jacobians(
     if compute_eigenvectors and eigenvectors_file is None and store is None:
         raise ValueError(
             f"{func}: compute_eigenvectors=True needs `eigenvectors_file=` (an HDF5 path): eigenvectors "
-            "go to disk chunk by chunk instead of memory, e.g. eigenvectors_file='jacobian_eigenvectors.h5'."
+            "go to disk chunk by chunk instead of memory, e.g. eigenvectors_file='jacobian_eigenvectors.h5' "
+            "(with a Dask expression layer: a Zarr store, store='jacobians.zarr')."
         )
     be, plan = _setup(adata, func, spliced_key=spliced_key, degradation_key=degradation_key,
                       cluster_key=cluster_key, model=model, params=params, clusters=clusters,
