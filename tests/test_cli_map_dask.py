@@ -41,3 +41,16 @@ def test_chunks_into_npz_and_bad_options(tmp_path, capsys):
                  str(tmp_path / "m.npz")]) == 1
     assert "pass --chunks N" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.npz"]
+
+
+def test_zarr_axes_and_memory_check(tmp_path, capsys):
+    assert main(["map", "repressilator", *AXES, "--out", str(tmp_path / "m.zarr")]) == 0
+    g = zarr.open_group(str(tmp_path / "m.zarr"), mode="r")
+    np.testing.assert_allclose(g["y"][:], np.geomspace(1, 1000, 30))
+    np.testing.assert_allclose(g["x"][:], np.linspace(1.5, 5, 40))
+    capsys.readouterr()
+    # a store keeps the map on disk, but a 10^10-point axis would not fit in memory: refused up front
+    assert main(["map", "repressilator", "--x", "n", "1.5", "5", "10000000000", "--out",
+                 str(tmp_path / "big.zarr")]) == 1
+    assert "use fewer points per axis" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.zarr"]

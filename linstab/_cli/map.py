@@ -103,6 +103,10 @@ def run(args: argparse.Namespace) -> int:
         check_fits(stability_map_bytes(n_points, len(model.parameter_names)),
                    f"a stability map of {x[3]} x {y[3] if y else 1} points",
                    "use fewer points (N), or write a .zarr store with --out FILE.zarr")
+    else:  # the axes, and a tile of the grid with its working memory, are in memory
+        check_fits(32 * (x[3] + (y[3] if y else 1)) + 2 * stability_map_bytes(chunks, len(model.parameter_names)),
+                   f"the axes ({x[3]} x {y[3] if y else 1} points) and tiles of {chunks} points",
+                   "use fewer points per axis (N) or a smaller --chunks")
     t0 = time.perf_counter()
     if args.threads is not None and args.threads < 1:
         raise ValueError(f"--threads must be at least 1, got {args.threads}")

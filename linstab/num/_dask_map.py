@@ -153,11 +153,13 @@ def dask_map(model: Any, xs: np.ndarray, ys: np.ndarray, x_name: str, y_name: st
     try:
         if tmp is not None:
             g = zarr.open_group(str(tmp), mode="w")
-            g.attrs.update({_STORE_MARK: True, "x_name": x_name, "y_name": y_name, "x": xs.tolist(),
-                            "y": [None if np.isnan(v) else float(v) for v in ys], "log_x": bool(log_x),
+            g.attrs.update({_STORE_MARK: True, "x_name": x_name, "y_name": y_name, "log_x": bool(log_x),
                             "log_y": bool(log_y), "fixed": {k: float(v) for k, v in others.items()},
                             "method": resolved, "model": model.name})
             make = g.create_array if hasattr(g, "create_array") else g.create_dataset
+            for name, axis in (("x", xs), ("y", ys)):  # the axes as arrays (y is [nan] for a 1-D map)
+                make(name, shape=axis.shape, chunks=(max(1, min(axis.size, 1 << 20)),), dtype="float64",
+                     fill_value=np.nan)[:] = axis
             for name, dtype in _FIELDS:
                 fill = np.nan if dtype == "float64" else (False if dtype == "bool" else 0)
                 make(name, shape=shape, chunks=(cy[0], cx[0]), dtype=dtype, fill_value=fill)
