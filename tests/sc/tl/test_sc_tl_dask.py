@@ -336,3 +336,18 @@ def test_sparse_blocks():
     for a in (mem, lazy):
         sch.tl.compute_jacobian_stats(a, progress=False)
     _same_stats(mem, lazy)
+
+
+def test_the_layer_is_never_loaded_whole(monkeypatch):
+    """Only blocks reach the tasks: computing or converting the whole layer is never asked for."""
+    mem, lazy = _pair()
+
+    def refuse(self, *args, **kwargs):
+        raise AssertionError("the whole Dask layer was loaded")
+
+    monkeypatch.setattr(da.Array, "compute", refuse)
+    monkeypatch.setattr(da.Array, "__array__", refuse)
+    for a in (mem, lazy):
+        sch.tl.compute_jacobian_stats(a, progress=False)
+        sch.tl.compute_jacobian_elements(a, [("G1", "G2")], progress=False)
+    _same_stats(mem, lazy)
