@@ -19,6 +19,9 @@ _EXTRAS = {
     "jupyter_book": "book",
     "playwright": "export",
     "libsbml": "sbml",
+    "dask": "dask",
+    "distributed": "dask",
+    "zarr": "dask",
 }
 
 

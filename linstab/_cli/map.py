@@ -22,6 +22,11 @@ spreadsheets, R or pandas.
 Axis ranges must be finite and inside the parameter's declared domain (as for --set). A grid that
 cannot fit linstab's memory budget (2 GiB; set LINSTAB_MEMORY, e.g. LINSTAB_MEMORY=8GiB) is refused
 before anything is computed.
+
+Large grids (10^8 points and more) run as Dask tasks (linstab[dask]): --chunks N computes tiles of
+N points, and --out FILE.zarr writes the arrays tile by tile into a Zarr store, so neither the grid
+nor the map has to fit in memory. --scheduler ADDRESS runs the tiles on a running Dask cluster
+(e.g. tcp://10.0.0.1:8786) instead of this machine's cores.
 """
 
 
@@ -54,12 +59,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--y", nargs=4, default=None, metavar=("NAME", "MIN", "MAX", "N"),
                         help="vertical axis (omit for a 1-D map)")
     parser.add_argument("--log-y", action="store_true", help="logarithmic vertical axis")
-    parser.add_argument("--out", required=True, metavar="FILE", help="output file: FILE.npz or FILE.csv")
+    parser.add_argument("--out", required=True, metavar="FILE",
+                        help="output file: FILE.npz, FILE.csv or FILE.zarr (a Zarr store, written by Dask tasks)")
     parser.add_argument("--backend", choices=("numpy", "torch"), default="numpy", help="array backend")
     parser.add_argument("--method", choices=("auto", "symmetric", "newton"), default="auto",
                         help="how fixed points are found (default: auto)")
     parser.add_argument("--threads", type=int, default=None, metavar="N",
                         help="torch's CPU threads for this run (--backend torch; default: torch's own choice)")
+    parser.add_argument("--chunks", type=int, default=None, metavar="N",
+                        help="grid points per Dask task (default with a .zarr store: 1000000)")
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="address of a running Dask scheduler to compute the tiles on")
     parser.add_argument("--quiet", action="store_true",
                         help="no progress report (shown on stderr when it is a terminal)")
     parser.set_defaults(func=run)
@@ -73,17 +83,30 @@ def run(args: argparse.Namespace) -> int:
 
     from linstab._atomic import check_output_path
 
-    if not str(args.out).endswith((".npz", ".csv")):
-        raise ValueError(f"--out must name a .npz or .csv file, got {args.out!r}")
-    check_output_path(args.out, what="--out file")  # before the computation, not after it
+    zarr_out = str(args.out).endswith(".zarr")
+    if not str(args.out).endswith((".npz", ".csv")) and not zarr_out:
+        raise ValueError(f"--out must name a .npz or .csv file (or a .zarr store), got {args.out!r}")
+    if args.chunks is not None and args.chunks < 1:
+        raise ValueError(f"--chunks must be at least 1, got {args.chunks}")
+    if args.scheduler is not None and args.chunks is None and not zarr_out:
+        raise ValueError("--scheduler computes tiles as Dask tasks: pass --chunks N (grid points per task)")
+    chunks = args.chunks if args.chunks is not None or not zarr_out else 1_000_000
+    if not zarr_out:
+        check_output_path(args.out, what="--out file")  # before the computation, not after it
     from linstab._limits import check_fits, stability_map_bytes
 
     model = model_from_args(args)
     x = _axis(args.x, "--x", model, args.log_x)
     y = _axis(args.y, "--y", model, args.log_y) if args.y else None
     n_points = x[3] * (y[3] if y else 1)
-    check_fits(stability_map_bytes(n_points, len(model.parameter_names)),
-               f"a stability map of {x[3]} x {y[3] if y else 1} points", "use fewer points (N)")
+    if not zarr_out:  # a store holds the map on disk; a tile at a time is in memory
+        check_fits(stability_map_bytes(n_points, len(model.parameter_names)),
+                   f"a stability map of {x[3]} x {y[3] if y else 1} points",
+                   "use fewer points (N), or write a .zarr store with --out FILE.zarr")
+    else:  # the axes, and a tile of the grid with its working memory, are in memory
+        check_fits(32 * (x[3] + (y[3] if y else 1)) + 2 * stability_map_bytes(chunks, len(model.parameter_names)),
+                   f"the axes ({x[3]} x {y[3] if y else 1} points) and tiles of {chunks} points",
+                   "use fewer points per axis (N) or a smaller --chunks")
     t0 = time.perf_counter()
     if args.threads is not None and args.threads < 1:
         raise ValueError(f"--threads must be at least 1, got {args.threads}")
@@ -95,9 +118,28 @@ def run(args: argparse.Namespace) -> int:
         torch = require("torch")
         if torch.get_num_threads() != args.threads:  # set once, never back (see README)
             torch.set_num_threads(args.threads)
-    m = stability_map(model, x, y, log_x=args.log_x, log_y=args.log_y, backend=args.backend, method=args.method,
-                      progress=not args.quiet and sys.stderr.isatty())
+    client = None
+    if args.scheduler is not None:
+        from linstab._optional import require
+
+        client = require("distributed", extra="dask").Client(args.scheduler, timeout="30s")
+    try:
+        m = stability_map(model, x, y, log_x=args.log_x, log_y=args.log_y, backend=args.backend, method=args.method,
+                          progress=not args.quiet and sys.stderr.isatty(), chunks=chunks,
+                          store=args.out if zarr_out else None, overwrite=False)
+        if zarr_out:  # fractions read tile by tile from the store
+            import dask
+
+            fr = dask.compute((m.n_stable >= 1).mean(), (m.oscillatory & (m.max_real > 0)).mean(),
+                              (m.n_stable >= 2).mean())
+    finally:
+        if client is not None:
+            client.close()
     dt = time.perf_counter() - t0
+    if zarr_out:
+        print(f"wrote {args.out}: {x[3]} × {y[3] if y else 1} grid ({m.method}, {dt:.2f} s); stable at {fr[0]:.1%} "
+              f"of points, oscillatory instability at {fr[1]:.1%}, bistable at {fr[2]:.1%}")
+        return 0
     if str(args.out).endswith(".csv"):
         m.to_csv(args.out)  # atomic: a kill or a failure leaves the old file
     else:

@@ -451,6 +451,9 @@ def stability_map(
     n_seeds: int = 12,
     device: Any = None,
     progress: bool = False,
+    chunks: int | tuple[int, int] | None = None,
+    store: Any = None,
+    overwrite: bool = False,
 ) -> StabilityMap:
     """Fixed points, max Re λ, number of stable fixed points and oscillatory flag on a grid.
 
@@ -478,6 +481,19 @@ def stability_map(
         Torch device (``"cpu"``, ``"cuda"``); ignored for numpy.
     progress
         Report progress on stderr (grid points done, points per second).
+    chunks
+        Compute the grid in tiles as Dask tasks on the active scheduler (a
+        ``distributed.Client`` if one exists, else Dask's local one; ``linstab[dask]``):
+        grid points per tile, or ``(rows, columns)``. The grid is never built in one piece.
+        ``'symmetric'`` maps equal the in-memory ones; ``'newton'`` continues fixed points only
+        within each tile (see :mod:`linstab.num._dask_map`).
+    store
+        With ``chunks``: a Zarr store (a folder) that the tiles write the four arrays into
+        (``max_real``, ``n_fixed``, ``n_stable``, ``oscillatory``); the map's arrays are then
+        Dask arrays reading it, for grids larger than memory. Built in a temporary folder beside
+        it and renamed when complete.
+    overwrite
+        Replace an existing ``store`` that this function did not write.
 
     Returns
     -------
@@ -510,6 +526,15 @@ def stability_map(
     if missing:
         raise ParameterError(f"model {model.name!r}: no value for parameter(s) {', '.join(missing)}; "
                              f"pass values={{'{missing[0]}': ...}}")
+    if store is not None and chunks is None:
+        raise ValueError("stability_map: `store=` is written by Dask tasks; pass `chunks=` too (grid points per "
+                         "task, e.g. chunks=1_000_000)")
+    if chunks is not None:
+        from linstab.num._dask_map import dask_map
+
+        return dask_map(model, xs, ys, x_name, y_name, log_x, log_y, others, chunks=chunks, store=store,
+                        overwrite=overwrite, backend=backend, method=method, memory_mb=memory_mb, n_seeds=n_seeds,
+                        device=device, progress=progress)
     names = list(model.parameter_names)
     X, Y = np.meshgrid(xs, ys)
     P = np.empty(X.shape + (len(names),))

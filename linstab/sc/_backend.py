@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -200,8 +202,29 @@ def get_backend(device: str | None = "cpu", *, backend: str | None = None, dtype
     return Backend(name=backend, device=device, dtype=dtype, spectra=spectra)
 
 
+_LOCAL = threading.local()
+
+
+@contextmanager
+def limit_host_cores(n: int) -> Iterator[None]:
+    """Within this block (and this thread) :func:`host_cores` reports at most ``n`` cores.
+
+    A Dask task runs on one of its worker's threads, and Dask already runs one task per thread:
+    the task's host eigensolver must not start a thread per core on top of that.
+    """
+    old = getattr(_LOCAL, "cores", None)
+    _LOCAL.cores = max(1, int(n))
+    try:
+        yield
+    finally:
+        _LOCAL.cores = old
+
+
 def host_cores() -> int:
-    """The CPU cores this process may run on."""
+    """The CPU cores this process may run on (or fewer, inside :func:`limit_host_cores`)."""
+    limit = getattr(_LOCAL, "cores", None)
+    if limit is not None:
+        return limit
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux

@@ -64,6 +64,8 @@ def _snap(value):
         return ("df", value.copy(deep=True))
     if isinstance(value, pd.Index):
         return ("index", value.copy())
+    if type(value).__module__.split(".")[0] == "dask":  # a lazy array: its graph's name and chunks
+        return ("obj", (value.name, value.chunks))
     if hasattr(value, "toarray"):
         return ("sparse", value.toarray().copy())
     if isinstance(value, np.ndarray):

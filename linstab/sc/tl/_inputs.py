@@ -49,6 +49,7 @@ class Plan:
     read: Callable[[np.ndarray], np.ndarray]  # cell positions -> dense expression (cells x genes)
     n_obs: int
     source: str  # "hopfield" (the fitted GRN in varp) or the symbolic model's name
+    dask: Any = None  # the expression layer where it is a Dask array (linstab.sc._dask.DaskLayer)
 
     @property
     def n_genes(self) -> int:
@@ -98,7 +99,7 @@ def suggest(name: str, known: Sequence[str]) -> str:
     return f"; did you mean {' or '.join(repr(h) for h in hints[:3])}?" if hints else ""
 
 
-def _expression_reader(adata: Any, spliced_key: str | None, gene_idx: np.ndarray, func: str):
+def _expression_layer(adata: Any, spliced_key: str | None, func: str) -> tuple[Any, str]:
     if spliced_key is None:
         layer, where = adata.X, "adata.X"
     else:
@@ -110,6 +111,11 @@ def _expression_reader(adata: Any, spliced_key: str | None, gene_idx: np.ndarray
         layer, where = adata.layers[spliced_key], f"adata.layers[{spliced_key!r}]"
     if layer is None:
         raise MissingKeyError(f"{func}: {where} is empty (None); store the expression matrix there first.")
+    return layer, where
+
+
+def _expression_reader(adata: Any, spliced_key: str | None, gene_idx: np.ndarray, func: str):
+    layer, where = _expression_layer(adata, spliced_key, func)
     full_cols = gene_idx.size == adata.n_vars and np.array_equal(gene_idx, np.arange(adata.n_vars))
 
     def read(cells: np.ndarray) -> np.ndarray:
@@ -123,49 +129,83 @@ def _expression_reader(adata: Any, spliced_key: str | None, gene_idx: np.ndarray
     return read, where
 
 
-def _check_expression(read, where: str, cells: np.ndarray, genes: np.ndarray, adata: Any,
-                      func: str, chunk: int = 4096) -> np.ndarray:
-    """Count NaN/inf and negative values; return the per-gene boolean 'has zeros'.
+def scan_expression(X: np.ndarray, cells: np.ndarray) -> dict[str, Any]:
+    """Summary of the bad values in the expression ``X`` (cells × model genes) of ``cells``.
 
-    Subnormal values (below the smallest normal double, ~2.2e-308) count as zeros: where φ′ is
-    infinite at 0 (Hill exponent n < 1) it is too large to represent there as well.
+    Counts of NaN/inf and negative values, the cells having any (count and first position) and
+    the genes having any, and the per-gene boolean 'has zeros'. Summaries of disjoint blocks of
+    cells combine with :func:`merge_scans`. Subnormal values (below the smallest normal double,
+    ~2.2e-308) count as zeros: where φ′ is infinite at 0 (Hill exponent n < 1) it is too large to
+    represent there as well.
     """
-    n_genes = genes.size
-    bad_nf_cells = np.zeros(0, dtype=np.int64)
-    bad_nf_genes = np.zeros(n_genes, dtype=bool)
-    bad_neg_cells = np.zeros(0, dtype=np.int64)
-    bad_neg_genes = np.zeros(n_genes, dtype=bool)
-    zeros = np.zeros(n_genes, dtype=bool)
-    n_nf = n_neg = 0
-    for s in range(0, cells.size, chunk):
-        c = cells[s:s + chunk]
-        X = read(c)
-        nf = ~np.isfinite(X)
-        neg = X < 0
-        if nf.any():
-            n_nf += int(nf.sum())
-            bad_nf_cells = np.concatenate([bad_nf_cells, c[nf.any(axis=1)]])
-            bad_nf_genes |= nf.any(axis=0)
-        if neg.any():
-            n_neg += int(neg.sum())
-            bad_neg_cells = np.concatenate([bad_neg_cells, c[neg.any(axis=1)]])
-            bad_neg_genes |= neg.any(axis=0)
-        zeros |= (X < np.finfo(np.float64).tiny).any(axis=0)
+    out: dict[str, Any] = {"zeros": (X < np.finfo(np.float64).tiny).any(axis=0)}
+    for key, bad in (("nf", ~np.isfinite(X)), ("neg", X < 0)):
+        rows = bad.any(axis=1)
+        out[key] = (int(bad.sum()), int(rows.sum()), int(cells[rows][0]) if rows.any() else -1, bad.any(axis=0))
+    return out
+
+
+def merge_scans(scans: Sequence[dict[str, Any]], n_genes: int) -> dict[str, Any]:
+    """Combine :func:`scan_expression` summaries of disjoint blocks of cells (in cell order)."""
+    out: dict[str, Any] = {"zeros": np.zeros(n_genes, dtype=bool)}
+    for key in ("nf", "neg"):
+        count = cells = 0
+        first = -1
+        genes = np.zeros(n_genes, dtype=bool)
+        for s in scans:
+            c, r, f, g = s[key]
+            count, cells, genes = count + c, cells + r, genes | g
+            if first < 0:
+                first = f
+        out[key] = (count, cells, first, genes)
+    for s in scans:
+        out["zeros"] = out["zeros"] | s["zeros"]
+    return out
+
+
+def report_scan(scan: dict[str, Any], where: str, genes: np.ndarray, adata: Any, func: str) -> np.ndarray:
+    """Raise for NaN/inf or negative expression found by :func:`scan_expression`; return 'has zeros'."""
     problems = []
+    n_nf, c_nf, f_nf, g_nf = scan["nf"]
+    n_neg, c_neg, f_neg, g_neg = scan["neg"]
     if n_nf:
         problems.append(
-            f"{n_nf} NaN/inf value(s) in {bad_nf_cells.size} cell(s) and {int(bad_nf_genes.sum())} gene(s) "
-            f"(e.g. cell {adata.obs_names[bad_nf_cells[0]]!r}, gene {genes[bad_nf_genes][0]!r}); "
+            f"{n_nf} NaN/inf value(s) in {c_nf} cell(s) and {int(g_nf.sum())} gene(s) "
+            f"(e.g. cell {adata.obs_names[f_nf]!r}, gene {genes[g_nf][0]!r}); "
             "impute or drop them, e.g. adata = adata[np.isfinite(X).all(axis=1)].copy()")
     if n_neg:
         problems.append(
-            f"{n_neg} negative value(s) in {bad_neg_cells.size} cell(s) and {int(bad_neg_genes.sum())} gene(s) "
-            f"(e.g. cell {adata.obs_names[bad_neg_cells[0]]!r}, gene {genes[bad_neg_genes][0]!r}); "
+            f"{n_neg} negative value(s) in {c_neg} cell(s) and {int(g_neg.sum())} gene(s) "
+            f"(e.g. cell {adata.obs_names[f_neg]!r}, gene {genes[g_neg][0]!r}); "
             "Hill activations need expression >= 0: use a non-negative layer (e.g. smoothed counts) "
             "or clip, e.g. np.clip(X, 0, None)")
     if problems:
         raise ParameterError(f"{func}: {where} has " + "; and ".join(problems) + ".")
-    return zeros
+    return scan["zeros"]
+
+
+def _check_expression(read, where: str, cells: np.ndarray, genes: np.ndarray, adata: Any,
+                      func: str, chunk: int = 4096, dask: Any = None) -> np.ndarray:
+    """Raise for NaN/inf and negative values; return the per-gene boolean 'has zeros'.
+
+    With ``dask`` (a :class:`linstab.sc._dask.DaskLayer`) the blocks are scanned as Dask tasks
+    where the data lie, and only their summaries come back.
+    """
+    if dask is not None:
+        scans = dask.scan(cells, func)
+    else:
+        scans = [scan_expression(read(cells[s:s + chunk]), cells[s:s + chunk]) for s in range(0, cells.size, chunk)]
+    return report_scan(merge_scans(scans, genes.size), where, genes, adata, func)
+
+
+def _dask_layer(adata: Any, spliced_key: str | None, gene_idx: np.ndarray, func: str) -> Any:
+    """The expression layer as a :class:`linstab.sc._dask.DaskLayer` if it is a Dask array, else None."""
+    from linstab.sc._dask import DaskLayer, is_dask
+
+    layer, where = _expression_layer(adata, spliced_key, func)
+    if not is_dask(layer):
+        return None
+    return DaskLayer.from_adata(adata, layer, where, gene_idx, func)
 
 
 def _var_vector(adata: Any, key: str, idx: np.ndarray, func: str, *, what: str, fix: str) -> np.ndarray:
@@ -273,14 +313,15 @@ def prepare(
         gene_idx = np.array([pos[g] for g in names], dtype=np.int64)
         genes = var_names[gene_idx]
         read, where = _expression_reader(adata, spliced_key, gene_idx, func)
+        dl = _dask_layer(adata, spliced_key, gene_idx, func)
         kernel = mdl.kernel("jacobian", backend=backend.name)
         groups = []
         for cname, cells in groups_spec:
             pvec = np.asarray(mdl.parameter_vector(_per_cluster_params(params, cname)), dtype=np.float64)
             groups.append(Group(cname, cells, ModelOperator(kernel, pvec, len(names), backend)))
         all_cells = np.concatenate([c for _, c in groups_spec]) if groups_spec else np.zeros(0, int)
-        _check_expression(read, where, np.sort(all_cells), genes, adata, func)
-        return Plan(genes, gene_idx, groups, read, adata.n_obs, mdl.name)
+        _check_expression(read, where, np.sort(all_cells), genes, adata, func, dask=dl)
+        return Plan(genes, gene_idx, groups, read, adata.n_obs, mdl.name, dl)
 
     if params is not None:
         raise ValueError(f"{func}: `params` applies to a symbolic `model` only; got model=None")
@@ -309,6 +350,7 @@ def prepare(
             f"{fix[0].upper() + fix[1:]}, or choose the clusters with `clusters=`.{extra}"
         )
     read, where = _expression_reader(adata, spliced_key, gene_idx, func)
+    dl = _dask_layer(adata, spliced_key, gene_idx, func)
     groups = []
     ix = np.ix_(gene_idx, gene_idx)
     for cname, cells in groups_spec:
@@ -334,7 +376,7 @@ def prepare(
         groups.append(Group(cname, cells, HopfieldOperator(W, gamma, k, n, backend)))
 
     all_cells = np.sort(np.concatenate([g.cells for g in groups]))
-    zeros = _check_expression(read, where, all_cells, genes, adata, func)
+    zeros = _check_expression(read, where, all_cells, genes, adata, func, dask=dl)
     sub_one = zeros & (n < 1)
     if sub_one.any():
         bad = np.nonzero(sub_one)[0]
@@ -344,7 +386,7 @@ def prepare(
             f"(e.g. {genes[bad[0]]!r}, n = {n[bad[0]]}), where φ′(0) is infinite; use n >= 1 or a "
             "pseudo-count on the expression."
         )
-    return Plan(genes, gene_idx, groups, read, adata.n_obs, "hopfield")
+    return Plan(genes, gene_idx, groups, read, adata.n_obs, "hopfield", dl)
 
 
 def resolve_pairs(gene_pairs: Any, genes: np.ndarray, func: str) -> tuple[np.ndarray, np.ndarray, list[str]]:

@@ -50,12 +50,20 @@ def _setup(adata, func, *, spliced_key, degradation_key, cluster_key, model, par
     return be, plan
 
 
-def _chunks(plan: Plan, be: Backend, memory: int, per_cell, progress: bool, desc: str, fn):
+def _chunks(plan: Plan, be: Backend, memory: int, per_cell, progress: bool, desc: str, fn, *,
+            func: str = "linstab.sc.tl"):
     """Yield ``(cell positions, fn(group, state))`` over every group and chunk.
 
     ``per_cell`` is the memory one cell needs beyond its state: bytes, or a function of the
     group's operator. Where full spectra run on the host, chunks hold a multiple of its cores.
+    Where the expression layer is a Dask array, the chunks are its row blocks, computed as Dask
+    tasks (:mod:`linstab.sc._dask`) by the same ``fn``.
     """
+    if plan.dask is not None:
+        from linstab.sc._dask import run_blocks
+
+        yield from run_blocks(plan, be, memory, per_cell, progress, desc, fn, func=func)
+        return
     cores = host_cores() if be.spectra != "device" else 1
     tqdm = require("tqdm", extra="grn").tqdm
     total = sum(g.cells.size for g in plan.groups)
@@ -103,6 +111,7 @@ def compute_jacobians(
     cluster_key: str | None = "cell_type",
     compute_eigenvectors: bool = False,
     eigenvectors_file: str | os.PathLike | None = None,
+    store: str | os.PathLike | None = None,
     overwrite: bool = False,
     model: Any = None,
     params: Mapping[str, Any] | None = None,
@@ -125,7 +134,11 @@ def compute_jacobians(
         ``var['sigmoid_threshold']`` (k) and ``var['sigmoid_exponent']`` (n); if
         ``var['scHopfield_used']`` exists, only those genes enter the model.
     spliced_key
-        Layer with the expression the Jacobian is evaluated at (None: ``adata.X``).
+        Layer with the expression the Jacobian is evaluated at (None: ``adata.X``). A Dask array
+        (anndata's lazy readers of ``.zarr``/``.h5ad`` give one; ``linstab[dask]``), chunked over
+        the cells only, is computed chunk by chunk as Dask tasks on the active scheduler (a
+        ``distributed.Client`` if one exists, else Dask's local one), the networks sent to each
+        worker once; the results equal the in-memory ones.
     degradation_key
         ``var`` column of the degradation rates used where no ``gamma_<cluster>`` exists.
     cluster_key
@@ -138,10 +151,17 @@ def compute_jacobians(
         HDF5 file for the eigenvectors (required with ``compute_eigenvectors=True``); it has the
         layout of :func:`save_jacobians` and can be read with :func:`read_jacobian_eigenvectors`.
         It is written to a temporary file beside it and renamed when complete: an interrupted
-        run leaves an existing file as it was.
+        run leaves an existing file as it was. With a Dask expression layer use ``store``.
+    store
+        A Zarr store (a folder) that the eigenvalues (and with ``compute_eigenvectors=True`` the
+        eigenvectors, array ``eigenvectors``: cells × genes × genes, columns) are written to
+        chunk by chunk, by the Dask tasks themselves; ``obsm['jacobian_eigenvalues']`` then
+        refers to it lazily (a Dask array). Needs a Dask expression layer (``linstab[dask]``)
+        with regular chunks over the cells; built in a temporary folder beside it and renamed
+        when complete. On a cluster it must lie where every worker can write.
     overwrite
-        Replace an existing ``eigenvectors_file`` that linstab did not write (an existing
-        Jacobian file of linstab is always replaced).
+        Replace an existing ``eigenvectors_file`` or ``store`` that linstab did not write (an
+        existing Jacobian file or store of linstab is always replaced).
     model
         Instead of the fitted GRN, a linstab model (:class:`linstab.Model`, a built-in name, a
         TOML path or a mapping) whose state variables are named like ``adata.var_names``; its
@@ -182,7 +202,7 @@ def compute_jacobians(
         - ``obsm['jacobian_eigenvalues']``: (cells × genes) complex, each row sorted by
           decreasing real part (column 0 is the leading eigenvalue; of a complex pair the member
           with positive imaginary part comes first);
-        - ``uns['jacobian']``: the genes, options and the eigenvectors file.
+        - ``uns['jacobian']``: the genes, options and the eigenvectors file (or ``store``).
 
     Raises
     ------
@@ -216,24 +236,54 @@ def compute_jacobians(
     """
     func = "compute_jacobians"
     check_adata(adata, func)
-    if compute_eigenvectors and eigenvectors_file is None:
+    if store is not None and eigenvectors_file is not None:
+        raise ValueError(f"{func}: pass either `store=` (Zarr, Dask route) or `eigenvectors_file=` (HDF5), not both.")
+    if compute_eigenvectors and eigenvectors_file is None and store is None:
         raise ValueError(
             f"{func}: compute_eigenvectors=True needs `eigenvectors_file=` (an HDF5 path): eigenvectors "
-            "go to disk chunk by chunk instead of memory, e.g. eigenvectors_file='jacobian_eigenvectors.h5'."
+            "go to disk chunk by chunk instead of memory, e.g. eigenvectors_file='jacobian_eigenvectors.h5' "
+            "(with a Dask expression layer: a Zarr store, store='jacobians.zarr')."
         )
     be, plan = _setup(adata, func, spliced_key=spliced_key, degradation_key=degradation_key,
                       cluster_key=cluster_key, model=model, params=params, clusters=clusters,
                       device=device, backend=backend, dtype=dtype, spectra=spectra)
+    if plan.dask is None and store is not None:
+        raise ValueError(
+            f"{func}: `store=` (a Zarr store written by Dask tasks) needs a Dask expression layer; "
+            f"{'adata.X' if spliced_key is None else f'adata.layers[{spliced_key!r}]'} is in memory. Wrap it, "
+            "e.g. adata.layers['Ms'] = dask.array.from_array(adata.layers['Ms'], chunks=(10_000, -1)), "
+            "or leave out `store=`.")
+    if plan.dask is not None and compute_eigenvectors and store is None:
+        raise ValueError(
+            f"{func}: with a Dask expression layer the eigenvectors go to a Zarr store: pass "
+            "`store='jacobians.zarr'` instead of `eigenvectors_file=` (HDF5 is written by one process only).")
     memory = memory_budget(memory_limit, be)
     n = plan.n_genes
     cdtype = np.complex128 if dtype == "float64" else np.complex64
-    evals = np.full((plan.n_obs, n), np.nan, dtype=cdtype)
     if compute_eigenvectors:
         per_cell = 8 * n * n * _itemsize(be)
     else:
         def per_cell(op):
             return op.spectrum_bytes
 
+    def fn(group, state):
+        if compute_eigenvectors:
+            w, v = be.eig(group.op.dense(state))
+            return sort_spectra(w, v)
+        return sort_spectra(group.op.eigvals(state))
+
+    if store is not None:
+        from linstab.sc._dask import spectra_to_store
+
+        lazy = spectra_to_store(plan, be, memory, per_cell, progress, fn, store=store,
+                                vectors=compute_eigenvectors, overwrite=overwrite, func=func)
+        out = adata.copy() if copy else adata
+        out.obsm["jacobian_eigenvalues"] = lazy
+        out.uns["jacobian"] = _jacobian_uns(plan, be, spliced_key=spliced_key, cluster_key=cluster_key,
+                                            store=os.path.abspath(os.fspath(store)))
+        return out if copy else None
+
+    evals = np.full((plan.n_obs, n), np.nan, dtype=cdtype)
     writer = None
     if compute_eigenvectors:
         from linstab.sc.tl._io import _JacobianFile
@@ -242,13 +292,7 @@ def compute_jacobians(
                                       overwrite=overwrite, func=func)
     ok = False
     try:
-        def fn(group, state):
-            if compute_eigenvectors:
-                w, v = be.eig(group.op.dense(state))
-                return sort_spectra(w, v)
-            return sort_spectra(group.op.eigvals(state))
-
-        for cells, (w, v) in _chunks(plan, be, memory, per_cell, progress, "Jacobian spectra", fn):
+        for cells, (w, v) in _chunks(plan, be, memory, per_cell, progress, "Jacobian spectra", fn, func=func):
             evals[cells] = w
             if writer is not None:
                 writer.write_eigenvectors(cells, v)
@@ -314,7 +358,14 @@ def _stats_from_eigenvalues(adata: Any, filename: Any, func: str) -> tuple[dict,
             "first, pass `filename=` (a file from save_jacobians), or pass source='model' (with "
             "`spliced_key=`, `cluster_key=`) to compute the statistics from the model without full spectra."
         )
-    ev = np.asarray(adata.obsm["jacobian_eigenvalues"])
+    ev = adata.obsm["jacobian_eigenvalues"]
+    from linstab.sc._dask import is_dask
+
+    if is_dask(ev):  # lazily from a Zarr store: statistics block by block
+        from linstab.sc._dask import stats_from_lazy
+
+        return stats_from_lazy(ev, func), "obsm['jacobian_eigenvalues']"
+    ev = np.asarray(ev)
     if ev.ndim != 2:
         raise ValueError(f"{func}: `adata.obsm['jacobian_eigenvalues']` should be 2-D (cells x genes); "
                          f"got shape {ev.shape}")
@@ -375,8 +426,9 @@ def compute_jacobian_stats(
         Write the columns to ``obs``; False writes them as one DataFrame to
         ``obsm['jacobian_stats']``.
     spliced_key
-        Layer with the expression the model is evaluated at (None: ``adata.X``); model source
-        only.
+        Layer with the expression the model is evaluated at (None: ``adata.X``; a Dask array is
+        computed as Dask tasks, see :func:`compute_jacobians`); model source only. Stored spectra
+        that are a Dask array (``compute_jacobians(..., store=)``) are read block by block.
     degradation_key, cluster_key, model, params, clusters
         As in :func:`compute_jacobians` (model source only).
     method
@@ -500,7 +552,8 @@ def _combine(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
             "negative": sum(p["negative"] for p in parts)}
 
 
-def _direct_stats(plan: Plan, be: Backend, *, method: str, memory: int, progress: bool):
+def _direct_stats(plan: Plan, be: Backend, *, method: str, memory: int, progress: bool,
+                  func: str = "compute_jacobian_stats"):
     n = plan.n_genes
     leading = np.full(plan.n_obs, np.nan + 0j)
     positive = np.full(plan.n_obs, np.nan)
@@ -540,10 +593,8 @@ def _direct_stats(plan: Plan, be: Backend, *, method: str, memory: int, progress
 
     def big_part(op, st):
         if method == "sign":
-            part, bad, n_sign = sign_part(op, st, be, krylov_part)
-            counts["sign"] += n_sign
-            return part, bad
-        return krylov_part(op, st)
+            return sign_part(op, st, be, krylov_part)
+        return (*krylov_part(op, st), 0)
 
     def fn(group, st):
         op = group.op
@@ -551,28 +602,31 @@ def _direct_stats(plan: Plan, be: Backend, *, method: str, memory: int, progress
         big = krylov_blocks(op)
         if not big:
             s = dense_part(op, st)
-            return s["leading"], s["positive"], s["negative"], tr, "dense", 0
+            return s["leading"], s["positive"], s["negative"], tr, "dense", 0, 0
         parts = []
+        n_sign = 0
         if sum(g.size for g in big) < op.size:  # the small blocks: full spectra
             parts.append(dense_part(op, st, max_block=threshold))
         fallback = np.zeros(tr.size, dtype=bool)
         for genes in big:
-            part, bad = big_part(op.restrict(genes), op.take_genes(st, genes))
+            part, bad, ns = big_part(op.restrict(genes), op.take_genes(st, genes))
             parts.append(part)
             fallback[bad] = True
+            n_sign += ns
         s = _combine(parts)
-        return s["leading"], s["positive"], s["negative"], tr, "krylov", int(fallback.sum())
+        return s["leading"], s["positive"], s["negative"], tr, "krylov", int(fallback.sum()), n_sign
 
     def per_cell(op):
         if not krylov_blocks(op):
             return op.spectrum_bytes
         return max(krylov_bytes, sign_bytes(op.largest_block, _itemsize(be))) if method == "sign" else krylov_bytes
 
-    for cells, (lead, pos, neg, tr, route, nfb) in _chunks(plan, be, memory, per_cell, progress,
-                                                           "Jacobian statistics", fn):
+    for cells, (lead, pos, neg, tr, route, nfb, ns) in _chunks(plan, be, memory, per_cell, progress,
+                                                               "Jacobian statistics", fn, func=func):
         leading[cells], positive[cells], negative[cells], trace[cells] = lead, pos, neg, tr
         counts[route] += cells.size
         counts["dense_fallback"] += nfb
+        counts["sign"] += ns
     info = {
         "method": method,
         "cells_partial_spectrum": counts["krylov"] - counts["dense_fallback"],
@@ -641,7 +695,7 @@ def compute_rotational_part(
                       device=device, backend=backend, dtype=dtype)
     rot = np.full(plan.n_obs, np.nan)
     for cells, r in _chunks(plan, be, memory_budget(memory_limit, be), 4 * plan.n_genes * _itemsize(be),
-                            progress, "Rotational part", lambda g, st: be.to_numpy(g.op.rotational(st))):
+                            progress, "Rotational part", lambda g, st: be.to_numpy(g.op.rotational(st)), func=func):
         rot[cells] = r
     out = adata.copy() if copy else adata
     out.obs["jacobian_rotational"] = rot
@@ -709,7 +763,8 @@ def compute_jacobian_elements(
     rows, cols, names = resolve_pairs(gene_pairs, plan.genes, func)
     vals = np.full((plan.n_obs, rows.size), np.nan)
     for cells, e in _chunks(plan, be, memory_budget(memory_limit, be), 4 * plan.n_genes * _itemsize(be),
-                            progress, "Jacobian elements", lambda g, st: be.to_numpy(g.op.elements(st, rows, cols))):
+                            progress, "Jacobian elements", lambda g, st: be.to_numpy(g.op.elements(st, rows, cols)),
+                            func=func):
         vals[cells] = e
     out = adata.copy() if copy else adata
     if store_in_obs:
