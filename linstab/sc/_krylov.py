@@ -263,7 +263,7 @@ def _deflation(b: Backend, Y: np.ndarray, T: np.ndarray) -> tuple[Any, Any]:
     # spectral radius of T), so left of the threshold of the check, yet inside the span of the
     # spectrum: a shift far to the left (the earlier −4 Σ|T_ij|) widens the spectrum the check's
     # Krylov run sees and slows the convergence of its rightmost Ritz value (benchmark (B):
-    # 64-192 products per cell with the far shift, 64-96 with this one)
+    # 80-192 products per cell with the far shift, 48-96 with this one)
     sigma = -np.linalg.norm(T, 2, axis=(1, 2)) - 1e-3
     C = sigma[:, None, None] * np.eye(L)[None] - T
     return b.asarray(Y), b.asarray(C)
