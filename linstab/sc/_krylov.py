@@ -2,13 +2,16 @@
 
 A thick-restart Arnoldi method (Morgan 1996; Stewart 2001, Krylov–Schur) runs on a whole chunk
 of cells at once: every cell has its own Krylov basis, but the products ``J v`` of all cells are
-one matrix product (:meth:`HopfieldOperator.matvec`), and the Gram–Schmidt steps are batched
-matrix–vector products. The small projected matrices (``m × m``, ``m`` ≈ 50) are diagonalised
-on the host with LAPACK.
+one matrix product (:meth:`HopfieldOperator.matmat`), and the Gram–Schmidt steps are batched
+matrix–vector products (matrix products for a block method, ``block > 1``: each step then takes
+``s`` vectors per cell, orthogonalised by block classical Gram–Schmidt twice and a Householder
+QR). The small projected matrices (``m × m``, ``m`` ≈ 50) are diagonalised on the host with
+LAPACK.
 
 For every cell the method widens the set of rightmost Ritz values until it has crossed the
 boundary ``Re λ = 0``: it stops when the ``p`` Ritz values with positive real part and the
-``1 + buffer`` next ones (with negative real part) are converged, the leading one to a tight
+next one (with negative real part; and ``buffer`` more where that one lies within ``1e-3 ‖H‖``
+of the axis) are converged, the leading one to a tight
 tolerance (``1e-12 · ‖H‖`` in float64), the others tightly enough to fix the sign of their real
 part; convergence is judged on ``κ · r``, the residual ``r`` times the Ritz value's condition
 number ``κ``, which bounds the error of a non-normal eigenvalue. A second, deflated run from a
@@ -112,6 +115,8 @@ def rightmost_stats(
     verify: bool = True,
     seed: int = 0,
     start: np.ndarray | None = None,
+    block: int | None = None,
+    widen_early: bool = False,
 ) -> KrylovResult:
     """Leading eigenvalue and number of eigenvalues with ``Re > 0`` for a chunk of cells.
 
@@ -138,7 +143,8 @@ def rightmost_stats(
         Budget of products ``J v`` per cell over all subspace sizes (default ``max(n, 6 m)``),
         so that a cell the method cannot resolve costs a fraction of its full spectrum.
     buffer
-        Converged Ritz values required beyond the first one with negative real part.
+        Converged Ritz values required beyond the first one with negative real part, where that
+        one lies within ``1e-3 ‖H‖`` of the imaginary axis (a cluster near the axis).
     eta
         A Ritz value's sign is settled when its error bound ``κ r`` is below ``eta · |Re θ|``.
     tol
@@ -152,6 +158,13 @@ def rightmost_stats(
         Start vectors of the main run, one per cell (cells × n, numpy), instead of the shared
         random one: e.g. the sum of a neighbouring cell's converged invariant subspace (a warm
         start); the verification run always starts from a fresh random vector.
+    block
+        Vectors per cell in each Arnoldi step (block Arnoldi; default ``_BLOCK``, 1 for blocks
+        of J under ``8 * block`` genes).
+    widen_early
+        Widen the subspace as soon as the Ritz values ask for more than ``0.6 m`` vectors,
+        instead of restarting until they ask for ``m - 4`` (for cells whose count is unknown:
+        the restarts of a subspace too small for the count add a few vectors each).
 
     Returns
     -------
@@ -166,13 +179,15 @@ def rightmost_stats(
     locks: dict[int, np.ndarray] = {}
     projected: dict[int, np.ndarray] = {}  # Y J Yᵀ of each lock, from the Krylov relation
     todo = np.arange(B)
-    m = int(min(subspace, max(2, n - 1)))
+    s = int(block if block is not None else _BLOCK)
+    s = s if n >= 8 * s else 1
+    m = _fit(subspace, n, s)
     total_mv = total_rs = 0
     budget = int(max_matvecs if max_matvecs is not None else max(n, 6 * m))
-    opts = dict(n=n, max_restarts=max_restarts, buffer=buffer, eta=eta, tol=tol)
+    opts = dict(n=n, max_restarts=max_restarts, buffer=buffer, eta=eta, tol=tol, block=s)
     used = 0
     while todo.size and used + m <= budget:
-        out = _arnoldi_pass(op, state, backend, todo, m=m, seed=seed, mode="main",
+        out = _arnoldi_pass(op, state, backend, todo, m=m, seed=seed, mode="main", widen_early=widen_early,
                             max_matvecs=budget - used, start=None if start is None else start[todo], **opts)
         used += out["matvecs"]
         total_mv += out["matvecs"]
@@ -184,7 +199,7 @@ def rightmost_stats(
         for i, Y in out["locks"].items():
             locks[int(todo[i])] = Y
             projected[int(todo[i])] = out["projected"][i]
-        m_next = min(2 * m, max_subspace, n - 1)
+        m_next = _fit(min(2 * m, max_subspace), n, s)
         if m_next <= m:
             break
         todo = todo[out["widen"]]
@@ -202,7 +217,7 @@ def rightmost_stats(
         # one within 1e-9 of the leading value (e.g. a repeated eigenvalue) changes nothing
         lead_re = leading[cells].real
         thr = np.minimum(0.0, lead_re + 1e-9 * (1.0 + np.abs(lead_re)))
-        m_v = int(min(_VERIFY_M, subspace, max(2, n - 1)))  # only the rightmost Ritz value is needed
+        m_v = _fit(min(_VERIFY_M, subspace), n, s)  # only the rightmost Ritz value is needed
         if m_v >= 2:
             deflate = _deflation(backend, Y, T)
             out = _arnoldi_pass(op, state, backend, cells, m=m_v, seed=seed + 1, mode="verify",
@@ -218,6 +233,13 @@ def rightmost_stats(
                         locks={c: Y for c, Y in locks.items() if converged[c]})
 
 
+def _fit(m: int, n: int, s: int) -> int:
+    """A subspace of at most ``m`` vectors for block size ``s`` in dimension ``n``: a multiple of
+    ``s`` with room for the ``s`` residual vectors (``m + s <= n``), at least ``max(2, s)``."""
+    m = int(min(m, n - s))
+    return max(s * (m // s), 2 if s == 1 else s)
+
+
 def _n_cells(state: Any) -> int:
     return int(state.shape[0])
 
@@ -230,71 +252,130 @@ def _unit(seed: int, n: int) -> np.ndarray:
 def _deflation(b: Backend, Y: np.ndarray, T: np.ndarray) -> tuple[Any, Any]:
     """Shift-deflation of the locked subspaces: ``J' = J + Yᵀ (σI − T) Y`` with ``T = Y J Yᵀ``.
 
-    For an invariant ``Y`` the locked eigenvalues move to ``σ`` (far left) and the others stay;
+    For an invariant ``Y`` the locked eigenvalues move to ``σ`` (to the left) and the others stay;
     for a nearly invariant one the others move only to second order in its residual, unlike a
     projection ``(I − YᵀY) J``, which would create spurious eigenvalues near zero. ``T`` comes
     from the Krylov relation of the run that locked ``Y`` (see :func:`_arnoldi_pass`), so the
     deflation costs no products with ``J``; rows of ``Y`` that are zero (padding) do nothing.
     """
     L = Y.shape[1]
-    scale = np.abs(T).sum(axis=(1, 2)) + 1.0
-    sigma = -4.0 * scale
+    # σ = −‖T‖₂ − 10⁻³ lies left of every locked eigenvalue's real part (‖T‖₂ is at least the
+    # spectral radius of T), so left of the threshold of the check, yet inside the span of the
+    # spectrum: a shift far to the left (the earlier −4 Σ|T_ij|) widens the spectrum the check's
+    # Krylov run sees and slows the convergence of its rightmost Ritz value (benchmark (B):
+    # 80-192 products per cell with the far shift, 48-96 with this one)
+    sigma = -np.linalg.norm(T, 2, axis=(1, 2)) - 1e-3
     C = sigma[:, None, None] * np.eye(L)[None] - T
     return b.asarray(Y), b.asarray(C)
-
-
-def _orthogonalize(v: Any, bases: list[Any], b: Backend, passes: int = 2) -> Any:
-    """Classical Gram–Schmidt of ``v`` (cells x n) against the rows of each basis (cells x k x n)."""
-    for _ in range(passes):
-        for Qb in bases:
-            c = (Qb @ v[..., None])[..., 0]
-            v = v - (c[:, None, :] @ Qb)[:, 0]
-    return v
 
 
 #: subspace of the verification run (only its rightmost Ritz value is needed); 24 and 48 were
 #: slower on benchmark (B) of ``bench_unstable.py``
 _VERIFY_M = 32
 #: the pilots' largest count ``p`` sets the subspace of the other cells to about ``_WIDTH (p + 3)``;
-#: 1.5 (more restarts) and 2.5 (larger Gram–Schmidt and projected eigenproblems) were slower on (B)
-_WIDTH = 2.0
+#: 1.5 (fallbacks to full spectra), 2.0 and 2.25 (larger Gram–Schmidt and projected
+#: eigenproblems) were slower on (B) than 1.75
+_WIDTH = 1.75
+#: vectors per cell in each Arnoldi step (block Arnoldi, see :func:`_arnoldi_pass`). On (B) with
+#: one BLAS thread, blocks of 2, 4 and 8 made each product cheaper (one GEMM with ``cells · s``
+#: rows, block Gram–Schmidt) but needed more products and restarts for the same convergence
+#: (the polynomial degree of a block Krylov space is ``m / s``): 1 was fastest
+_BLOCK = 1
+#: the ``buffer`` Ritz values beyond the first negative one are required only where that one lies
+#: within ``_NEAR_AXIS · ‖H‖`` of the imaginary axis. Without the buffer at all, a cluster of
+#: eigenvalues 2e-6 apart around zero (test ``near_zero``) lost a count; with it everywhere, cells
+#: whose first negative eigenvalue lies well inside a dense cluster (benchmark (B): at −0.07, with
+#: ‖H‖ about 4) paid 20-50 % more products for the convergence of two more cluster members
+_NEAR_AXIS = 1e-3
 
-#: cells per block of the Gram–Schmidt steps on the CPU (numpy): the four passes over a block's
-#: bases then run from the cache instead of streaming every cell's basis from memory four times
-_GS_BLOCK = 4
+#: cells per block of the Gram–Schmidt steps on the CPU (numpy). With one cell (its basis, up to
+#: 0.9 MB at 1000 genes, fits the 2 MB L2 cache of the benchmark machine) the second pass runs
+#: from the cache; blocks of 4 cells (3.6 MB) were slower on (B)
+_GS_BLOCK = 1
 
 
-def _cgs2(Qj: Any, w: Any, b: Backend) -> tuple[Any, Any, Any]:
-    """Classical Gram–Schmidt twice of ``w`` (cells × n) against the rows of ``Qj`` (cells × j × n).
+def _cgs2(Qj: Any, w: Any, b: Backend) -> tuple[Any, Any]:
+    """Block classical Gram–Schmidt twice of the rows of ``w`` (cells × s × n) against the rows of
+    ``Qj`` (cells × j × n): two matrix products per pass (BLAS-3 for a block of ``s > 1``).
 
     Both passes always run: a DGKS criterion (a second pass only where the first leaves less
     than ``1/√2`` of the norm) was measured to skip it in under 3 % of the steps on the
     benchmark's networks, where ``J q`` lies mostly in the Krylov space already.
 
-    Returns the two coefficient vectors and the orthogonalised ``w``.
+    Returns the summed coefficients (cells × j × s) and the orthogonalised ``w``.
     """
     B = int(w.shape[0])
+    sw = Backend.swap
     if b.name != "numpy" or B <= _GS_BLOCK:
-        h = (Qj @ w[..., None])[..., 0]
-        w = w - (h[:, None, :] @ Qj)[:, 0]
-        h2 = (Qj @ w[..., None])[..., 0]
-        return h, h2, w - (h2[:, None, :] @ Qj)[:, 0]
-    h = np.empty(Qj.shape[:2], dtype=w.dtype)
-    h2 = np.empty_like(h)
+        h = Qj @ sw(w)
+        w = w - sw(h) @ Qj
+        h2 = Qj @ sw(w)
+        return h + h2, w - sw(h2) @ Qj
+    h = np.empty((B, Qj.shape[1], w.shape[1]), dtype=w.dtype)
     out = np.empty_like(w)
     for s in range(0, B, _GS_BLOCK):
         q, v = Qj[s:s + _GS_BLOCK], w[s:s + _GS_BLOCK]
-        c = (q @ v[..., None])[..., 0]
-        v = v - (c[:, None, :] @ q)[:, 0]
-        c2 = (q @ v[..., None])[..., 0]
-        out[s:s + _GS_BLOCK] = v - (c2[:, None, :] @ q)[:, 0]
-        h[s:s + _GS_BLOCK], h2[s:s + _GS_BLOCK] = c, c2
-    return h, h2, out
+        c = q @ sw(v)
+        v = v - sw(c) @ q
+        c2 = q @ sw(v)
+        out[s:s + _GS_BLOCK] = v - sw(c2) @ q
+        h[s:s + _GS_BLOCK] = c + c2
+    return h, out
+
+
+def _orthonormal_rows(w: Any, b: Backend) -> tuple[Any, np.ndarray]:
+    """``w = R̃ Z`` with orthonormal rows ``Z`` (cells × s × n) by Householder QR of ``wᵀ``; returns
+    ``Z`` and ``R̃`` (cells × s × s, numpy: ``R̃[i, c]`` the coefficient of ``Z_i`` in ``w_c``)."""
+    if int(w.shape[1]) == 1:
+        beta = b.norm_last(w[:, 0])
+        safe = b.xp.where(beta > 0, beta, 1.0 + 0 * beta)
+        return w / safe[:, None, None], b.to_numpy(beta).astype(np.float64)[:, None, None]
+    Z, R = b.xp.linalg.qr(Backend.swap(w))
+    return Backend.swap(Z), b.to_numpy(R).astype(np.float64)
+
+
+def _repair_block(Qj: Any, w: Any, b: Backend, scale: np.ndarray, rows: np.ndarray, seed: int) -> tuple:
+    """The next basis block of the cells ``rows`` whose new block ``w`` (cells × s × n, already
+    orthogonal to the basis ``Qj``) is (nearly) rank-deficient: an invariant subspace was found.
+
+    With the SVD ``w = U Σ Vᵀ``, directions with ``σ ≤ 100 ε · scale`` are dropped (``σ`` set to 0,
+    which perturbs the Krylov relation by that much, as a zero subdiagonal entry of single-vector
+    Arnoldi does) and replaced by fresh random directions; the block is then orthogonalised
+    against ``Qj`` and within itself: ``Vᵀ = Cᵀ Qj + R₂ᵀ Z``, so ``w = (C Σ Uᵀ)ᵀ Qj + (R₂ Σ Uᵀ)ᵀ Z``
+    exactly. Returns ``Z`` (len(rows) × s × n, numpy) and the two coefficient blocks.
+    """
+    Qn = b.to_numpy(Qj[rows] if b.name == "numpy" else Qj[b.xp.as_tensor(rows, device=b.device)]).astype(np.float64)
+    wn = b.to_numpy(w[rows] if b.name == "numpy" else w[b.xp.as_tensor(rows, device=b.device)]).astype(np.float64)
+    U, sig, Vt = np.linalg.svd(wn, full_matrices=False)
+    small = sig <= 100 * b.eps * scale[rows][:, None]
+    sig = np.where(small, 0.0, sig)
+    rng = np.random.default_rng(seed)
+    rnd = rng.standard_normal(Vt.shape)
+    Vt = np.where(small[:, :, None], rnd / np.linalg.norm(rnd, axis=-1, keepdims=True), Vt)
+    C = np.zeros((len(rows), Qn.shape[1], Vt.shape[1]))
+    X = Vt
+    for _ in range(3):
+        c = Qn @ X.swapaxes(1, 2)
+        X = X - c.swapaxes(1, 2) @ Qn
+        C += c
+    Zt, R2 = np.linalg.qr(X.swapaxes(1, 2))
+    sign = np.where(np.diagonal(R2, axis1=1, axis2=2) < 0, -1.0, 1.0)
+    Zt, R2 = Zt * sign[:, None, :], R2 * sign[:, :, None]
+    SU = sig[:, :, None] * U.swapaxes(1, 2)
+    return Zt.swapaxes(1, 2), C @ SU, R2 @ SU
 
 
 def _arnoldi_pass(op, state, b: Backend, cells, *, m, n, seed, mode, max_restarts, max_matvecs, buffer,
-                  eta, tol, deflate=None, thr=None, start=None):
-    """One thick-restart Arnoldi run with subspace ``m`` on the given cells.
+                  eta, tol, deflate=None, thr=None, start=None, block=1, widen_early=False):
+    """One thick-restart block Arnoldi run with subspace ``m`` on the given cells.
+
+    Each step applies ``J`` to a block of ``block`` (``s``) basis vectors per cell (one matrix
+    product over all cells and vectors) and orthogonalises the ``s`` new vectors by block
+    Gram–Schmidt and a Householder QR, which keeps the Krylov decomposition
+    ``J Vᵀ = Vᵀ H[:m] + Zᵀ E`` (``V`` the ``m`` basis rows, ``Z`` the ``s`` residual rows,
+    ``E = H[m:m+s]``) exact; thick restarts keep it in Krylov–Schur form (Stewart 2001), and the
+    residual of a Ritz pair ``(θ, V ᵀy)`` is ``‖E y‖``. A block of ``s`` random start vectors also
+    sees up to ``s`` copies of a repeated eigenvalue. ``m`` must be a multiple of ``s``.
 
     ``mode='main'``: converge the rightmost Ritz values past ``Re = 0`` (see the module
     docstring); returns per cell the leading value, the count, whether done, whether to widen,
@@ -303,6 +384,8 @@ def _arnoldi_pass(op, state, b: Backend, cells, *, m, n, seed, mode, max_restart
     side of ``thr`` (per cell) with its error bound less than half its distance to it.
     """
     xp = b.xp
+    s = int(block)
+    sw = Backend.swap
     B0 = cells.size
     sel = xp.as_tensor(cells, device=b.device) if b.name == "torch" else cells
     st = op.take(state, sel)
@@ -316,65 +399,66 @@ def _arnoldi_pass(op, state, b: Backend, cells, *, m, n, seed, mode, max_restart
     Yd, Cd = deflate if deflate is not None else (None, None)
     thr_a = None if thr is None else np.asarray(thr, dtype=np.float64)
 
-    def apply(v, st):
-        w = op.matvec(v, st)
+    def apply(V, st):
+        w = op.matmat(V, st)
         if Yd is not None:
-            c = (Yd @ v[..., None])  # (cells, L, 1)
-            w = w + ((Cd @ c)[..., 0][:, None, :] @ Yd)[:, 0]
+            w = w + sw(Cd @ (Yd @ sw(V))) @ Yd
         return w
 
-    Q = b.zeros((B0, m + 1, n))
-    if start is None:
-        Q[:, 0] = b.asarray(_unit(seed, n))[None, :] + Q[:, 0]
-    else:
-        v0 = np.asarray(start, dtype=np.float64) + 1e-3 * _unit(seed, n)[None, :]
-        Q[:, 0] = b.asarray(v0 / np.linalg.norm(v0, axis=1, keepdims=True))
-    H = np.zeros((B0, m + 1, m))
+    Q = b.zeros((B0, m + s, n))
+    V0 = np.stack([_unit(seed + 7 * i, n) for i in range(s)])[None].repeat(B0, axis=0)
+    if start is not None:
+        v0 = np.asarray(start, dtype=np.float64)
+        v0 = (v0 if v0.ndim == 3 else v0[:, None, :])[:, :s] + 1e-3 * V0[:, : min(s, v0.shape[-2])]
+        V0[:, : v0.shape[1]] = v0 / np.linalg.norm(v0, axis=-1, keepdims=True)
+    Z0, _ = np.linalg.qr(V0.swapaxes(1, 2))
+    Q[:, :s] = b.asarray(Z0.swapaxes(1, 2))
+    H = np.zeros((B0, m + s, m))
     k = 0
     n_mv = 0
     restarts = 0
     while active.size:
-        # ---- extend the Krylov decomposition from column k to m (CGS2 orthogonalization)
-        hmax = np.abs(H[:, : k + 1, :k]).max(axis=(1, 2)) if k else np.zeros(H.shape[0])
-        for j in range(k, m):
-            w = apply(Q[:, j], st)
-            n_mv += 1
-            Qj = Q[:, : j + 1]
-            h, h2, w = _cgs2(Qj, w, b)
-            beta = b.norm_last(w)
-            hh = b.to_numpy(h + h2).astype(np.float64)
-            beta_h = b.to_numpy(beta).astype(np.float64)
-            H[:, : j + 1, j] += hh
-            # the largest |H| entry so far (rows and columns up to j), kept as a running maximum
-            hmax = np.maximum(hmax, np.abs(H[:, : j + 1, j]).max(axis=1))
+        # ---- extend the Krylov decomposition from column k to m, s columns a step
+        hmax = np.abs(H[:, : k + s, :k]).max(axis=(1, 2)) if k else np.zeros(H.shape[0])
+        for j in range(k, m, s):
+            w = apply(Q[:, j:j + s], st)
+            n_mv += s
+            Qj = Q[:, : j + s]
+            h, w = _cgs2(Qj, w, b)
+            Z, R = _orthonormal_rows(w, b)
+            H[:, : j + s, j:j + s] += b.to_numpy(h).astype(np.float64)
+            hmax = np.maximum(hmax, np.abs(H[:, : j + s, j:j + s]).max(axis=(1, 2)))
             scale = hmax + 1e-300
-            broke = beta_h <= 100 * b.eps * scale
-            if broke.any():
-                # an invariant subspace was found: continue with a fresh random direction and a
-                # zero subdiagonal entry, which keeps the Krylov relation exact
-                r = b.asarray(_unit(seed + 7919 * (j + 1) + 104729 * restarts, n))[None, :] + 0 * w
-                r = _orthogonalize(r, [Qj], b, passes=3)
-                r = r / b.norm_last(r)[:, None]
-                mask = b.asarray(broke.astype(float))[:, None]
-                beta_safe = xp.where(mask[:, 0] > 0, 1.0 + 0 * beta, beta)
-                Q[:, j + 1] = mask * r + (1 - mask) * (w / beta_safe[:, None])
-                beta_h = np.where(broke, 0.0, beta_h)
-            else:
-                Q[:, j + 1] = w / beta[:, None]
-            H[:, j + 1, j] = beta_h
-            hmax = np.maximum(hmax, beta_h)
+            rdiag = np.abs(np.diagonal(R, axis1=1, axis2=2)).min(axis=1)
+            broke = np.nonzero(rdiag <= 1e-8 * scale)[0]
+            if broke.size:
+                # (nearly) an invariant subspace: fresh random directions, Krylov relation exact
+                Zr, Hc, Rr = _repair_block(Qj, w, b, scale, broke, seed + 7919 * (j + 1) + 104729 * restarts)
+                if b.name == "numpy":
+                    Z[broke] = Zr
+                else:
+                    Z[xp.as_tensor(broke, device=b.device)] = b.asarray(Zr)
+                H[broke, : j + s, j:j + s] += Hc
+                R[broke] = Rr
+            Q[:, j + s:j + 2 * s] = Z
+            H[:, j + s:j + 2 * s, j:j + s] = R
+            hmax = np.maximum(hmax, np.abs(R).max(axis=(1, 2)))
         # ---- Ritz values and residual estimates
         Hm = H[:, :m, :m]
         theta, S, kappa = _sorted_ritz(Hm)
-        beta_m = H[:, m, m - 1]
-        res = kappa * np.abs(beta_m[:, None] * S[:, m - 1, :])  # ~ bound on |θ − λ|
+        E = H[:, m:m + s, :m]
+        res = kappa * np.linalg.norm(E @ S, axis=1)  # ~ bound on |θ − λ|
         hnorm = np.linalg.norm(Hm, axis=(1, 2)) / np.sqrt(m) + np.abs(theta).max(axis=1)
         tight = res <= tol * hnorm[:, None]
         ok = tight | (res <= eta * np.abs(theta.real))
         if mode == "main":
             ok[:, 0] = tight[:, 0]
             p = (theta.real > 0).sum(axis=1)
-            need = p + 1 + buffer
+            # the `buffer` next Ritz values only where the first negative one lies near the axis
+            # (within _NEAR_AXIS ‖H‖): there a cluster of eigenvalues straddling it is resolved
+            # whole, where the first-order bound κ r of a single Ritz value is not to be trusted
+            first_neg = theta.real[np.arange(theta.shape[0]), np.minimum(p, m - 1)]
+            need = p + 1 + np.where(first_neg > -_NEAR_AXIS * hnorm, buffer, 0)
         else:
             p = np.zeros(active.size, dtype=np.int64)
             need = np.ones(active.size, dtype=np.int64)
@@ -382,7 +466,7 @@ def _arnoldi_pass(op, state, b: Backend, cells, *, m, n, seed, mode, max_restart
         bad = ~ok
         first_bad = np.where(bad.any(axis=1), bad.argmax(axis=1), m)
         done = (first_bad >= need) & (need <= m - 2)
-        too_big = need > m - 4
+        too_big = need > (0.6 * m if widen_early else m - 4)
         out_of_budget = (restarts >= max_restarts) | (n_mv + (m - min(m - 4, need.max())) // 2 > max_matvecs)
         stop_widen = ~done & (too_big | out_of_budget)
         pos = active[done]
@@ -399,8 +483,8 @@ def _arnoldi_pass(op, state, b: Backend, cells, *, m, n, seed, mode, max_restart
             Qs, _ = np.linalg.qr(R)
             Vm = b.to_numpy(Q[xp.as_tensor(di, device=b.device) if b.name == "torch" else di, :m])
             Y = Qs.transpose(0, 2, 1) @ Vm
-            # Y J Yᵀ without products: J Vᵀ = Vᵀ H_m + q_m H[m, :m] (the Krylov relation, V's
-            # rows the basis) and Y q_m = 0, so Y J Yᵀ = Qsᵀ H_m Qs to rounding
+            # Y J Yᵀ without products: J Vᵀ = Vᵀ H_m + Zᵀ E (the Krylov relation, V's rows the
+            # basis) and Y Zᵀ = 0, so Y J Yᵀ = Qsᵀ H_m Qs to rounding
             Tl = Qs.transpose(0, 2, 1) @ H[di, :m, :m] @ Qs
             for t, i in enumerate(di):
                 locks_out[int(active[i])] = Y[t, : dims[t]].astype(np.float64)
@@ -412,7 +496,7 @@ def _arnoldi_pass(op, state, b: Backend, cells, *, m, n, seed, mode, max_restart
         restarts += 1
         kidx = np.nonzero(keep)[0]
         active = active[keep]
-        theta, S, need, beta_m, H = theta[kidx], S[kidx], need[kidx], beta_m[kidx], H[kidx]
+        theta, S, need, E, H = theta[kidx], S[kidx], need[kidx], E[kidx], H[kidx]
         ksel = xp.as_tensor(kidx, device=b.device) if b.name == "torch" else kidx
         Q = Q[ksel]
         st = op.take(st, ksel)
@@ -422,17 +506,18 @@ def _arnoldi_pass(op, state, b: Backend, cells, *, m, n, seed, mode, max_restart
             thr_a = thr_a[kidx]
         nmax = int(need.max())
         K = int(min(m - 4, max(nmax + (m - nmax) // 2, 1)))
+        K = m - s * max(1, (m - K) // s)  # whole blocks from K to m
         R, deficit = _real_invariant_basis(theta, S, K)
         Qs, _ = np.linalg.qr(R)
         Qs[deficit, :, K - 1] = 0.0
         Qnew = b.zeros(Q.shape)
         Qs_dev = b.asarray(Qs)
-        Qnew[:, :K] = Backend.swap(Qs_dev) @ Q[:, :m]
-        Qnew[:, K] = Q[:, m]
+        Qnew[:, :K] = sw(Qs_dev) @ Q[:, :m]
+        Qnew[:, K:K + s] = Q[:, m:m + s]
         Hnew = np.zeros_like(H)
         QsT = Qs.transpose(0, 2, 1)
         Hnew[:, :K, :K] = QsT @ H[:, :m, :m] @ Qs
-        Hnew[:, K, :K] = beta_m[:, None] * Qs[:, m - 1, :]
+        Hnew[:, K:K + s, :K] = E @ Qs
         sentinel = -2.0 * (np.abs(H[:, :m, :m]).sum(axis=(1, 2)) + 1.0)
         Hnew[deficit, K - 1, K - 1] = sentinel[deficit]
         Q, H, k = Qnew, Hnew, K
@@ -473,7 +558,7 @@ def piloted_rightmost_stats(
     rest = np.arange(pilot, B)
     sel = (lambda i: i) if backend.name == "numpy" else (lambda i: xp.as_tensor(i, device=backend.device))
     a = rightmost_stats(op, op.take(state, sel(first)), backend, subspace=subspace, max_subspace=max_subspace,
-                        seed=seed)
+                        seed=seed, widen_early=True)
     m = subspace
     start = None
     if not a.converged.any() or 2 * (int(a.n_positive[a.converged].max()) + 3) > max_subspace:
@@ -489,9 +574,10 @@ def piloted_rightmost_stats(
         m = int(min(max_subspace, max(subspace, 16 * -(-int(_WIDTH * (p + 3)) // 16))))
         if warm:
             Y = np.concatenate([a.locks[int(c)] for c in np.nonzero(a.converged)[0]], axis=0)
-            c = np.random.default_rng(seed + 11).standard_normal((rest.size, Y.shape[0]))
+            s = int(_BLOCK)
+            c = np.random.default_rng(seed + 11).standard_normal((rest.size, s, Y.shape[0]))
             start = c @ Y
-            start /= np.linalg.norm(start, axis=1, keepdims=True)
+            start /= np.linalg.norm(start, axis=-1, keepdims=True)
     b = rightmost_stats(op, op.take(state, sel(rest)), backend, subspace=min(m, max(2, n - 1)),
                         max_subspace=max_subspace, seed=seed, start=start)
     locks = dict(a.locks or {})

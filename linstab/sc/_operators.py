@@ -180,6 +180,13 @@ class HopfieldOperator:
         """``J v`` for one vector per cell: ``V`` is (cells × genes); one GEMM."""
         return (V * d) @ self._get("WT") - V * self._get("gamma")
 
+    def matmat(self, V: Any, d: Any) -> Any:
+        """``J v`` for a block of vectors per cell: ``V`` is (cells × s × genes); one GEMM with
+        ``cells · s`` rows, so that ``W`` is read once for all of them."""
+        B, s, g = V.shape
+        WV = ((V * d[:, None, :]).reshape(B * s, g) @ self._get("WT")).reshape(B, s, g)
+        return WV - V * self._get("gamma")
+
     def dense(self, d: Any) -> Any:
         """The dense Jacobians of the chunk, (cells × genes × genes)."""
         return self._get("W")[None, :, :] * d[:, None, :] - self._get("G")[None, :, :]
@@ -289,6 +296,10 @@ class ModelOperator:
 
     def matvec(self, V: Any, J: Any) -> Any:
         return (J @ V[..., None])[..., 0]
+
+    def matmat(self, V: Any, J: Any) -> Any:
+        """``J v`` for a block of vectors per cell: ``V`` is (cells × s × n)."""
+        return Backend.swap(J @ Backend.swap(V))
 
     def dense(self, J: Any) -> Any:
         return J
