@@ -58,12 +58,13 @@ def run(args: argparse.Namespace) -> int:
     if not (math.isfinite(args.timeout) and args.timeout > 0):
         raise ValueError(f"--timeout must be a positive, finite number of seconds, got {args.timeout}")
     from linstab._cli._common import model_from_args
+    from linstab.model import load_model
 
-    delayed = model_from_args(args)
-    if delayed.delays:  # the delay step: quasi-polynomial, crossing, roots (ODE steps would ignore the delay)
+    # before --set: a total of a conservation law is a parameter only of the reduced model
+    if load_model(args.model).delays:  # the delay step: quasi-polynomial, crossing, roots
         from linstab.analysis import delay_report
 
-        rep = delay_report(delayed)
+        rep = delay_report(model_from_args(args))
         if args.json:
             import json
 
