@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from linstab._errors import AnalysisError
+from linstab._errors import AnalysisError, ParameterError
 from linstab.sbml import ConservationLaw, conservation_laws, reduce_model
 
 
@@ -105,6 +105,11 @@ def split_values(model: Any, red: Reduction, values: Mapping[str, float] | None
         return None, {}
     if not isinstance(values, Mapping):
         return values, {}
+    unknown = [k for k in values if k not in red.totals and k not in model.parameter_names]
+    if unknown and red.laws:
+        raise ParameterError(f"model {model.name!r}: unknown parameter {unknown[0]!r}. Known: "
+                             f"{', '.join((*model.parameter_names, *red.totals))} (the totals are conserved sums: "
+                             f"{'; '.join(str(law) for law in red.laws)})")
     totals = {k: float(v) for k, v in values.items() if k in red.totals}
     rest = {k: v for k, v in values.items() if k not in red.totals}
     return rest, totals
