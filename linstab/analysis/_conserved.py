@@ -24,12 +24,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from linstab._errors import AnalysisError, ParameterError
-from linstab.sbml import ConservationLaw, conservation_laws, reduce_model
+
+if TYPE_CHECKING:
+    from linstab.sbml import ConservationLaw
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,8 @@ def network_reduction(model: Any, S: np.ndarray) -> Reduction:
     if rank == n:
         return Reduction(laws=(), independent=np.arange(n), eliminated=np.zeros(0, dtype=int), link=np.eye(n),
                          conserved=np.zeros((0, n)), reduced=model, defaults={})
+    from linstab.sbml import conservation_laws, reduce_model  # SymPy only; loaded when a network needs it
+
     laws = tuple(conservation_laws(model))
     C = np.zeros((len(laws), n))
     for k, law in enumerate(laws):
