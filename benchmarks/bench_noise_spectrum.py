@@ -54,7 +54,8 @@ def check(omega_sys: float, b: float) -> str:
     noise = linear_noise("brusselator_network", {"b": b}, system_size=omega_sys)
     times = np.arange(0.0, BURN + T, DT)
     t0 = time.perf_counter()
-    run = gillespie("brusselator_network", {"b": b}, x0=np.round(noise.state * omega_sys), times=times, n_trajectories=K,
+    run = gillespie("brusselator_network", {"b": b}, x0=np.round(noise.state * omega_sys), times=times,
+                    n_trajectories=K,
                     system_size=omega_sys, seed=3, max_steps=50_000_000)
     seconds = time.perf_counter() - t0
     x = run.counts[:, times >= BURN, :] / omega_sys

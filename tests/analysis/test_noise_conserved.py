@@ -131,8 +131,9 @@ def test_rate_equation_law_that_the_reactions_break_is_refused():
 
 
 def _expected_periodogram(noise, n, dt, w):
-    """``E P(ω) = Δt Σ_{|m|<n} (1 − |m|/n) C(mΔt) e^{−iωmΔt}``, ``C(τ) = e^{Jτ} Σ`` (the LNA autocovariance;
-    Priestley 1981, sec. 6.1), for every species, eliminated ones included (``J`` is the full drift)."""
+    """``E P(ω) = Δt Σ_{|m|<n} (1 − |m|/n) C(mΔt) e^{−iωmΔt}``, ``C(τ) = e^{Jτ} Σ`` (the LNA
+    autocovariance; Priestley 1981, sec. 6.1), for every species, eliminated ones included (``J`` is
+    the full drift)."""
     from scipy.linalg import expm
 
     step, cov = expm(noise.jacobian * dt), [noise.covariance]
