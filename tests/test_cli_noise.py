@@ -60,3 +60,17 @@ def test_errors_are_one_line(capsys, args, message):
     code, out, err = _run(capsys, *args)
     assert code == 1 and out == ""
     assert message in err and err.count("\n") == 1 and err.startswith("linstab noise: error:")
+
+
+def test_noise_telegraph_states_the_conserved_total_and_takes_another(capsys):
+    assert main(["noise", "telegraph", "--total", "total_g_on=2", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["conservation"] == [{"law": "g_off + g_on", "total": "total_g_on", "value": 2.0}]
+    assert data["independent"] == ["g_off", "m"]
+    # two gene copies: twice the mean, the same Fano factor 1 + k_m k_off / ((k_on + k_off)(k_on + k_off + g_m))
+    assert data["state"]["m"] == pytest.approx(2 * 20.0 * 0.5 / 1.5)
+    assert data["fano"]["m"] == pytest.approx(1 + 20.0 * 1.0 / (1.5 * 2.5))
+    assert main(["noise", "telegraph"]) == 0
+    assert "conserved: g_off + g_on = total_g_on = 1" in capsys.readouterr().out
+    assert main(["noise", "telegraph", "--total", "total_g_on"]) != 0
+    assert "--total must be NAME=VALUE" in capsys.readouterr().err

@@ -22,6 +22,10 @@ Units: --system-size Ω says that the variables are concentrations n/Ω (default
 Variances are in the model's units (Σ/Ω); the Fano factor is of the copy numbers (independent of
 Ω); the CV falls like Ω^(-1/2).
 
+Conservation laws (a promoter's on + off states): the network is reduced to its independent
+species and the covariance of every species is reported; each law's total is taken from --state,
+else from the species' initial values in the model, or given with --total total_g_on=2.
+
 --json prints one JSON object. --scan NAME LO HI N computes the LNA along a parameter (batched)
 and, with --html/--png/--svg, draws Fano factor, CV and the spectrum against it; without an
 output it adds the scan to the text or JSON.
@@ -39,6 +43,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="Ω: the variables are copy numbers divided by Ω (default: 1)")
     parser.add_argument("--state", metavar="X1,X2,...",
                         help="the fixed point to use when several are stable (polished by Newton's method)")
+    parser.add_argument("--total", action="append", default=[], metavar="NAME=VALUE",
+                        help="the value of a conserved total (e.g. total_g_on=1; repeatable)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     parser.add_argument("--scan", nargs=4, metavar=("NAME", "LO", "HI", "N"),
                         help="scan a parameter from LO to HI at N points")
@@ -108,11 +114,13 @@ def run(args: argparse.Namespace) -> int:
             check_output_path(target)
     model = model_from_args(args)
     state = _state(args.state, model.n_vars)
-    noise = linear_noise(model, state=state, system_size=args.system_size)
+    totals = _totals(args.total)
+    noise = linear_noise(model, totals or None, state=state, system_size=args.system_size)
     scan = None
     if args.scan:
         name, grid = _scan_args(args.scan)
-        scan = noise_scan(model, {name: grid}, state=noise.state, system_size=args.system_size)
+        scan = noise_scan(model, {name: grid}, values=totals or None, state=noise.state,
+                          system_size=args.system_size)
     if args.variable is not None and args.variable not in model.variable_names:
         raise ValueError(f"--variable must be one of {', '.join(model.variable_names)}, got {args.variable!r}")
     if outputs:
@@ -131,6 +139,21 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(as_flags(_text(noise, scan)), end="")
     return 0
+
+
+def _totals(items: list[str]) -> dict[str, float]:
+    """``{name: value}`` of the ``--total NAME=VALUE`` options."""
+    out = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        try:
+            number = float(value) if sep and name.strip() else math.nan
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number):
+            raise ValueError(f"--total must be NAME=VALUE with a finite number, e.g. total_g_on=1; got {item!r}")
+        out[name.strip()] = number
+    return out
 
 
 def _scan_name(scan) -> str:
@@ -153,8 +176,11 @@ def _text(noise, scan) -> str:
     omega = noise.system_size
     lines = [f"Linear noise approximation of {noise.model} (van Kampen; Ω = {omega:g}: "
              f"{'variables are copy numbers' if omega == 1 else 'variables are copy numbers / Ω'})",
-             "at the stable fixed point, eigenvalues of J: "
+             "at the stable fixed point, eigenvalues of J"
+             + (f" on the independent species ({', '.join(noise.independent)})" if noise.conservation else "") + ": "
              + ", ".join(f"{e.real:.4g}{e.imag:+.4g}i" if e.imag else f"{e.real:.4g}" for e in noise.eigenvalues),
+             *(f"conserved: {law} = {total} = {value:.6g} (it does not fluctuate; J has a zero eigenvalue for it)"
+               for law, total, value in noise.conservation),
              "", f"{'species':<{width}}  {'mean':>11}  {'variance':>11}  {'Fano':>9}  {'CV':>9}  {'peak ω':>9}"]
     peaks = noise.peak_frequency()
     for i, name in enumerate(names):

@@ -30,8 +30,9 @@ from typing import Any
 import numpy as np
 
 from linstab._errors import AnalysisError, ParameterError
+from linstab.analysis._conserved import Reduction, network_reduction, resolve_totals, split_values
 from linstab.model import load_model
-from linstab.num import find_fixed_points, lyapunov_covariance, power_spectrum
+from linstab.num import find_fixed_points, lyapunov_covariance, spectral_density
 from linstab.sym import stoichiometry_matrix
 
 __all__ = ["LinearNoise", "NoiseScan", "linear_noise", "noise_scan"]
@@ -77,11 +78,20 @@ class LinearNoise:
     covariance
         ``Σ``, solving ``J Σ + Σ Jᵀ + B Bᵀ = 0`` (the covariance of ``ξ``; see the module notes).
     eigenvalues
-        Eigenvalues of ``J`` (all with negative real part).
+        Eigenvalues of the drift on the independent species (all with negative real part); ``J``
+        itself has one more zero eigenvalue per conservation law.
     propensities
         ``a(x*)``, one per reaction.
     system_size
         ``Ω``.
+    independent
+        The independent species (all of them when nothing is conserved).
+    link
+        The link matrix ``L`` (``n × ρ``): ``ξ = L ξ_R`` (the identity when nothing is conserved).
+    conservation
+        ``(law, total, value)`` for each conservation law, e.g. ``("g_off + g_on", "total_g_on", 1.0)``;
+        the conserved combinations do not fluctuate, and ``Σ = L Σ_R Lᵀ`` (Reder 1988; Elf &
+        Ehrenberg 2003).
     """
 
     model: str
@@ -94,6 +104,16 @@ class LinearNoise:
     eigenvalues: np.ndarray
     propensities: np.ndarray
     system_size: float = 1.0
+    independent: tuple[str, ...] = ()
+    link: np.ndarray | None = None
+    conservation: tuple[tuple[str, str, float], ...] = ()
+
+    def _reduced(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``J_R``, ``D_R`` and ``L`` (the full ``J``, ``D`` and the identity when nothing is conserved)."""
+        n = len(self.variables)
+        L = np.eye(n) if self.link is None else self.link
+        ind = [self.variables.index(v) for v in (self.independent or self.variables)]
+        return self.jacobian[ind] @ L, self.diffusion[np.ix_(ind, ind)], L
 
     @property
     def variance(self) -> np.ndarray:
@@ -122,7 +142,9 @@ class LinearNoise:
 
         ``S(ω) = (iω − J)⁻¹ B Bᵀ (−iω − Jᵀ)⁻¹ / Ω``; ``∫ S(ω) dω/2π`` is :attr:`variance`.
         """
-        return power_spectrum(self.jacobian, self.diffusion, omega) / self.system_size
+        JR, DR, L = self._reduced()
+        full = L @ spectral_density(JR, DR, omega) @ L.T
+        return np.real(np.diagonal(full, axis1=-2, axis2=-1)) / self.system_size
 
     def peak_frequency(self) -> np.ndarray:
         """The angular frequency of each variable's spectral peak (``0`` where the spectrum only falls).
@@ -172,6 +194,8 @@ class LinearNoise:
             "diffusion": self.diffusion.tolist(),
             "jacobian": self.jacobian.tolist(),
             "peak_frequency": dict(zip(names, map(float, self.peak_frequency()))),
+            "independent": list(self.independent or names),
+            "conservation": [{"law": law, "total": total, "value": value} for law, total, value in self.conservation],
         }
 
 
@@ -194,10 +218,14 @@ def linear_noise(model: Any, values: Mapping[str, float] | None = None, *, state
     model
         A :class:`~linstab.Model` with reactions, or anything :func:`~linstab.load_model` accepts.
     values
-        Parameter values overriding the model's own.
+        Parameter values overriding the model's own. For a network with conservation laws (see
+        :attr:`LinearNoise.conservation`) it may also give the totals (``total_<species>``, the
+        names of :func:`linstab.sbml.conservation_laws`); a total not given is taken from
+        ``state``, else from the species' initial values in the model.
     state
         The fixed point (one value per variable), needed when there are several stable ones;
-        it is polished by Newton's method. Default: the one stable fixed point found.
+        it is polished by Newton's method (keeping its conserved totals). Default: the one stable
+        fixed point found (of the network reduced by its conservation laws).
     system_size
         ``Ω``: the variables are copy numbers divided by ``Ω`` (default 1: copy numbers).
     tol
@@ -206,6 +234,11 @@ def linear_noise(model: Any, values: Mapping[str, float] | None = None, *, state
     Returns
     -------
     LinearNoise
+
+    Conservation laws (``cᵀ S = 0``: a promoter's on + off states) give the drift a zero
+    eigenvalue at every state; the network is then reduced to its independent species with the link
+    matrix ``L``, the reduced Lyapunov equation ``J_R Σ_R + Σ_R J_Rᵀ + S_R diag(a) S_Rᵀ = 0`` is
+    solved and ``Σ = L Σ_R Lᵀ`` reported for every species (Reder 1988; Elf & Ehrenberg 2003).
 
     Raises
     ------
@@ -233,33 +266,36 @@ def linear_noise(model: Any, values: Mapping[str, float] | None = None, *, state
     model = load_model(model)
     S, akernel = _reaction_kernels(model)
     omega = _system_size(system_size)
+    red = network_reduction(model, S)
+    values, given = split_values(model, red, values)
     vals = model.numeric_values(values)
     p = np.asarray(model.parameter_vector(values), dtype=float)
     names = model.variable_names
-    rank = int(np.linalg.matrix_rank(S))
-    if rank < model.n_vars:  # wᵀS = 0 gives wᵀJ = 0 at every state: no fixed point is isolated
-        raise AnalysisError(f"the network conserves {model.n_vars - rank} linear combination(s) of its species "
-                            f"(its stoichiometric matrix has rank {rank} < {model.n_vars}), so J always has a zero "
-                            "eigenvalue and no fixed point is isolated: the linear noise approximation needs the "
-                            "network reduced by its conservation laws (one species per conserved total eliminated), "
-                            "which linear_noise does not do")
-    if state is None:
-        fps = find_fixed_points(model, values)
-        stable = [fp for fp in fps if fp.stable and np.max(fp.eigenvalues.real) < -tol]
+    start = None if state is None else _state_vector(model, state)
+    totals = resolve_totals(model, red, given, start)
+    if start is None:
+        rvalues = {**(values or {}), **dict(zip(red.totals, totals))}
+        fps = find_fixed_points(red.reduced, rvalues)
+        lifted = [(fp, red.lift(fp.state, totals)) for fp in fps]
+        # a fixed point of the reduced model whose eliminated species are negative is not a state
+        lifted = [(fp, x) for fp, x in lifted if np.all(x >= -1e-9 * max(1.0, float(np.max(np.abs(x)))))]
+        stable = [(fp, x) for fp, x in lifted if fp.stable and np.max(fp.eigenvalues.real) < -tol]
         if not stable:
-            found = "; ".join(f"{_state_text(names, fp.state)} ({fp.classification})" for fp in fps) or "none found"
+            found = "; ".join(f"{_state_text(names, x)} ({fp.classification})" for fp, x in lifted) or "none found"
             raise AnalysisError(f"model {model.name!r} has no stable fixed point at these parameter values "
                                 f"(fixed points: {found}); the linear noise approximation applies only near a "
                                 "stable fixed point, where fluctuations stay small")
         if len(stable) > 1:
-            options = "; ".join(_state_text(names, fp.state) for fp in stable)
+            options = "; ".join(_state_text(names, x) for _, x in stable)
             raise AnalysisError(f"model {model.name!r} has {len(stable)} stable fixed points ({options}); "
                                 "choose one with state=[...] (--state on the command line)")
-        x = np.asarray(stable[0].state, dtype=float)
+        x = _polish(model, stable[0][1], p, red, totals)
     else:
-        x = _polish(model, state, p)
+        x = _polish(model, start, p, red, totals)
     J = np.asarray(model.kernel("jacobian")(x, p), dtype=float)
-    eig = np.linalg.eigvals(J)
+    ind, L = red.independent, red.link
+    JR = J[ind] @ L                      # the drift on the independent species (Reder 1988)
+    eig = np.linalg.eigvals(JR)
     eig = eig[np.lexsort((eig.imag, -eig.real))]
     if not np.all(np.isfinite(eig)) or np.max(eig.real) >= -tol:
         raise AnalysisError(f"the fixed point {_state_text(names, x)} is not stable (largest Re λ = "
@@ -268,19 +304,33 @@ def linear_noise(model: Any, values: Mapping[str, float] | None = None, *, state
     a = np.asarray(akernel(x, p), dtype=float).reshape(-1)
     _check_propensities(model, a, x, tol)
     D = (S * np.maximum(a, 0.0)) @ S.T
-    sigma = lyapunov_covariance(J, D)
-    return LinearNoise(model=model.name, variables=names, values=vals, state=x, jacobian=J, diffusion=D,
-                       covariance=sigma, eigenvalues=eig, propensities=a, system_size=omega)
+    DR = D[np.ix_(ind, ind)]
+    sigma = L @ lyapunov_covariance(JR, DR) @ L.T
+    sigma = 0.5 * (sigma + sigma.T)
+    return LinearNoise(model=model.name, variables=names, values={**vals, **dict(zip(red.totals, totals))},
+                       state=x, jacobian=J, diffusion=D, covariance=sigma, eigenvalues=eig, propensities=a,
+                       system_size=omega, independent=tuple(names[i] for i in ind), link=L,
+                       conservation=tuple((str(law.expr), law.total.name, float(t))
+                                          for law, t in zip(red.laws, totals)))
 
 
-def _polish(model: Any, state: Any, p: np.ndarray) -> np.ndarray:
+def _state_vector(model: Any, state: Any) -> np.ndarray:
     x = np.asarray(state, dtype=float).reshape(-1)
     if x.shape != (model.n_vars,) or not np.all(np.isfinite(x)):
         raise ValueError(f"state must hold {model.n_vars} finite numbers ({', '.join(model.variable_names)}), "
                          f"got {state!r}")
+    return x
+
+
+def _polish(model: Any, state: np.ndarray, p: np.ndarray, red: Reduction, totals: np.ndarray) -> np.ndarray:
+    """Newton's method on ``f_R(x) = 0, C x = totals`` (a square system; ``f`` alone when nothing is conserved)."""
+    x = np.array(state, dtype=float)
     f, jac = model.kernel("rhs"), model.kernel("jacobian")
+    ind, C = red.independent, red.conserved
     for _ in range(50):
-        step = np.linalg.lstsq(np.asarray(jac(x, p), dtype=float), np.asarray(f(x, p), dtype=float), rcond=None)[0]
+        G = np.concatenate([np.asarray(f(x, p), dtype=float)[ind], C @ x - totals])
+        JG = np.concatenate([np.asarray(jac(x, p), dtype=float)[ind], C])
+        step = np.linalg.lstsq(JG, G, rcond=None)[0]
         x = x - step
         if np.max(np.abs(step)) <= 1e-13 * max(1.0, float(np.max(np.abs(x)))):
             break
@@ -319,6 +369,8 @@ class NoiseScan:
         ``Ω``.
     notes
         Why some points are not valid, one sentence each.
+    independent, link, conservation
+        As in :class:`LinearNoise`: the covariance is ``L Σ_R Lᵀ`` at each point.
     """
 
     model: str
@@ -331,6 +383,9 @@ class NoiseScan:
     valid: np.ndarray
     system_size: float = 1.0
     notes: tuple[str, ...] = field(default=())
+    independent: tuple[str, ...] = ()
+    link: np.ndarray | None = None
+    conservation: tuple[tuple[str, str, float], ...] = ()
 
     @property
     def variance(self) -> np.ndarray:
@@ -351,8 +406,13 @@ class NoiseScan:
 
     def spectrum(self, omega: Any) -> np.ndarray:
         """Power spectrum of each variable at each grid point, shape ``(*grid, m, n)`` (``nan`` where not valid)."""
-        J = np.where(self.valid[..., None, None], self.jacobian, -np.eye(len(self.variables)))
-        out = power_spectrum(J, self.diffusion, omega) / self.system_size
+        n = len(self.variables)
+        L = np.eye(n) if self.link is None else self.link
+        ind = [self.variables.index(v) for v in (self.independent or self.variables)]
+        JR = np.where(self.valid[..., None, None], self.jacobian[..., ind, :] @ L, -np.eye(len(ind)))
+        DR = self.diffusion[..., np.array(ind)[:, None], np.array(ind)[None, :]]
+        full = L @ spectral_density(JR, DR, omega) @ L.T
+        out = np.real(np.diagonal(full, axis1=-2, axis2=-1)) / self.system_size
         return np.where(self.valid[..., None, None], out, np.nan)
 
     def plot(self, *, variable: str | None = None, omega: Any = None) -> Any:
@@ -378,7 +438,7 @@ def noise_scan(model: Any, grid: Mapping[str, Any], *, values: Mapping[str, floa
         A :class:`~linstab.Model` with reactions, or anything :func:`~linstab.load_model` accepts.
     grid
         Parameter name -> array of values; the arrays broadcast together (e.g. from
-        :func:`numpy.meshgrid`).
+        :func:`numpy.meshgrid`). A conserved total (``total_<species>``) may be scanned too.
     values
         Values of the other parameters, overriding the model's own.
     state
@@ -408,9 +468,12 @@ def noise_scan(model: Any, grid: Mapping[str, Any], *, values: Mapping[str, floa
         raise ValueError("noise_scan: `grid` must map at least one parameter name to an array of values")
     base = linear_noise(model, values, state=state, system_size=system_size, tol=tol)
     S, akernel = _reaction_kernels(model)
+    red = network_reduction(model, S)
+    values, _ = split_values(model, red, values)
     arrays = {}
     for name, arr in grid.items():
-        model.parameter(name)
+        if name not in red.totals:
+            model.parameter(name)
         arrays[name] = np.asarray(arr, dtype=float)
         if not np.all(np.isfinite(arrays[name])):
             raise ParameterError(f"noise_scan: the values of {name!r} must be finite")
@@ -422,30 +485,43 @@ def noise_scan(model: Any, grid: Mapping[str, Any], *, values: Mapping[str, floa
     arrays = {k: np.broadcast_to(a, shape) for k, a in arrays.items()}
     p0 = np.asarray(model.parameter_vector(values), dtype=float)
     P = np.broadcast_to(p0, (*shape, p0.size)).copy()
+    T = np.array([base.values[t] for t in red.totals], dtype=float)
+    T = np.broadcast_to(T, (*shape, T.size)).copy()
     for name, arr in arrays.items():
-        P[..., model.parameter_names.index(name)] = arr
+        if name in red.totals:
+            T[..., red.totals.index(name)] = arr
+        else:
+            P[..., model.parameter_names.index(name)] = arr
     n = model.n_vars
+    ind, L, C = red.independent, red.link, red.conserved
     f, jac = model.kernel("rhs"), model.kernel("jacobian")
     x = np.broadcast_to(base.state, (*shape, n)).copy()
     with np.errstate(all="ignore"):
+        # Newton on f_R(x) = 0, C x = T (square: the conserved totals replace the eliminated equations)
         for _ in range(60):
             Jx = np.asarray(jac(x, P), dtype=float)
             fx = np.asarray(f(x, P), dtype=float)
-            ok = np.all(np.isfinite(Jx), axis=(-1, -2)) & (np.abs(np.linalg.det(Jx)) > 0)
+            G = np.concatenate([fx[..., ind], x @ C.T - T], axis=-1)
+            JG = np.concatenate([Jx[..., ind, :], np.broadcast_to(C, (*shape, *C.shape))], axis=-2)
+            ok = np.all(np.isfinite(JG), axis=(-1, -2)) & np.all(np.isfinite(G), axis=-1)
+            ok[ok] &= np.abs(np.linalg.det(JG[ok])) > 0
             step = np.zeros_like(x)
-            step[ok] = np.linalg.solve(Jx[ok], fx[ok][..., None])[..., 0]
+            step[ok] = np.linalg.solve(JG[ok], G[ok][..., None])[..., 0]
             x = x - step
             if np.all(np.abs(step) <= 1e-13 * np.maximum(1.0, np.abs(x))):
                 break
         fx = np.asarray(f(x, P), dtype=float)
         J = np.asarray(jac(x, P), dtype=float)
         a = np.asarray(akernel(x, P), dtype=float).reshape(*shape, -1)
+        JR = J[..., ind, :] @ L
     scale = np.maximum(1.0, np.sum(np.abs(a), axis=-1))  # the rates that balance at a fixed point
-    converged = np.all(np.isfinite(fx), axis=-1) & (np.max(np.abs(fx), axis=-1) <= 1e-9 * scale)
+    resid = np.concatenate([fx, x @ C.T - T], axis=-1)
+    converged = np.all(np.isfinite(resid), axis=-1) & (np.max(np.abs(resid), axis=-1) <= 1e-9 * scale)
+    rho = ind.size
     with np.errstate(all="ignore"):
-        finite = np.all(np.isfinite(J), axis=(-1, -2))
-        eig = np.full((*shape, n), np.nan, dtype=complex)
-        eig[finite] = np.linalg.eigvals(J[finite])
+        finite = np.all(np.isfinite(JR), axis=(-1, -2))
+        eig = np.full((*shape, rho), np.nan, dtype=complex)
+        eig[finite] = np.linalg.eigvals(JR[finite])
     stable = finite & (np.max(eig.real, axis=-1) < -tol)
     ascale = np.maximum(1.0, np.max(np.abs(np.nan_to_num(a)), axis=-1))
     nonneg = np.all(np.isfinite(a), axis=-1) & np.all(a >= -tol * ascale[..., None], axis=-1)
@@ -457,9 +533,11 @@ def noise_scan(model: Any, grid: Mapping[str, Any], *, values: Mapping[str, floa
         if mask.any():
             notes.append(f"{int(mask.sum())} of {mask.size} grid points: {why}; their covariance is nan")
     D = np.einsum("ir,...r,jr->...ij", S, np.where(valid[..., None], np.maximum(a, 0.0), 0.0), S)
-    Jsafe = np.where(valid[..., None, None], J, -np.eye(n))
-    sigma = lyapunov_covariance(Jsafe, D, method=method)
-    sigma = np.where(valid[..., None, None], sigma, np.nan)
+    DR = D[..., ind[:, None], ind[None, :]]
+    Jsafe = np.where(valid[..., None, None], JR, -np.eye(rho))
+    sigma = L @ lyapunov_covariance(Jsafe, DR, method=method) @ L.T   # Σ = L Σ_R Lᵀ (Reder 1988)
+    sigma = np.where(valid[..., None, None], 0.5 * (sigma + np.swapaxes(sigma, -1, -2)), np.nan)
     return NoiseScan(model=model.name, variables=model.variable_names, grid=dict(arrays), state=x,
                      covariance=sigma, jacobian=J, diffusion=D, valid=valid, system_size=base.system_size,
-                     notes=tuple(notes))
+                     notes=tuple(notes), independent=tuple(model.variable_names[i] for i in ind), link=L,
+                     conservation=base.conservation)

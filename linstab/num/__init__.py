@@ -7,7 +7,7 @@ from linstab.num._fixed_points import NumericFixedPoint, find_fixed_points
 from linstab.num._curves import condition_holds, evaluate_curve
 from linstab.num._kernels import BACKENDS, Kernel, compile_kernel
 from linstab.num._gillespie import MAX_SSA_STEPS, SSAResult, gillespie
-from linstab.num._noise import KRON_MAX_VARIABLES, lyapunov_covariance, power_spectrum
+from linstab.num._noise import KRON_MAX_VARIABLES, lyapunov_covariance, power_spectrum, spectral_density
 from linstab.num._kinds import classify_zero_eigenvalue, kind_crossing_ok, kind_test_function
 from linstab.num._lyapunov import first_lyapunov_coefficient, hopf_criticality
 from linstab.num._maps import StabilityMap, stability_map
@@ -17,6 +17,7 @@ __all__ = ["BACKENDS", "Kernel", "NumericFixedPoint", "compile_kernel", "find_fi
            "Behaviour", "StabilityMap", "Trajectory", "check_behaviour", "continue_curve",
            "first_lyapunov_coefficient", "hopf_criticality", "simulate", "stability_map",
            "KRON_MAX_VARIABLES", "MAX_SSA_STEPS", "SSAResult", "gillespie", "lyapunov_covariance", "power_spectrum",
+           "spectral_density",
            "characteristic_roots", "chebyshev", "delay_stability_map", "lambert_w_roots", "rightmost_roots",
            "simulate_dde",
 "classify_zero_eigenvalue", "condition_holds", "evaluate_curve", "kind_crossing_ok",

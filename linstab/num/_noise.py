@@ -26,7 +26,7 @@ import numpy as np
 
 from linstab._errors import AnalysisError, DimensionError
 
-__all__ = ["lyapunov_covariance", "power_spectrum", "KRON_MAX_VARIABLES"]
+__all__ = ["lyapunov_covariance", "power_spectrum", "spectral_density", "KRON_MAX_VARIABLES"]
 
 #: Largest system solved by the batched Kronecker route (its matrices are ``n² × n²``); larger
 #: systems go through SciPy's Bartels–Stewart solver one point at a time (benchmarks/bench_noise.py:
@@ -113,6 +113,48 @@ def lyapunov_covariance(J: Any, D: Any, *, method: str = "auto") -> np.ndarray:
     return out.reshape(*batch, n, n)
 
 
+def spectral_density(J: Any, D: Any, omega: Any) -> np.ndarray:
+    """The full spectral density matrix ``S(ω) = (iω − J)⁻¹ D (−iω − Jᵀ)⁻¹`` (Hermitian, complex).
+
+    Its diagonal is :func:`power_spectrum`; the off-diagonal entries are the cross-spectra, needed
+    for the spectrum of a linear combination ``L ξ`` of the variables (``L S(ω) Lᵀ``), e.g. the
+    species eliminated by a conservation law.
+
+    Parameters
+    ----------
+    J
+        Drift matrices, shape ``(..., n, n)``.
+    D
+        Diffusion matrices ``B Bᵀ``, shape ``(..., n, n)``.
+    omega
+        Angular frequencies, shape ``(m,)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Complex, shape ``(..., m, n, n)``.
+
+    Examples
+    --------
+    >>> S = spectral_density([[-1.0, 0.0], [1.0, -1.0]], np.diag([2.0, 0.0]), [0.0])
+    >>> np.round(S[0].real, 12)  # ξ₂ = ξ₁ filtered once more: at ω = 0 every entry is 2
+    array([[2., 2.],
+           [2., 2.]])
+    """
+    J, D = _square_pair(J, D, "spectral_density")
+    omega = np.asarray(omega, dtype=float)
+    if omega.ndim != 1:
+        raise DimensionError(f"spectral_density: omega must be one-dimensional, got shape {omega.shape}")
+    n = J.shape[-1]
+    A = 1j * omega[:, None, None] * np.eye(n) - J[..., None, :, :]          # (..., m, n, n)
+    try:
+        R = np.linalg.solve(A, np.broadcast_to(np.eye(n), A.shape))
+    except np.linalg.LinAlgError:
+        raise AnalysisError("power_spectrum: iω − J is singular at some ω (J has an eigenvalue on the imaginary "
+                            "axis): the spectrum diverges there") from None
+    return R @ D[..., None, :, :].astype(complex) @ np.conj(np.swapaxes(R, -1, -2))
+
+
 def power_spectrum(J: Any, D: Any, omega: Any) -> np.ndarray:
     """The power spectral density ``S(ω) = (iω − J)⁻¹ D (−iω − Jᵀ)⁻¹`` of the LNA fluctuations.
 
@@ -138,16 +180,5 @@ def power_spectrum(J: Any, D: Any, omega: Any) -> np.ndarray:
     array([[2.],
            [1.]])
     """
-    J, D = _square_pair(J, D, "power_spectrum")
-    omega = np.asarray(omega, dtype=float)
-    if omega.ndim != 1:
-        raise DimensionError(f"power_spectrum: omega must be one-dimensional, got shape {omega.shape}")
-    n = J.shape[-1]
-    A = 1j * omega[:, None, None] * np.eye(n) - J[..., None, :, :]          # (..., m, n, n)
-    try:
-        R = np.linalg.solve(A, np.broadcast_to(np.eye(n), A.shape))
-    except np.linalg.LinAlgError:
-        raise AnalysisError("power_spectrum: iω − J is singular at some ω (J has an eigenvalue on the imaginary "
-                            "axis): the spectrum diverges there") from None
-    S = R @ D[..., None, :, :].astype(complex) @ np.conj(np.swapaxes(R, -1, -2))
+    S = spectral_density(J, D, omega)
     return np.real(np.diagonal(S, axis1=-2, axis2=-1)).copy()

@@ -29,7 +29,7 @@ from linstab._errors import AnalysisError, DimensionError
 from linstab.model import load_model
 
 __all__ = ["stoichiometry_matrix", "propensities", "diffusion_matrix", "solve_lyapunov", "SymbolicNoise",
-           "symbolic_noise", "MAX_SYMBOLIC_LYAPUNOV"]
+           "symbolic_noise", "link_matrix", "MAX_SYMBOLIC_LYAPUNOV"]
 
 #: Largest number of species whose Lyapunov equation is solved symbolically (``n (n+1)/2`` unknowns).
 MAX_SYMBOLIC_LYAPUNOV = 4
@@ -177,6 +177,11 @@ class SymbolicNoise:
         Squared coefficient of variation ``Var(n_i)/⟨n_i⟩² = Σ_ii / (Ω x*_i²)``.
     system_size
         ``Ω`` (``1`` when the variables are copy numbers).
+    independent
+        The independent species (all when the network conserves nothing).
+    link
+        The link matrix ``L`` with ``ξ = L ξ_R`` (the identity when nothing is conserved); the
+        Lyapunov equation is solved for the independent species, ``Σ = L Σ_R Lᵀ``.
     """
 
     state: dict[sp.Symbol, sp.Expr]
@@ -186,6 +191,59 @@ class SymbolicNoise:
     fano: tuple[sp.Expr, ...]
     cv2: tuple[sp.Expr, ...]
     system_size: sp.Expr = sp.Integer(1)
+    independent: tuple[sp.Symbol, ...] = ()
+    link: sp.Matrix | None = None
+
+
+def link_matrix(S: sp.Matrix) -> tuple[list[int], sp.Matrix]:
+    """The independent species of a network and its link matrix ``L`` (``S = L S_R``).
+
+    The conservation laws are the left null space of ``S`` (``cᵀ S = 0``); each law eliminates
+    one species, the last in the model's order among those it holds (reduced row echelon form
+    on the reversed columns, as :func:`linstab.sbml.conservation_laws` chooses), and
+    ``x_e = (T − Σ_{i independent} c_i x_i) / c_e`` gives the rows of ``L`` for the eliminated
+    species; the independent ones get rows of the identity (Reder 1988).
+
+    Parameters
+    ----------
+    S
+        The stoichiometric matrix (species × reactions).
+
+    Returns
+    -------
+    (list of int, sympy.Matrix)
+        The indices of the independent species and ``L`` (``n × ρ``, ``ρ = rank S``).
+
+    References
+    ----------
+    C. Reder, *J. Theor. Biol.* 135:175–201 (1988).
+
+    Examples
+    --------
+    >>> S = sp.Matrix([[-1, 1, 0, 0], [1, -1, 0, 0], [0, 0, 1, -1]])  # promoter off/on, mRNA
+    >>> link_matrix(S)
+    ([0, 2], Matrix([
+    [ 1, 0],
+    [-1, 0],
+    [ 0, 1]]))
+    """
+    S = sp.Matrix(S)
+    n = S.rows
+    null = S.T.nullspace()
+    if not null:
+        return list(range(n)), sp.eye(n)
+    C = sp.Matrix.hstack(*null).T
+    R, pivots = C[:, ::-1].rref()
+    C = R[:, ::-1]
+    elim = [n - 1 - p for p in pivots]
+    ind = [i for i in range(n) if i not in elim]
+    L = sp.zeros(n, len(ind))
+    for j, i in enumerate(ind):
+        L[i, j] = 1
+    for k, e in enumerate(elim):
+        for j, i in enumerate(ind):
+            L[e, j] = -C[k, i] / C[k, e]
+    return ind, L
 
 
 def symbolic_noise(model: Any, state: Mapping[Any, Any], *, system_size: Any = 1) -> SymbolicNoise:
@@ -228,9 +286,10 @@ def symbolic_noise(model: Any, state: Mapping[Any, Any], *, system_size: Any = 1
     (Matrix([[k/g]]), (1,))
     """
     model = _reaction_model(model)
-    if model.n_vars > MAX_SYMBOLIC_LYAPUNOV:
-        raise AnalysisError(f"symbolic_noise: {model.n_vars} species; the closed-form Lyapunov solve is limited to "
-                            f"{MAX_SYMBOLIC_LYAPUNOV} (use linstab.analysis.linear_noise for numbers)")
+    ind, L = link_matrix(stoichiometry_matrix(model))
+    if len(ind) > MAX_SYMBOLIC_LYAPUNOV:
+        raise AnalysisError(f"symbolic_noise: {len(ind)} independent species; the closed-form Lyapunov solve is "
+                            f"limited to {MAX_SYMBOLIC_LYAPUNOV} (use linstab.analysis.linear_noise for numbers)")
     point = {}
     for key, value in state.items():
         sym = model.symbol(key) if isinstance(key, str) else key
@@ -244,10 +303,13 @@ def symbolic_noise(model: Any, state: Mapping[Any, Any], *, system_size: Any = 1
             raise ValueError(f"symbolic_noise: `state` is not a fixed point: d{v.name}/dt = {residual} there")
     J = model.jacobian().xreplace(point).applyfunc(sp.cancel)
     D = diffusion_matrix(model).xreplace(point).applyfunc(sp.cancel)
-    sigma = solve_lyapunov(J, D)
+    # conserved moieties: the Lyapunov equation of the independent species, Σ = L Σ_R Lᵀ (Elf & Ehrenberg 2003)
+    JR = (J.extract(ind, list(range(model.n_vars))) * L).applyfunc(sp.cancel)
+    sigma_r = solve_lyapunov(JR, D.extract(ind, ind))
+    sigma = (L * sigma_r * L.T).applyfunc(lambda e: sp.factor(sp.cancel(e)))
     omega = sp.sympify(system_size)
     xs = [point[v] for v in model.variables]
     fano = tuple(sp.factor(sp.cancel(sigma[i, i] / x)) for i, x in enumerate(xs))
     cv2 = tuple(sp.factor(sp.cancel(sigma[i, i] / (omega * x**2))) for i, x in enumerate(xs))
     return SymbolicNoise(state=point, jacobian=J, diffusion=D, covariance=sigma, fano=fano, cv2=cv2,
-                         system_size=omega)
+                         system_size=omega, independent=tuple(model.variables[i] for i in ind), link=L)
