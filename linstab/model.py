@@ -15,6 +15,8 @@ TOML layout::
     n = 3.0
     [equations]              # d(name)/dt = expression; the keys are the state variables, in order
     x1 = "beta/(1 + x3**n) - x1"
+    [diffusion]              # optional: a diffusion coefficient per species (see linstab._diffusion)
+    x1 = 1.0
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ DOMAINS: Mapping[str, Mapping[str, bool]] = {
 _BUILTIN_DIR = Path(__file__).parent / "data" / "models"
 _MAX_FILE_BYTES = 1_000_000
 _MAX_VARIABLES = 500
-_TOP_KEYS = {"name", "title", "description", "reference", "variables", "parameters", "equations"}
+_TOP_KEYS = {"name", "title", "description", "reference", "variables", "parameters", "equations", "diffusion"}
 
 
 def builtin_models() -> list[str]:
@@ -96,6 +98,9 @@ class Model:
         variables and parameters (SBML assignment rules; a species whose amount is the state).
     species
         ``(name, amount, concentration)`` triples of SBML species, as expressions.
+    diffusion
+        ``(variable, coefficient)`` pairs of a reaction–diffusion model (the ``[diffusion]`` table,
+        one per variable, 0 where the table has none); empty for an ODE model.
 
     Examples
     --------
@@ -118,6 +123,7 @@ class Model:
     initial: tuple[tuple[str, float | None], ...] = ()
     observables: tuple[tuple[str, sp.Expr], ...] = ()
     species: tuple[tuple[str, sp.Expr, sp.Expr], ...] = ()
+    diffusion: tuple[tuple[str, sp.Expr], ...] = ()
     _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     # ----------------------------------------------------------------- constructors
@@ -327,6 +333,7 @@ class Model:
             "parameters": {k: {"value": v, "domain": dom[k]} if v is not None else {"domain": dom[k]}
                            for k, v in self.values},
             "equations": {v.name: str(e) for v, e in zip(self.variables, self.rhs)},
+            **({"diffusion": {v: str(e) for v, e in self.diffusion}} if self.diffusion else {}),
         }
 
     def __repr__(self) -> str:
@@ -553,6 +560,12 @@ def _build(data: Mapping[str, Any], source: str) -> Model:
         _check_real_finite(expr, ewhere)
         rhs.append(expr)
 
+    diffusion = ()
+    if "diffusion" in data:
+        from linstab._diffusion import parse_diffusion
+
+        diffusion = parse_diffusion(data["diffusion"], variables={v.name: v for v in variables},
+                                    parameters={p.name: p for p in parameters}, values=values, where=where)
     title = data.get("title", "")
     reference = data.get("reference", "")
     for key, val in (("title", title), ("reference", reference)):
@@ -569,6 +582,7 @@ def _build(data: Mapping[str, Any], source: str) -> Model:
         source=source,
         reference=reference,
         initial=tuple((v, initial[v]) for v in equations) if initial else (),
+        diffusion=diffusion,
     )
 
 

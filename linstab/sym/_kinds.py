@@ -12,6 +12,7 @@ fold (saddle-node) ``det J = 0``                  ``w·f_P ≠ 0`` and ``w·D²f
 transcritical      ``det J = 0``                  ``w·f_P = 0`` (a branch passes through), ``w·D²f(v, v) ≠ 0``
 pitchfork          ``det J = 0``                  ``w·f_P = 0`` and ``w·D²f(v, v) = 0`` (by a symmetry)
 Hopf               ``Δₙ₋₁ = 0`` (``tr J`` in 2-D)   a complex pair on the imaginary axis, the rest stable
+Turing             ``max_k Re λ(J − k²D) = 0``     at ``k_c > 0``, with ``J`` itself stable (see :mod:`linstab.sym._turing`)
 =================  =============================  =====================================================
 
 A request for ``"fold"`` means any ``det J = 0`` curve (what earlier versions called a fold); each
@@ -52,7 +53,9 @@ class BifurcationKind:
     condition_text
         The defining condition as printed in derivations.
     family
-        ``"zero"`` (a real eigenvalue crosses zero: ``det J = 0``) or ``"hopf"``.
+        ``"zero"`` (a real eigenvalue crosses zero: ``det J = 0``), ``"hopf"``, or ``"turing"`` (a
+        diffusion-driven instability: its condition is on ``J`` and the diffusion matrix ``D``, see
+        :func:`linstab.sym.turing_conditions`).
     aliases
         Other names a request may use.
 
@@ -78,6 +81,7 @@ class BifurcationKind:
     def condition(self, J: sp.Matrix) -> tuple[sp.Expr, str, list[sp.Expr]]:
         """``(expression, text, charpoly coefficients)``: the condition ``expression = 0`` on ``J``."""
         n = J.shape[0]
+        self._not_turing("condition")
         if self.family == "zero":
             return sp.factor(J.det(method="berkowitz")), "det J = 0", []
         if n < 2:
@@ -92,6 +96,7 @@ class BifurcationKind:
 
     def test_function(self, J: np.ndarray) -> np.ndarray:
         """The numeric test function on a batch of Jacobians ``(..., n, n)``: zero on the curve."""
+        self._not_turing("test_function")
         J = np.asarray(J, dtype=float)
         n = J.shape[-1]
         if self.family == "zero":
@@ -116,6 +121,7 @@ class BifurcationKind:
         tolerance proportional to it took a slow Hopf pair of frequency 3.5 for a real pair and
         called a slow stable eigenvalue neutral. A defective double eigenvalue perturbed by
         round-off splits by about ``sqrt(eps · ‖J‖)``, which this tolerance still covers."""
+        self._not_turing("crossing_ok")
         re, im = ev.real, ev.imag
         eps = tol * np.sqrt(scale)[:, None]
         if self.family == "zero":
@@ -124,16 +130,23 @@ class BifurcationKind:
         others_stable = np.all(on_axis | (re < -eps), axis=1)
         return (on_axis.sum(axis=1) == 2) & others_stable
 
+    def _not_turing(self, what: str) -> None:
+        if self.family == "turing":
+            raise AnalysisError(f"the Turing kind has no `{what}` on J alone: its condition involves the diffusion "
+                                "matrix; use linstab.sym.turing_conditions or linstab.num.dispersion")
+
 
 FOLD = BifurcationKind(name="fold", label="fold (saddle-node)", condition_text="det J = 0", family="zero",
                        aliases=("saddle-node", "saddle_node"))
 TRANSCRITICAL = BifurcationKind(name="transcritical", label="transcritical", condition_text="det J = 0", family="zero")
 PITCHFORK = BifurcationKind(name="pitchfork", label="pitchfork", condition_text="det J = 0", family="zero")
 HOPF = BifurcationKind(name="hopf", label="Hopf", condition_text="Δₙ₋₁ = 0", family="hopf", aliases=("Hopf",))
-_ALL = (FOLD, TRANSCRITICAL, PITCHFORK, HOPF)
+TURING = BifurcationKind(name="turing", label="Turing (diffusion-driven)", condition_text="max_k Re λ(J − k²D) = 0, J stable",
+                         family="turing", aliases=("Turing",))
+_ALL = (FOLD, TRANSCRITICAL, PITCHFORK, HOPF, TURING)
 
 #: Names a request may use (``--kind`` choices): ``"fold"`` asks for every ``det J = 0`` curve.
-KIND_NAMES = ("fold", "saddle-node", "transcritical", "pitchfork", "hopf")
+KIND_NAMES = ("fold", "saddle-node", "transcritical", "pitchfork", "hopf", "turing")
 
 
 def bifurcation_kind(name: str | BifurcationKind) -> BifurcationKind:

@@ -36,7 +36,7 @@ def test_planar_pitchfork_with_units():
 
 
 def test_names_conditions_and_test_functions():
-    assert KIND_NAMES == ("fold", "saddle-node", "transcritical", "pitchfork", "hopf")
+    assert KIND_NAMES == ("fold", "saddle-node", "transcritical", "pitchfork", "hopf", "turing")
     assert bifurcation_kind("saddle-node") is bifurcation_kind("fold")
     assert bifurcation_kind("fold").label == "fold (saddle-node)"
     with pytest.raises(ValueError, match="kind must be one of"):
