@@ -2,6 +2,7 @@
 
 from linstab.num._continuation import continue_curve
 from linstab.num._dispersion import TURING_REGIONS, TuringMap, dispersion, max_growth, turing_map
+from linstab.num._reaction_diffusion import PatternSimulation, simulate_pattern
 from linstab.num._fixed_points import NumericFixedPoint, find_fixed_points
 from linstab.num._kernels import BACKENDS, Kernel, compile_kernel
 from linstab.num._lyapunov import first_lyapunov_coefficient, hopf_criticality
@@ -11,7 +12,8 @@ from linstab.num._simulate import Behaviour, Trajectory, check_behaviour, simula
 __all__ = ["BACKENDS", "Kernel", "NumericFixedPoint", "compile_kernel", "find_fixed_points",
            "Behaviour", "StabilityMap", "Trajectory", "check_behaviour", "continue_curve",
            "first_lyapunov_coefficient", "hopf_criticality", "simulate", "stability_map",
-           "TURING_REGIONS", "TuringMap", "dispersion", "max_growth", "turing_map"]
+           "TURING_REGIONS", "TuringMap", "dispersion", "max_growth", "turing_map",
+           "PatternSimulation", "simulate_pattern"]
 
 
 def __getattr__(name: str):
