@@ -10,6 +10,8 @@ from linstab.analysis._branches import BranchData, SpecialPoint, bifurcation_bra
 from linstab.analysis._curves import bifurcation_curves, find_curves, sample_curve, window
 from linstab.analysis._diagram import DiagramData, default_ranges, diagram_data
 from linstab.analysis._report import report
+from linstab.analysis._turing import turing_curves
 
 __all__ = ["BranchData", "DiagramData", "SpecialPoint", "bifurcation_branches", "bifurcation_curves", "branch_samples",
-           "default_ranges", "diagram_data", "find_curves", "report", "sample_curve", "segments", "window"]
+           "default_ranges", "diagram_data", "find_curves", "report", "sample_curve", "segments", "turing_curves",
+           "window"]

@@ -20,7 +20,7 @@ import sympy as sp
 from linstab._errors import AnalysisError, ParameterError
 from linstab.model import Model, load_model
 from linstab.num import compile_kernel, continue_curve, hopf_criticality
-from linstab.sym import BifurcationCurve, BifurcationKind, classify_zero_eigenvalue, closed_form_curves
+from linstab.sym import BifurcationCurve, BifurcationKind, bifurcation_kind, classify_zero_eigenvalue, closed_form_curves
 
 __all__ = ["bifurcation_curves", "find_curves", "sample_curve", "window"]
 
@@ -171,6 +171,11 @@ def find_curves(
     [('continuation', 'fold'), ('continuation', 'fold')]
     """
     model = load_model(model)
+    if bifurcation_kind(kind).family == "turing":  # J and D: the dispersion relation's own route
+        from linstab.analysis._turing import turing_curves
+
+        return turing_curves(model, param, against, q_range=q_range, p_range=p_range, values=values,
+                             n_points=n_points, budget=budget)
     if values:
         model = model.with_values(values)
     try:

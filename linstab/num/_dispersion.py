@@ -6,7 +6,8 @@ Here they are computed for whole batches of parameter points and wavenumbers at 
 Jacobian, the state and ``D`` come from compiled kernels (the one lambdify path), the eigenvalues
 from a batched eigenvalue routine, chunked to bound memory.
 
-The maximum over ``k`` is taken on a grid of ``k²`` in ``[0, q_max]`` per point, with
+The maximum over ``k`` is taken on a grid of ``k²`` in ``[0, q_max]`` per point (quadratically
+spaced, denser near 0), with
 ``q_max = 4 ‖J‖_F / min_i d_i`` over the diffusing species (beyond it ``k² D`` dominates ``J``
 for every diffusing species and the modes decay), then refined on finer grids around the best
 grid point. With a non-diffusing species the growth may keep rising with ``k`` (the maximum is
@@ -187,12 +188,12 @@ def max_growth(model: Model | str, *, values: Mapping[str, Any] | None = None, n
         _, J, D = _at(model, flat[sl])
         qm = np.asarray(q_max, dtype=float) * np.ones(len(J)) if q_max is not None else _qmax(J, D)
         s = np.linspace(0.0, 1.0, n_k)
-        q = qm[:, None] * s[None, :]
+        q = qm[:, None] * s[None, :] ** 2  # denser at small k², where narrow bands of a slow mode sit
         re = _leading(J, D, q)
         g0[sl] = re[:, 0]
         best = np.nanargmax(np.where(np.isfinite(re[:, 1:]), re[:, 1:], -np.inf), axis=1) + 1
         rows = np.arange(len(q))
-        lo, hi = q[rows, np.maximum(best - 1, 1)], q[rows, np.minimum(best + 1, n_k - 1)]
+        lo, hi = q[rows, best - 1], q[rows, np.minimum(best + 1, n_k - 1)]
         for _ in range(3):  # three finer grids around the best point: k² to about 1e-6 of q_max
             qf = lo[:, None] + (hi - lo)[:, None] * np.linspace(0.0, 1.0, 41)[None, :]
             ref = _leading(J, D, qf)
