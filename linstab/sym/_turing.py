@@ -85,7 +85,8 @@ def diffusion_matrix(model: Any) -> sp.Matrix:
 
 
 def homogeneous_state(model: Any, *, timeout: float | None = 5.0) -> dict[sp.Symbol, sp.Expr]:
-    """The homogeneous steady state ``u*`` in closed form (the first explicit symbolic fixed point).
+    """The homogeneous steady state ``u*`` in closed form (the first explicit symbolic fixed point,
+    preferring one where no species is identically zero).
 
     Parameters
     ----------
@@ -113,11 +114,11 @@ def homogeneous_state(model: Any, *, timeout: float | None = 5.0) -> dict[sp.Sym
     from linstab.sym._fixed_points import fixed_points
 
     model = load_model(model)
-    for fp in fixed_points(model, timeout=timeout):
-        if fp.explicit and not (set().union(*(e.free_symbols for e in fp.state.values())) & set(model.variables)):
-            if any(e == 0 for e in fp.state.values()) and len(model.variables) > 1:
-                continue  # a trivial state (u = 0) is rarely the patterned one; prefer a positive state
-            return dict(fp.state)
+    explicit = [fp.state for fp in fixed_points(model, timeout=timeout)
+                if fp.explicit and not (set().union(*(e.free_symbols for e in fp.state.values())) & set(model.variables))]
+    # a trivial state (some species 0) is rarely the patterned one: prefer one without zeros
+    for state in sorted(explicit, key=lambda st: any(e == 0 for e in st.values())):
+        return dict(state)
     raise AnalysisError(f"model {model.name!r}: no homogeneous steady state in closed form; give the state "
                         "numerically (linstab.num.dispersion(..., state=...))")
 
