@@ -21,7 +21,7 @@ Murray, J. D., *Mathematical Biology II*, 3rd ed. (2003), sec. 2.3.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -247,6 +247,8 @@ class TuringMap:
         3 no valid state.
     fixed
         The other parameters' values.
+    model
+        The model (for the live dispersion curve of :meth:`plot`).
 
     Examples
     --------
@@ -267,6 +269,7 @@ class TuringMap:
     k_star: np.ndarray
     region: np.ndarray
     fixed: dict[str, float]
+    model: Model | None = field(default=None, repr=False)
 
     def plot(self, **kwargs: Any) -> Any:
         """The map as a Bokeh figure: :func:`linstab.plot.turing_diagram` ``(self, **kwargs)``."""
@@ -321,5 +324,6 @@ def turing_map(model: Model | str, x: Sequence[Any], y: Sequence[Any], *, values
     region[stable0 & (g <= tol)] = 0
     region[stable0 & (g > tol)] = 1
     fixed = {n: float(v) for n, v in model.parameter_values.items() if n not in (xn, yn) and v is not None}
-    return TuringMap(x_name=xn, y_name=yn, x=xs, y=ys, growth=g, growth0=g0, k_star=k, region=region, fixed=fixed)
+    return TuringMap(x_name=xn, y_name=yn, x=xs, y=ys, growth=g, growth0=g0, k_star=k, region=region, fixed=fixed,
+                     model=model)
 
