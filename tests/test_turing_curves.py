@@ -66,6 +66,7 @@ def test_critical_ratio_and_wavenumber_against_reference(name, points, guess):
         kc2 = at["k_c2"]
         assert np.linalg.det(J - kc2 * np.diag(D)) == pytest.approx(0.0, abs=1e-6 * np.abs(J).max() ** 2)
         assert at["k_m2"] == pytest.approx(kc2, rel=1e-6)
+        assert out["k_c2_critical"] == pytest.approx(kc2, rel=1e-9)  # d_u = 1: the same wavenumber
 
 
 def test_no_closed_form_is_reported_and_answered_numerically():

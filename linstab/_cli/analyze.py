@@ -23,6 +23,11 @@ x + y in dx/dt = y - x, dy/dt = x - y), the analysis is of the reduced model: ea
 eliminates one variable and its total becomes a parameter (value from the model's initial state;
 --set total_NAME=VALUE sets it). The output lists the laws first; --no-reduce analyses the full
 model, whose Jacobian then has one zero eigenvalue per law.
+
+A model with a [diffusion] table gets a last step, the dispersion relation: the eigenvalues of
+J - k^2 D at the homogeneous state, the closed-form Turing conditions, critical wavenumber and
+critical diffusion ratio for two species (numeric only beyond two), and the verdict (--json: key
+"dispersion").
 """
 
 
@@ -66,12 +71,30 @@ def run(args: argparse.Namespace) -> int:
             data["conservation_laws"] = [{"law": str(law), "total": law.total.name,
                                           "value": model.parameter_values[law.total.name]} for law in laws]
             text = json.dumps(data)
+        if model.diffusion:
+            import json
+
+            from linstab._cli._turing import dispersion_step
+
+            data = json.loads(text)
+            data["dispersion"] = dispersion_step(model)
+            text = json.dumps(data)
         print(text)
     elif args.latex:
-        print(_laws_text(laws, model, latex=True) + report(model, timeout=args.timeout).markdown, end="")
+        print(_laws_text(laws, model, latex=True) + report(model, timeout=args.timeout).markdown + _turing(model, True),
+              end="")
     else:
-        print(_laws_text(laws, model) + as_flags(report(model, timeout=args.timeout).text), end="")
+        print(_laws_text(laws, model) + as_flags(report(model, timeout=args.timeout).text) + _turing(model, False),
+              end="")
     return 0
+
+
+def _turing(model, latex: bool) -> str:
+    if not model.diffusion:
+        return ""
+    from linstab._cli._turing import dispersion_text
+
+    return "\n" + dispersion_text(model, latex=latex)
 
 
 def _reduced(args: argparse.Namespace):

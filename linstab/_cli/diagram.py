@@ -20,6 +20,10 @@ fold curves are drawn on top with their formulas where a closed form exists. P g
 when its range spans more than a factor 20. Ranges must be finite and inside the parameters'
 declared domains; a grid that cannot fit linstab's memory budget (2 GiB; set LINSTAB_MEMORY, e.g.
 LINSTAB_MEMORY=8GiB) is refused before anything is computed.
+
+--turing (a model with a [diffusion] table): the Turing regions of the plane instead (stable,
+Turing, unstable without diffusion) with the Turing boundaries, beside the dispersion curve
+Re λ(k) that the sliders recompute in the browser.
 """
 
 
@@ -37,6 +41,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--param-range", nargs=2, type=float, metavar=("PMIN", "PMAX"), dest="p_range",
                         help="range of P (default: from the curves, else value/10 .. 10·value)")
     parser.add_argument("--grid", type=int, default=60, metavar="N", help="stability-map cells per axis (default 60)")
+    parser.add_argument("--turing", action="store_true",
+                        help="Turing regions and the live dispersion curve (models with a [diffusion] table)")
     add_output_args(parser)
     parser.add_argument("--quiet", action="store_true",
                         help="no progress report (shown on stderr when it is a terminal)")
@@ -62,9 +68,16 @@ def run(args: argparse.Namespace) -> int:
         check_range(model, args.param, args.p_range[0], args.p_range[1], "--param-range")
         if not args.p_range[0] < args.p_range[1]:
             raise ValueError(f"--param-range expects PMIN < PMAX; got {args.p_range[0]} {args.p_range[1]}")
-    layout = diagram_layout(model, args.param, args.against, q_range=args.q_range, p_range=args.p_range,
-                            grid=args.grid, progress=not args.quiet and sys.stderr.isatty())
+    if args.turing:
+        from linstab._cli._turing import turing_layout
+
+        layout = turing_layout(model, args.param, args.against, q_range=args.q_range, p_range=args.p_range,
+                               grid=args.grid)
+    else:
+        layout = diagram_layout(model, args.param, args.against, q_range=args.q_range, p_range=args.p_range,
+                                grid=args.grid, progress=not args.quiet and sys.stderr.isatty())
     for line in write_outputs(layout, args, title=f"linstab · {model.name} stability diagram"):
-        print(f"{line}: stability diagram of {model.name} in ({args.against}, {args.param})"
-              + (" with the eigenvalue explorer" if line.endswith("MB)") else ""))
+        print(f"{line}: {'Turing' if args.turing else 'stability'} diagram of {model.name} in ({args.against}, {args.param})"
+              + (" with the eigenvalue explorer" if line.endswith("MB)") and not args.turing else "")
+              + (" with the live dispersion curve" if line.endswith("MB)") and args.turing else ""))
     return 0

@@ -236,7 +236,11 @@ class TuringConditions:
     k_m2
         ``k_m² = (d_v f_u + d_u g_v)/(2 d_u d_v)``: the most unstable (fastest-decaying ``h``) mode.
     k_c2
-        ``k_c² = √(det J/(d_u d_v))``: the critical wavenumber squared (equal to ``k_m²`` on the boundary).
+        ``√(det J/(d_u d_v))``: the critical wavenumber squared where evaluated on the boundary (there
+        it equals ``k_m²``); off the boundary it is only the value of that formula.
+    k_c2_critical
+        The critical wavenumber squared at the critical ratio, ``√det J/(d_u √d_c)`` (``d_v = d_c d_u``):
+        the wavenumber that first goes unstable as ``d_v/d_u`` rises through ``d_c``.
     band
         ``(k₁², k₂²)``: the band of unstable modes (roots of ``h(k²) = 0``), real inside the region.
     critical_ratio
@@ -257,6 +261,7 @@ class TuringConditions:
     discriminant: sp.Expr
     k_m2: sp.Expr
     k_c2: sp.Expr
+    k_c2_critical: sp.Expr
     band: tuple[sp.Expr, sp.Expr]
     critical_ratio: sp.Expr
     jacobian: sp.Matrix
@@ -274,10 +279,10 @@ class TuringConditions:
 
     def at(self, values: Mapping[str, float]) -> dict[str, Any]:
         """Every quantity at numeric parameter values: ``{"trace", "det", "h", "discriminant", "k_m2",
-        "k_c2", "critical_ratio", "turing"}`` (``turing``: all four conditions hold)."""
+        "k_c2", "k_c2_critical", "critical_ratio", "turing"}`` (``turing``: all four conditions hold)."""
         subs = {s: sp.Float(values[s.name]) for s in self._symbols() if s.name in values}
         out: dict[str, Any] = {}
-        for name in ("trace", "det", "h", "discriminant", "k_m2", "k_c2", "critical_ratio"):
+        for name in ("trace", "det", "h", "discriminant", "k_m2", "k_c2", "k_c2_critical", "critical_ratio"):
             val = complex(sp.N(getattr(self, name).xreplace(subs)))
             out[name] = val.real if abs(val.imag) <= 1e-12 * (1 + abs(val.real)) else float("nan")
         out["turing"] = bool(out["trace"] < 0 and out["det"] > 0 and out["h"] > 0 and out["discriminant"] > 0)
@@ -336,7 +341,8 @@ def turing_conditions(model: Any, *, state: Mapping[Any, Any] | None | str = "au
     band = (tidy((h - root) / (2 * du * dv)), tidy((h + root) / (2 * du * dv)))
     ratio = tidy(((sp.sqrt(det) + sp.sqrt(-fv * gu)) / fu) ** 2)
     return TuringConditions(trace=tr, det=det, h=h, discriminant=disc, k_m2=tidy(h / (2 * du * dv)),
-                            k_c2=sp.sqrt(det) / sp.sqrt(du * dv), band=band, critical_ratio=ratio,
+                            k_c2=sp.sqrt(det) / sp.sqrt(du * dv), k_c2_critical=tidy(sp.sqrt(det) / (du * sp.sqrt(ratio))),
+                            band=band, critical_ratio=ratio,
                             jacobian=J, diffusion=D)
 
 
