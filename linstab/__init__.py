@@ -52,6 +52,13 @@ _LAZY = {
     "linearize": "linstab.sym",
     "report": "linstab.analysis",
     "routh_hurwitz": "linstab.sym",
+    "turing_conditions": "linstab.sym",
+    "dispersion_relation": "linstab.sym",
+    "dispersion": "linstab.num",
+    "max_growth": "linstab.num",
+    "turing_map": "linstab.num",
+    "simulate_pattern": "linstab.num",
+    "turing_curves": "linstab.analysis",
 }
 
 
@@ -106,5 +113,12 @@ __all__ = [
     "parametric_fixed_point",
     "report",
     "routh_hurwitz",
+    "turing_conditions",
+    "dispersion_relation",
+    "dispersion",
+    "max_growth",
+    "turing_map",
+    "simulate_pattern",
+    "turing_curves",
     "__version__",
 ]
