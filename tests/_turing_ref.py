@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import root
 
-TURING_MODELS = ("schnakenberg", "gierer_meinhardt", "lengyel_epstein")
+TURING_MODELS = ("schnakenberg", "gierer_meinhardt", "lengyel_epstein", "activator_inhibitor")
 
 
 def reference(model, values, guess, *, k_max=4.0, n_k=4001):

@@ -56,3 +56,11 @@ def test_diagram_turing_page_and_one_line_error(tmp_path, capsys):
                  "--html", str(tmp_path / "x.html")]) != 0
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and "has no [diffusion] table" in err
+
+
+def test_analyze_gene_circuit_with_a_numeric_state(capsys):
+    assert main(["analyze", "activator_inhibitor", "--json"]) == 0
+    rec = json.loads(capsys.readouterr().out)["dispersion"]
+    a, i = rec["state"]["a"], rec["state"]["i"]
+    assert abs(0.01 + 5 * a**2 / ((1 + a**2) * (1 + i)) - a) < 1e-9 and abs(a - 0.5 * i) < 1e-9  # by hand
+    assert rec["verdict"] == "Turing unstable" and rec["critical_ratio"]["value"] < 30

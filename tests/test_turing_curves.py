@@ -93,3 +93,20 @@ def test_three_species_numeric_boundary_matches_the_two_species_closed_form():
 def test_no_boundary_in_range_is_a_clear_error():
     with pytest.raises(AnalysisError, match="no Turing boundary"):
         turing_curves("schnakenberg", "d", "b", q_range=(0.2, 0.4), p_range=(1.0, 2.0), n_points=2)
+
+
+def test_gene_circuit_with_an_implicit_state():
+    # the activator-inhibitor circuit's state solves a cubic with no useful closed form: the boundary is
+    # numeric, and must agree with Murray's critical ratio in J(u*), evaluated at the reference state
+    import sympy as sp
+
+    m = load_model("activator_inhibitor")
+    (c,) = turing_curves(m, "d", "gi", q_range=(0.45, 0.55), p_range=(1.0, 100.0), n_points=3)
+    assert c.route == "numeric" and "no homogeneous steady state in closed form" in c.explain()
+    tc = turing_conditions(m, state=None)
+    base = {k: float(v) for k, v in m.parameter_values.items()}
+    for gi, d in c.points:
+        vals = {**base, "gi": float(gi), "d": float(d)}
+        x, _, _, _, _ = reference(m, vals, [0.7, 1.4])
+        subs = {m.symbol(k): v for k, v in vals.items()} | dict(zip(m.variables, x))
+        assert float(sp.N(tc.critical_ratio.xreplace(subs))) == pytest.approx(d, rel=1e-6)

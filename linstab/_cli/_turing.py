@@ -13,7 +13,8 @@ def dispersion_step(model: Any) -> dict[str, Any]:
 
     Keys: ``diffusion`` (species -> coefficient), ``closed_form`` (bool), ``conditions`` (condition ->
     [quantity, expression, value, holds]) for two species, ``k_c`` and ``k_c2`` (at the critical
-    ratio), ``critical_ratio``, ``band``
+    ratio), ``critical_ratio``, ``band``, ``state`` (only where the state has no closed form: the
+    numeric one used)
     (``[k1², k2²]`` or null), ``fastest`` (``[k*, max Re λ]`` numerically), ``growth0`` (Re λ at k = 0),
     ``verdict`` and ``note``.
     """
@@ -28,8 +29,22 @@ def dispersion_step(model: Any) -> dict[str, Any]:
                            "fastest": [k, g], "closed_form": model.n_vars == 2}
     verdict = ("unstable without diffusion" if not g0 < 0 else "Turing unstable" if g > 0 else "stable to every mode")
     if model.n_vars == 2:
-        tc = turing_conditions(model)
-        at = tc.at(values)
+        from linstab._errors import AnalysisError
+
+        try:
+            tc = turing_conditions(model)
+            at = tc.at(values)
+        except AnalysisError:  # no closed-form state: the conditions in J(u*), at the numeric state
+            from linstab.num import find_fixed_points
+
+            tc = turing_conditions(model, state=None)
+            fps = [fp for fp in find_fixed_points(model) if fp.stable] or list(find_fixed_points(model))
+            if not fps:
+                raise
+            fp = max(fps, key=lambda f: float(sum(v * v for v in f.state)))
+            values = {**values, **{v: float(x) for v, x in zip(model.variable_names, fp.state)}}
+            at = tc.at(values)
+            out["state"] = {v: float(x) for v, x in zip(model.variable_names, fp.state)}
         quantities = (("tr J", tc.trace, at["trace"], at["trace"] < 0),
                       ("det J", tc.det, at["det"], at["det"] > 0),
                       ("d_v f_u + d_u g_v", tc.h, at["h"], at["h"] > 0),
@@ -60,6 +75,9 @@ def dispersion_text(model: Any, *, latex: bool = False) -> str:
     pre = "- " if latex else "  "
     lines = [head + f"{pre}eigenvalues of J - k^2 D at the homogeneous state, D = diag("
              + ", ".join(f"{v}: {c}" for v, c in rec["diffusion"].items()) + ")"]
+    if "state" in rec:
+        lines.append(f"{pre}the state has no closed form; the formulas below are in J(u*), evaluated at the numeric "
+                     "state " + ", ".join(f"{v} = {x:.6g}" for v, x in rec["state"].items()))
     if rec["closed_form"]:
         lines.append(f"{pre}Turing conditions (all four hold for a Turing instability):")
         for text, (name, expr, value, ok) in rec["conditions"].items():

@@ -97,9 +97,12 @@ def turing_curves(model: Model | str, param: str, against: str, *, q_range: tupl
     curves: list[BifurcationCurve] = []
     reason = ""
     if model.n_vars == 2:
-        tc = turing_conditions(model)
-        candidates = turing_boundaries(model, param, against, timeout=budget)
-        if not candidates:
+        try:
+            tc = turing_conditions(model)
+        except AnalysisError as exc:  # no closed-form homogeneous state
+            tc, reason = None, str(exc)
+        candidates = turing_boundaries(model, param, against, timeout=budget) if tc is not None else []
+        if tc is not None and not candidates:
             reason = (f"SymPy found no closed form of (d_v f_u + d_u g_v)² = 4 d_u d_v det J for {param} "
                       f"within {budget} s")
         for expr in candidates:

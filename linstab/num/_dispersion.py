@@ -4,7 +4,9 @@ The growth rates of the Fourier mode ``e^{ikx}`` of a reaction–diffusion model
 homogeneous state ``u*`` are the eigenvalues of ``J(u*) − k² D`` (see :mod:`linstab.sym._turing`).
 Here they are computed for whole batches of parameter points and wavenumbers at once: the
 Jacobian, the state and ``D`` come from compiled kernels (the one lambdify path), the eigenvalues
-from a batched eigenvalue routine, chunked to bound memory.
+from a batched eigenvalue routine, chunked to bound memory. Where the state has no closed form
+(Hill kinetics, say) it is found by batched Newton iterations from the largest stable fixed point
+at the model's own values (the "on" state of a bistable circuit).
 
 The maximum over ``k`` is taken on a grid of ``k²`` in ``[0, q_max]`` per point (quadratically
 spaced, denser near 0), with
@@ -58,17 +60,60 @@ def _params(model: Model, values: Mapping[str, Any] | None) -> np.ndarray:
 
 
 def _kernels(model: Model) -> tuple[Any, Any, Any]:
-    """Compiled (state, Jacobian, diffusion) kernels of the parameters (cached on the model)."""
+    """Compiled (state, Jacobian, diffusion) kernels of the parameters (cached on the model).
+
+    Without a closed-form homogeneous state the first kernel is ``None`` and the Jacobian kernel
+    takes ``(x, p)``: the state is then found numerically (:func:`_numeric_state`)."""
     key = ("turing_kernels",)
     if key not in model._cache:
-        state = homogeneous_state(model)
-        J = model.jacobian().xreplace(state)
         D = [c for _, c in model.diffusion]
-        ks = compile_kernel([state[v] for v in model.variables], [model.parameters])
-        kJ = compile_kernel(J, [model.parameters])
         kD = compile_kernel(D, [model.parameters])
-        model._cache[key] = (ks, kJ, kD)
+        try:
+            state = homogeneous_state(model)
+        except AnalysisError:
+            model._cache[key] = (None, model.kernel("jacobian"), kD)
+        else:
+            J = model.jacobian().xreplace(state)
+            ks = compile_kernel([state[v] for v in model.variables], [model.parameters])
+            model._cache[key] = (ks, compile_kernel(J, [model.parameters]), kD)
     return model._cache[key]
+
+
+def _numeric_state(model: Model, P: np.ndarray) -> np.ndarray:
+    """The homogeneous state at every parameter point by batched Newton iterations.
+
+    The start is the largest stable fixed point at the model's own values (:func:`find_fixed_points`;
+    else the largest fixed point); points where Newton does not converge (residual above 1e-10
+    relative) get ``nan``, and are reported as "no state" by :func:`turing_map`."""
+    from linstab.num._fixed_points import find_fixed_points
+
+    if "turing_seed" not in model._cache:
+        fps = find_fixed_points(model)
+        if not fps:
+            raise AnalysisError(f"model {model.name!r}: no homogeneous steady state found at the model's values "
+                                "(none in closed form either); set parameter values with a steady state")
+        stable = [fp for fp in fps if fp.stable] or list(fps)
+        # the largest: in a bistable circuit the "on" state (the trivial low state rarely patterns)
+        model._cache["turing_seed"] = np.asarray(max(stable, key=lambda fp: float(np.linalg.norm(fp.state))).state,
+                                                 dtype=float)
+    f, jac = model.kernel("rhs"), model.kernel("jacobian")
+    n = model.n_vars
+    x = np.broadcast_to(model._cache["turing_seed"], P.shape[:-1] + (n,)).copy()
+    with np.errstate(all="ignore"):
+        for _ in range(60):
+            F = np.broadcast_to(np.asarray(f(x, P), dtype=float), x.shape)
+            J = np.broadcast_to(np.asarray(jac(x, P), dtype=float), x.shape + (n,))
+            ok = np.isfinite(F).all(-1) & np.isfinite(J).all((-2, -1)) & (np.abs(np.linalg.det(J)) > 0)
+            step = np.zeros_like(x)
+            if ok.any():
+                step[ok] = np.linalg.solve(J[ok], F[ok][..., None])[..., 0]
+            scale = np.maximum(1.0, np.abs(step).max(-1, keepdims=True) / (1.0 + np.abs(x).max(-1, keepdims=True)))
+            x = x - step / scale  # damped: at most about the size of x per step
+            if np.all(np.abs(step) <= 1e-13 * (1 + np.abs(x))):
+                break
+        F = np.asarray(f(x, P), dtype=float)
+        good = np.isfinite(x).all(-1) & (np.abs(F).max(-1) <= 1e-10 * (1 + np.abs(x).max(-1)))
+    return np.where(good[..., None], x, np.nan)
 
 
 def _at(model: Model, P: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -76,8 +121,12 @@ def _at(model: Model, P: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray
     ks, kJ, kD = _kernels(model)
     n = model.n_vars
     with np.errstate(all="ignore"):
-        x = np.broadcast_to(np.asarray(ks(P), dtype=float), P.shape[:-1] + (n,))
-        J = np.broadcast_to(np.asarray(kJ(P), dtype=float), P.shape[:-1] + (n, n))
+        if ks is None:
+            x = _numeric_state(model, P)
+            J = np.broadcast_to(np.asarray(kJ(x, P), dtype=float), P.shape[:-1] + (n, n))
+        else:
+            x = np.broadcast_to(np.asarray(ks(P), dtype=float), P.shape[:-1] + (n,))
+            J = np.broadcast_to(np.asarray(kJ(P), dtype=float), P.shape[:-1] + (n, n))
         D = np.broadcast_to(np.asarray(kD(P), dtype=float), P.shape[:-1] + (n,))
     if np.any(D < 0):
         raise ParameterError(f"model {model.name!r}: a diffusion coefficient is negative at the parameter values "

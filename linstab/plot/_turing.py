@@ -3,8 +3,9 @@
 Left, the cells of a :class:`linstab.num.TuringMap` (stable, Turing, unstable without diffusion)
 with the Turing boundaries drawn on top; right, the growth rates ``Re λ(k)`` of ``J − k²D`` at the
 slider values, recomputed in the browser: the homogeneous state, ``J`` and ``D`` are printed as
-JavaScript from their SymPy expressions (the printer of :mod:`linstab.plot._js`), and the
-eigenvalues come from the page's own small library. The page needs no server and no network.
+JavaScript from their SymPy expressions (the printer of :mod:`linstab.plot._js`; where the state
+has no closed form, the page finds it by Newton's method from the last one), and the eigenvalues
+come from the page's own small library. The page needs no server and no network.
 """
 
 from __future__ import annotations
@@ -42,19 +43,40 @@ for (let i = 0; i < T.nk; i++) {
 curve.data = {k: ks, re1: re1, re2: re2};
 marker.data = {x: [p[T.index[T.xname]]], y: [p[T.index[T.yname]]]};
 const g0 = J.length ? T.LS.eig(J.slice(), n)[0][0] : NaN;
-const verdict = !(g0 < 0) ? "unstable without diffusion" : (best > 0 ? "Turing unstable" : "stable");
-readout.text = "max Re λ(k) = " + best.toPrecision(4) + " at k = " + kbest.toPrecision(4) +
+const verdict = !x.every(Number.isFinite) ? "no steady state found (near the last one)" :
+  !(g0 < 0) ? "unstable without diffusion" : (best > 0 ? "Turing unstable" : "stable");
+readout.text = "u* = (" + x.map(v => v.toPrecision(4)).join(", ") + "): max Re λ(k) = " + best.toPrecision(4) + " at k = " + kbest.toPrecision(4) +
   " (wavelength " + (2 * Math.PI / kbest).toPrecision(4) + "); Re λ(0) = " + g0.toPrecision(4) + ": " + verdict;
 """
 
 
-def _script(model: Any, key: str) -> str:
+def _script(model: Any, key: str, values: dict[str, float]) -> str:
+    """The page's model: ``hstate(x, p)`` (closed form, or Newton from the last state), ``jac``, ``dcoef``."""
+    from linstab._errors import AnalysisError
     from linstab.sym import homogeneous_state
 
-    state = homogeneous_state(model)
-    J = model.jacobian().xreplace(state)
-    src = "\n".join([_function("hstate", [state[v] for v in model.variables], model), _function("jac", list(J), model),
-                     _function("dcoef", [c for _, c in model.diffusion], model)])
+    dcoef = _function("dcoef", [c for _, c in model.diffusion], model)
+    try:
+        state = homogeneous_state(model)
+    except AnalysisError:  # no closed form: Newton in the page, from the state at the initial values
+        from linstab.num import find_fixed_points
+
+        fps = find_fixed_points(model, values)
+        stable = [fp for fp in fps if fp.stable] or list(fps)
+        seed = [float(v) for v in max(stable, key=lambda fp: float(np.linalg.norm(fp.state))).state] if stable else \
+            [1.0] * model.n_vars
+        src = "\n".join([_function("rhs", list(model.rhs), model), _function("jac", list(model.jacobian()), model),
+                         dcoef,
+                         f"let last = {json.dumps(seed)};",
+                         "function hstate(_x, p) {",
+                         "  const r = LS.newton(rhs, jac, last, p);",
+                         "  if (r.ok) { last = r.x; return r.x; }",
+                         "  return last.map(() => NaN);",
+                         "}"])
+    else:
+        J = model.jacobian().xreplace(state)
+        src = "\n".join([_function("hstate", [state[v] for v in model.variables], model),
+                         _function("jac", list(J), model), dcoef])
     k = json.dumps(key)
     return (f"if (!window.LINSTAB_TURING) window.LINSTAB_TURING = {{}};\n"
             f"if (!window.LINSTAB_TURING[{k}]) window.LINSTAB_TURING[{k}] = (function() {{\n{LIBRARY}\n{src}\n"
@@ -155,7 +177,7 @@ def turing_diagram(tmap: Any, *, curves: Sequence[Any] = (), k_max: float | None
              f"index: {json.dumps({n: i for i, n in enumerate(model.parameter_names)})}, "
              f"p0: {json.dumps([float(values[n]) for n in model.parameter_names])}}});\n")
     cb = CustomJS(args={"sliders": sliders, "curve": curve, "marker": marker, "readout": readout},
-                  code=_script(model, key) + setup + _UPDATE)
+                  code=_script(model, key, {n: float(values[n]) for n in model.parameter_names}) + setup + _UPDATE)
     for s in sliders:
         s.js_on_change("value", cb)
     g = lam[1:, 0].real

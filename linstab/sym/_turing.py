@@ -84,7 +84,7 @@ def diffusion_matrix(model: Any) -> sp.Matrix:
     return sp.diag(*[c for _, c in model.diffusion])
 
 
-def homogeneous_state(model: Any, *, timeout: float | None = 5.0) -> dict[sp.Symbol, sp.Expr]:
+def homogeneous_state(model: Any, *, timeout: float | None = 2.0) -> dict[sp.Symbol, sp.Expr]:
     """The homogeneous steady state ``u*`` in closed form (the first explicit symbolic fixed point,
     preferring one where no species is identically zero).
 
@@ -103,7 +103,7 @@ def homogeneous_state(model: Any, *, timeout: float | None = 5.0) -> dict[sp.Sym
     Raises
     ------
     AnalysisError
-        If no explicit fixed point is found (then pass the state numerically to the numeric layer).
+        If no explicit fixed point is found (the numeric layer then finds the state numerically).
 
     Examples
     --------
@@ -111,16 +111,31 @@ def homogeneous_state(model: Any, *, timeout: float | None = 5.0) -> dict[sp.Sym
     {u: a + b, v: b/(a + b)**2}
     """
     from linstab.model import load_model
-    from linstab.sym._fixed_points import fixed_points
 
     model = load_model(model)
+    key = ("homogeneous_state", timeout)
+    if key not in model._cache:  # fixed_points may spend its whole timeout: once per model
+        try:
+            model._cache[key] = _homogeneous_state(model, timeout)
+        except AnalysisError as exc:
+            model._cache[key] = exc
+    found = model._cache[key]
+    if isinstance(found, AnalysisError):
+        raise AnalysisError(str(found))
+    return dict(found)
+
+
+def _homogeneous_state(model: Any, timeout: float | None) -> dict[sp.Symbol, sp.Expr]:
+    from linstab.sym._fixed_points import fixed_points
+
     explicit = [fp.state for fp in fixed_points(model, timeout=timeout)
                 if fp.explicit and not (set().union(*(e.free_symbols for e in fp.state.values())) & set(model.variables))]
     # a trivial state (some species 0) is rarely the patterned one: prefer one without zeros
     for state in sorted(explicit, key=lambda st: any(e == 0 for e in st.values())):
         return dict(state)
-    raise AnalysisError(f"model {model.name!r}: no homogeneous steady state in closed form; give the state "
-                        "numerically (linstab.num.dispersion(..., state=...))")
+    raise AnalysisError(f"model {model.name!r}: no homogeneous steady state in closed form; the numeric layer "
+                        "(linstab.num.dispersion, max_growth, turing_map) finds it numerically, and "
+                        "dispersion_relation(model, state=None) keeps J in the state variables")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -212,12 +227,17 @@ def dispersion_relation(model: Any, *, state: Mapping[Any, Any] | None | str = "
         state = homogeneous_state(model)
     subs = {} if state is None else {model.symbol(str(k)) if not isinstance(k, sp.Symbol) else k: sp.sympify(v)
                                      for k, v in state.items()}
-    J = model.jacobian().xreplace(subs).applyfunc(lambda e: sp.factor(sp.simplify(e)))
+    J = model.jacobian().xreplace(subs).applyfunc(_tidy)
     D = diffusion_matrix(model)
     M = J - K ** 2 * D
     lam = LAMBDA
     poly = sp.Poly((lam * sp.eye(M.shape[0]) - M).det(method="berkowitz"), lam)
     return DispersionRelation(jacobian=J, diffusion=D, matrix=M, charpoly=poly, state=dict(subs))
+
+
+def _tidy(e: sp.Expr) -> sp.Expr:
+    """Factored; simplified first where the expression is small (simplify grows fast with size)."""
+    return sp.factor(sp.simplify(e) if sp.count_ops(e) <= 80 else sp.cancel(e))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -333,7 +353,7 @@ def turing_conditions(model: Any, *, state: Mapping[Any, Any] | None | str = "au
     J, D = rel.jacobian, rel.diffusion
     fu, fv, gu, gv = J[0, 0], J[0, 1], J[1, 0], J[1, 1]
     du, dv = D[0, 0], D[1, 1]
-    tidy = lambda e: sp.factor(sp.simplify(e))  # noqa: E731
+    tidy = _tidy
     tr, det = tidy(fu + gv), tidy(fu * gv - fv * gu)
     h = tidy(dv * fu + du * gv)
     disc = tidy(h ** 2 - 4 * du * dv * det)

@@ -9,7 +9,8 @@ from linstab import AnalysisError, ParameterError, load_model
 from linstab.num import dispersion, max_growth, turing_map
 from tests._turing_ref import TURING_MODELS, reference
 
-GUESS = {"schnakenberg": [1.0, 1.0], "gierer_meinhardt": [1.0, 1.0], "lengyel_epstein": [2.0, 5.0]}
+GUESS = {"schnakenberg": [1.0, 1.0], "gierer_meinhardt": [1.0, 1.0], "lengyel_epstein": [2.0, 5.0],
+         "activator_inhibitor": [0.7, 1.4]}  # its "on" state (the circuit is bistable)
 
 
 @pytest.mark.parametrize("name", TURING_MODELS)

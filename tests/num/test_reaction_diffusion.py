@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from linstab import load_model
-from linstab.num import max_growth, simulate_pattern
+from linstab.num import dispersion, max_growth, simulate_pattern
 from linstab.sym import turing_conditions
 from tests._turing_ref import TURING_MODELS
 
@@ -20,10 +20,11 @@ def test_pattern_wavelength_near_the_fastest_mode(name):
     length = 10 * 2 * np.pi / float(kstar)  # ten fastest wavelengths fit exactly
     sim = simulate_pattern(m, length=length, n_points=200, t_end=250.0, n_times=26)
     assert sim.amplitude(time=0) < 0.05 and sim.amplitude() > 0.5  # the pattern grew from noise
-    # linear regime (small amplitude): the dominant mode is the fastest-growing one, give or take one mode
+    # linear regime (small amplitude): the dominant mode is one of the fastest-growing ones — it grows at
+    # 90 % or more of the maximal rate (where the dispersion curve is flat, noise picks among them)
     early = next(i for i in range(len(sim.t)) if sim.amplitude(time=i) > 20 * sim.amplitude(time=0))
-    step = 2 * np.pi / length
-    assert abs(sim.dominant_wavenumber(time=early) - float(kstar)) <= 1.01 * step
+    k_early = sim.dominant_wavenumber(time=early)
+    assert dispersion(m, [k_early])[0, 0].real >= 0.9 * float(g)
     # the final pattern: inside the closed-form unstable band, within 20 % of 2π/k*
     k1, k2 = (np.sqrt(v) for v in _band(m, values))
     kf = sim.dominant_wavenumber()
@@ -33,10 +34,15 @@ def test_pattern_wavelength_near_the_fastest_mode(name):
 
 
 def _band(m, values):
+    """The closed-form band k₁² < k² < k₂², in J(u*) at the state the simulation settled near."""
     import sympy as sp
 
-    tc = turing_conditions(m)
-    subs = {m.symbol(k): v for k, v in values.items()}
+    from linstab.num import find_fixed_points
+
+    tc = turing_conditions(m, state=None)  # J in the state variables: also for an implicit state
+    stable = [fp for fp in find_fixed_points(m) if fp.stable]
+    state = max(stable, key=lambda fp: float(np.linalg.norm(fp.state))).state
+    subs = {m.symbol(k): v for k, v in values.items()} | dict(zip(m.variables, state))
     return [float(sp.N(e.xreplace(subs))) for e in tc.band]
 
 

@@ -12,7 +12,7 @@ import pytest
 from bokeh.models import Slider
 
 from linstab.analysis import turing_curves
-from linstab.num import dispersion, turing_map
+from linstab.num import dispersion, find_fixed_points, turing_map
 from linstab.plot import html, turing_diagram
 
 NODE = shutil.which("node") or shutil.which("nodejs")
@@ -57,3 +57,31 @@ process.stdout.write(JSON.stringify({curve: curve.data, marker: marker.data, tex
     np.testing.assert_allclose(got["curve"]["re2"], lam[:, 1].real, atol=1e-9)
     assert got["marker"] == {"x": [0.2], "y": [1.3]}
     assert "Turing unstable" in got["text"]
+
+
+@pytest.mark.skipif(NODE is None, reason="Node.js is not installed")
+def test_implicit_state_is_found_by_newton_in_the_page():
+    tm = turing_map("activator_inhibitor", ("gi", 0.4, 0.6, 4), ("d", 5.0, 60.0, 4))
+    layout = turing_diagram(tm)
+    (slider,) = [s for s in layout.select({"type": Slider}) if s.name == "slider_gi"]
+    cb = slider.js_property_callbacks["change:value"][0]
+    values = {"ba": 0.01, "ka": 5.0, "ki": 1.0, "gi": 0.55, "d": 40.0}
+    mock = """
+const window = {};
+const sliders = %s.map(([name, value]) => ({name: name, value: value}));
+const curve = {data: null}, marker = {data: null}, readout = {text: ""};
+%s
+process.stdout.write(JSON.stringify({curve: curve.data, text: readout.text}));
+""" % (json.dumps([[f"slider_{k}", v] for k, v in values.items()]), cb.code)
+    out = subprocess.run([NODE, "-e", mock], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    got = json.loads(out.stdout)
+    lam = dispersion("activator_inhibitor", np.array(got["curve"]["k"]), values=values)
+    np.testing.assert_allclose(got["curve"]["re1"], lam[:, 0].real, atol=1e-8)
+    # at gi = 0.4 the "on" state has vanished (a fold between 0.45 and 0.55): Newton lands on the only
+    # steady state left, the "off" state, and the readout shows which state it analyses
+    (off,) = find_fixed_points("activator_inhibitor", {"gi": 0.4})
+    out = subprocess.run([NODE, "-e", mock.replace('"slider_gi", 0.55', '"slider_gi", 0.4')], capture_output=True,
+                         text=True, timeout=60)
+    text = json.loads(out.stdout)["text"]
+    assert text.startswith(f"u* = ({off.state[0]:.4g}, {off.state[1]:.4g})") and text.endswith(": stable")
