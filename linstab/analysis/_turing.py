@@ -95,6 +95,7 @@ def turing_curves(model: Model | str, param: str, against: str, *, q_range: tupl
     qs = _range(q_range, vals[against], "q_range")
     qgrid = np.linspace(qs[0], qs[1], n_points)
     curves: list[BifurcationCurve] = []
+    kept: list[np.ndarray] = []
     reason = ""
     if model.n_vars == 2:
         try:
@@ -108,8 +109,10 @@ def turing_curves(model: Model | str, param: str, against: str, *, q_range: tupl
         for expr in candidates:
             p = _evaluate(expr, Q, qgrid, fixed)
             ok = _checked(model, param, against, qgrid, p)
-            if not ok.any():
-                continue
+            if not ok.any() or any(np.array_equal(ok, _ok) and np.allclose(p[ok], c.points[:, 1], rtol=1e-9)
+                                   for c, _ok in zip(curves, kept)):
+                continue  # no point checks out, or the same curve as one already kept (another form)
+            kept.append(ok)
             cond = sp.And(sp.StrictGreaterThan(tc.h, 0), sp.StrictLessThan(tc.trace, 0),
                           sp.StrictGreaterThan(tc.det, 0)).xreplace({P: expr})
             steps = (("Turing conditions at the homogeneous state (Murray 2003, sec. 2.3):",

@@ -389,7 +389,9 @@ def turing_boundaries(model: Any, param: str, against: str, *, timeout: float | 
     Returns
     -------
     list of sympy.Expr
-        Empty when SymPy finds no closed form (the boundary is then traced numerically).
+        Empty when SymPy finds no closed form (the boundary is then traced numerically). When
+        ``param`` is the second species' diffusion coefficient, ``d_u d_c`` comes first (the same
+        curve as one of the roots, in Murray's tidier form).
 
     Examples
     --------
@@ -404,8 +406,13 @@ def turing_boundaries(model: Any, param: str, against: str, *, timeout: float | 
     P = model.parameter(param)
     model.parameter(against)  # raises, naming the parameters, if unknown
     tc = turing_conditions(model)
-    num, _ = sp.fraction(sp.together(tc.discriminant))
     out: list[sp.Expr] = []
+    D = tc.diffusion
+    if not tc.jacobian.has(P) and D[1, 1] == P and not D[0, 0].has(P):
+        # P is the inhibitor's diffusion coefficient: the boundary is d_v = d_u d_c (Murray eq. 2.27),
+        # a tidier form of the larger root of the squared equation below
+        out.append(D[0, 0] * tc.critical_ratio)
+    num, _ = sp.fraction(sp.together(tc.discriminant))
     try:
         with _time_limit(timeout):
             for factor, _mult in sp.factor_list(num, P)[1]:
