@@ -64,3 +64,29 @@ def test_analyze_gene_circuit_with_a_numeric_state(capsys):
     a, i = rec["state"]["a"], rec["state"]["i"]
     assert abs(0.01 + 5 * a**2 / ((1 + a**2) * (1 + i)) - a) < 1e-9 and abs(a - 0.5 * i) < 1e-9  # by hand
     assert rec["verdict"] == "Turing unstable" and rec["critical_ratio"]["value"] < 30
+
+
+def test_conservation_law_with_diffusion_is_analysed_in_full(tmp_path, capsys):
+    # u' = v - u, v' = u - v conserves u + v, but diffusion keeps that only where d_u = d_v: no reduction;
+    # the k = 0 mode is neutral (det J = 0), so the verdict is not "Turing unstable"
+    path = tmp_path / "swap.toml"
+    path.write_text('name = "swap"\n[parameters]\nd = 5.0\n[equations]\nu = "v - u"\nv = "u - v"\n'
+                    '[diffusion]\nu = 1\nv = "d"\n', encoding="utf-8")
+    assert main(["analyze", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert "conservation_laws" not in data
+    rec = data["dispersion"]
+    assert rec["conditions"]["det J > 0"][3] is False and rec["verdict"].startswith("neutral without diffusion")
+
+
+def test_reduced_model_with_stale_diffusion_is_refused():
+    import pytest
+
+    from linstab import AnalysisError, Model
+    from linstab.sbml import reduce_model
+    from linstab.sym import turing_conditions
+
+    m = Model.from_dict({"name": "swap", "variables": {"u": {"initial": 1.0}, "v": {"initial": 1.0}},
+                         "equations": {"u": "v - u", "v": "u - v"}, "diffusion": {"u": 1, "v": 2}})
+    with pytest.raises(AnalysisError, match="diffusion coefficients are for u, v but its variables are u"):
+        turing_conditions(reduce_model(m))

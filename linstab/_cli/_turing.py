@@ -27,7 +27,10 @@ def dispersion_step(model: Any) -> dict[str, Any]:
     g, k, g0 = (float(v) for v in max_growth(model))
     out: dict[str, Any] = {"diffusion": {v: str(c) for v, c in model.diffusion}, "growth0": g0,
                            "fastest": [k, g], "closed_form": model.n_vars == 2}
-    verdict = ("unstable without diffusion" if not g0 < 0 else "Turing unstable" if g > 0 else "stable to every mode")
+    tol = 1e-9 * (1 + abs(g0))
+    verdict = ("unstable without diffusion" if g0 > tol else
+               "neutral without diffusion (an eigenvalue 0 at k = 0)" if g0 >= -tol else
+               "Turing unstable" if g > tol else "stable to every mode")
     if model.n_vars == 2:
         from linstab._errors import AnalysisError
 

@@ -105,7 +105,9 @@ def _reduced(args: argparse.Namespace):
 
     model = load_model(args.model)
     sets = parse_sets(args.sets)
-    laws = [] if args.no_reduce else conservation_laws(model)
+    # diffusion keeps a conservation law of the kinetics only where the species diffuse alike: a model
+    # with a [diffusion] table is analysed in full (its k = 0 mode then shows the neutral direction)
+    laws = [] if args.no_reduce or model.diffusion else conservation_laws(model)
     totals = {law.total.name for law in laws}
     first = {k: v for k, v in sets.items() if k not in totals}
     model = model.with_values(first) if first else model

@@ -31,7 +31,7 @@ import numpy as np
 from linstab._errors import AnalysisError, ParameterError
 from linstab.model import Model, load_model
 from linstab.num._kernels import compile_kernel
-from linstab.sym import homogeneous_state
+from linstab.sym import diffusion_matrix, homogeneous_state
 
 __all__ = ["TuringMap", "dispersion", "max_growth", "turing_map", "TURING_REGIONS"]
 
@@ -136,9 +136,7 @@ def _at(model: Model, P: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray
 
 def _check(model: Any) -> Model:
     model = load_model(model)
-    if not model.diffusion:
-        raise AnalysisError(f"model {model.name!r} has no [diffusion] table; add one (a coefficient per species) "
-                            "for a dispersion relation")
+    diffusion_matrix(model)  # raises, saying why, without a [diffusion] table or with one for other variables
     return model
 
 

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from linstab._errors import AnalysisError
-from linstab.model import Model, load_model
+from linstab.model import Model
 
 __all__ = ["PatternSimulation", "simulate_pattern"]
 

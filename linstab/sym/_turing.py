@@ -57,6 +57,10 @@ def _model(model: Any):
     if not model.diffusion:
         raise AnalysisError(f"model {model.name!r} has no [diffusion] table; add one (a coefficient per species, "
                             "e.g. [diffusion] u = 1, v = \"d\") for a Turing analysis")
+    if [v for v, _ in model.diffusion] != list(model.variable_names):
+        raise AnalysisError(f"model {model.name!r}: its diffusion coefficients are for {', '.join(v for v, _ in model.diffusion)}"
+                            f" but its variables are {', '.join(model.variable_names)} (a reduced model?); analyse the "
+                            "full reaction-diffusion model")
     return model
 
 
