@@ -115,9 +115,10 @@ def turing_curves(model: Model | str, param: str, against: str, *, q_range: tupl
             kept.append(ok)
             cond = sp.And(sp.StrictGreaterThan(tc.h, 0), sp.StrictLessThan(tc.trace, 0),
                           sp.StrictGreaterThan(tc.det, 0)).xreplace({P: expr})
-            steps = (("Turing conditions at the homogeneous state (Murray 2003, sec. 2.3):",
-                      [sp.StrictLessThan(tc.trace, 0), sp.StrictGreaterThan(tc.det, 0),
-                       sp.StrictGreaterThan(tc.h, 0), sp.StrictGreaterThan(tc.discriminant, 0)]),
+            conditions = [sp.StrictLessThan(tc.trace, 0), sp.StrictGreaterThan(tc.det, 0),
+                          sp.StrictGreaterThan(tc.h, 0), sp.StrictGreaterThan(tc.discriminant, 0)]
+            steps = (("Turing conditions at the homogeneous state (Murray 2003, sec. 2.3; those that always hold "
+                      "are left out):", [c for c in conditions if c is not sp.true]),
                      ("Boundary: (d_v f_u + d_u g_v)² − 4 d_u d_v det J = 0, solved for " + param + ":",
                       sp.Eq(P, expr)),
                      ("Critical wavenumber on the boundary, k_c² = √(det J/(d_u d_v)):", tc.k_c2))
