@@ -63,6 +63,13 @@ _LAZY = {
     "delay_stability_map": "linstab.num",
     "delay_hopf_curves": "linstab.analysis",
     "delay_report": "linstab.analysis",
+    "turing_conditions": "linstab.sym",
+    "dispersion_relation": "linstab.sym",
+    "dispersion": "linstab.num",
+    "max_growth": "linstab.num",
+    "turing_map": "linstab.num",
+    "simulate_pattern": "linstab.num",
+    "turing_curves": "linstab.analysis",
 }
 
 
@@ -127,5 +134,12 @@ __all__ = [
     "delay_stability_map",
     "delay_hopf_curves",
     "delay_report",
+    "turing_conditions",
+    "dispersion_relation",
+    "dispersion",
+    "max_growth",
+    "turing_map",
+    "simulate_pattern",
+    "turing_curves",
     "__version__",
 ]

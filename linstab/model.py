@@ -15,6 +15,8 @@ TOML layout::
     n = 3.0
     [equations]              # d(name)/dt = expression; the keys are the state variables, in order
     x1 = "beta/(1 + x3**n) - x1"
+    [diffusion]              # optional: a diffusion coefficient per species (see linstab._diffusion)
+    x1 = 1.0
 
 Instead of ``[equations]``, a ``[reactions]`` table may define a reaction network, whose rate
 equations ``dx/dt = S a(x)`` become the right-hand side (see :mod:`linstab._reactions`).
@@ -53,7 +55,7 @@ DOMAINS: Mapping[str, Mapping[str, bool]] = {
 _BUILTIN_DIR = Path(__file__).parent / "data" / "models"
 _MAX_FILE_BYTES = 1_000_000
 _MAX_VARIABLES = 500
-_TOP_KEYS = {"name", "title", "description", "reference", "variables", "parameters", "equations", "reactions"}
+_TOP_KEYS = {"name", "title", "description", "reference", "variables", "parameters", "equations", "reactions", "diffusion"}
 
 
 def builtin_models() -> list[str]:
@@ -103,6 +105,9 @@ class Model:
     reactions
         The reactions of a model given by a ``[reactions]`` table (empty otherwise); ``rhs`` is
         then ``S a(x)``.
+    diffusion
+        ``(variable, coefficient)`` pairs of a reaction–diffusion model (the ``[diffusion]`` table,
+        one per variable, 0 where the table has none); empty for an ODE model.
 
     Examples
     --------
@@ -126,6 +131,7 @@ class Model:
     observables: tuple[tuple[str, sp.Expr], ...] = ()
     species: tuple[tuple[str, sp.Expr, sp.Expr], ...] = ()
     reactions: tuple[Reaction, ...] = ()
+    diffusion: tuple[tuple[str, sp.Expr], ...] = ()
     _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     # ----------------------------------------------------------------- constructors
@@ -362,6 +368,7 @@ class Model:
                                        "propensity": str(r.propensity)} for r in self.reactions}}
                if self.reactions else
                {"equations": {v.name: str(e) for v, e in zip(self.variables, self.rhs)}}),
+            **({"diffusion": {v: str(e) for v, e in self.diffusion}} if self.diffusion else {}),
         }
 
     def __repr__(self) -> str:
@@ -605,6 +612,12 @@ def _build(data: Mapping[str, Any], source: str) -> Model:
         _check_delays(expr, equations, values, ewhere)
         rhs.append(expr)
 
+    diffusion = ()
+    if "diffusion" in data:
+        from linstab._diffusion import parse_diffusion
+
+        diffusion = parse_diffusion(data["diffusion"], variables={v.name: v for v in variables},
+                                    parameters={p.name: p for p in parameters}, values=values, where=where)
     title = data.get("title", "")
     reference = data.get("reference", "")
     for key, val in (("title", title), ("reference", reference)):
@@ -622,6 +635,7 @@ def _build(data: Mapping[str, Any], source: str) -> Model:
         reference=reference,
         initial=tuple((v, initial[v]) for v in equations) if initial else (),
         reactions=reactions,
+        diffusion=diffusion,
     )
 
 

@@ -27,7 +27,7 @@ ROOT = Path(importlib.util.find_spec("linstab").origin).parent  # the linstab th
 
 CORE = {"linstab", "linstab._errors", "linstab._parse", "linstab._atomic", "linstab._limits", "linstab._budget",
         "linstab._optional", "linstab._progress", "linstab._linalg", "linstab.model", "linstab._reactions",
-        "linstab._dask"}
+        "linstab._dask", "linstab._diffusion"}
 
 # Layer of each package, lowest first. Equal ranks may not import each other.
 RANK = {"core": 0, "sym": 1, "sbml": 1, "num": 2, "analysis": 3, "plot": 4, "sc": 5, "check": 5, "cli": 6}
@@ -48,6 +48,7 @@ UPWARD_ALLOWED = {
     ("linstab.sym._bifurcation", "BifurcationCurve.plot", "linstab.plot"),
     ("linstab.num._maps", "StabilityMap.plot", "linstab.plot"),
     ("linstab.analysis._noise", "NoiseScan.plot", "linstab.plot"),
+    ("linstab.num._dispersion", "TuringMap.plot", "linstab.plot"),
     # deprecated old homes of names that moved to the composition layer (they warn)
     ("linstab.sym", "__getattr__", "linstab.analysis"),
     ("linstab.sym", "__getattr__", "linstab.num"),  # classify_zero_eigenvalue moved to num

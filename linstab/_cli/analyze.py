@@ -27,6 +27,10 @@ model, whose Jacobian then has one zero eigenvalue per law.
 A model with delayed terms, delay(x, tau), gets the delay step instead: the linearisation
 A0 + sum_k A_k e^(-lambda tau_k), the characteristic quasi-polynomial, the closed-form crossing
 lambda = ±i omega with the critical delay tau_c, and the rightmost characteristic roots now.
+A model with a [diffusion] table gets a last step, the dispersion relation: the eigenvalues of
+J - k^2 D at the homogeneous state, the closed-form Turing conditions, critical wavenumber and
+critical diffusion ratio for two species (numeric only beyond two), and the verdict (--json: key
+"dispersion").
 """
 
 
@@ -85,12 +89,30 @@ def run(args: argparse.Namespace) -> int:
             data["conservation_laws"] = [{"law": str(law), "total": law.total.name,
                                           "value": model.parameter_values[law.total.name]} for law in laws]
             text = json.dumps(data)
+        if model.diffusion:
+            import json
+
+            from linstab._cli._turing import dispersion_step
+
+            data = json.loads(text)
+            data["dispersion"] = dispersion_step(model)
+            text = json.dumps(data)
         print(text)
     elif args.latex:
-        print(_laws_text(laws, model, latex=True) + report(model, timeout=args.timeout).markdown, end="")
+        print(_laws_text(laws, model, latex=True) + report(model, timeout=args.timeout).markdown + _turing(model, True),
+              end="")
     else:
-        print(_laws_text(laws, model) + as_flags(report(model, timeout=args.timeout).text), end="")
+        print(_laws_text(laws, model) + as_flags(report(model, timeout=args.timeout).text) + _turing(model, False),
+              end="")
     return 0
+
+
+def _turing(model, latex: bool) -> str:
+    if not model.diffusion:
+        return ""
+    from linstab._cli._turing import dispersion_text
+
+    return "\n" + dispersion_text(model, latex=latex)
 
 
 def _reduced(args: argparse.Namespace):
@@ -101,7 +123,9 @@ def _reduced(args: argparse.Namespace):
 
     model = load_model(args.model)
     sets = parse_sets(args.sets)
-    laws = [] if args.no_reduce else conservation_laws(model)
+    # diffusion keeps a conservation law of the kinetics only where the species diffuse alike: a model
+    # with a [diffusion] table is analysed in full (its k = 0 mode then shows the neutral direction)
+    laws = [] if args.no_reduce or model.diffusion else conservation_laws(model)
     totals = {law.total.name for law in laws}
     first = {k: v for k, v in sets.items() if k not in totals}
     model = model.with_values(first) if first else model

@@ -17,6 +17,10 @@ eliminates, and prints the derivation step by step with the curve in closed form
 validity, the criticality of a Hopf bifurcation (first Lyapunov coefficient) and sample points.
 Where no closed form exists the curve is traced by numeric continuation over --range.
 
+--kind turing (a model with a [diffusion] table): the boundary of the Turing region, where
+(d_v f_u + d_u g_v)² = 4 d_u d_v det J with the homogeneous state stable; closed form where SymPy
+solves it for P, each point checked on the dispersion relation, else found numerically.
+
 --points is limited by linstab's memory budget (2 GiB; set LINSTAB_MEMORY, e.g. 8GiB); --range
 must be finite and inside the declared domain of Q.
 

@@ -24,6 +24,9 @@ LINSTAB_MEMORY=8GiB) is refused before anything is computed.
 For a model with delayed terms, delay(x, tau), P is the delay: the regions come from the
 rightmost characteristic roots (spectral discretisation) and the delay Hopf curve tau_c(Q) is
 drawn on top; there is no eigenvalue explorer.
+--turing (a model with a [diffusion] table): the Turing regions of the plane instead (stable,
+Turing, unstable without diffusion) with the Turing boundaries, beside the dispersion curve
+Re λ(k) that the sliders recompute in the browser.
 """
 
 
@@ -41,6 +44,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--param-range", nargs=2, type=float, metavar=("PMIN", "PMAX"), dest="p_range",
                         help="range of P (default: from the curves, else value/10 .. 10·value)")
     parser.add_argument("--grid", type=int, default=60, metavar="N", help="stability-map cells per axis (default 60)")
+    parser.add_argument("--turing", action="store_true",
+                        help="Turing regions and the live dispersion curve (models with a [diffusion] table)")
     add_output_args(parser)
     parser.add_argument("--quiet", action="store_true",
                         help="no progress report (shown on stderr when it is a terminal)")
@@ -74,9 +79,16 @@ def run(args: argparse.Namespace) -> int:
         for line in write_outputs(fig, args, title=f"linstab · {model.name} delay stability diagram"):
             print(f"{line}: delay stability diagram of {model.name} in ({args.against}, {args.param})")
         return 0
-    layout = diagram_layout(model, args.param, args.against, q_range=args.q_range, p_range=args.p_range,
-                            grid=args.grid, progress=not args.quiet and sys.stderr.isatty())
+    if args.turing:
+        from linstab._cli._turing import turing_layout
+
+        layout = turing_layout(model, args.param, args.against, q_range=args.q_range, p_range=args.p_range,
+                               grid=args.grid)
+    else:
+        layout = diagram_layout(model, args.param, args.against, q_range=args.q_range, p_range=args.p_range,
+                                grid=args.grid, progress=not args.quiet and sys.stderr.isatty())
     for line in write_outputs(layout, args, title=f"linstab · {model.name} stability diagram"):
-        print(f"{line}: stability diagram of {model.name} in ({args.against}, {args.param})"
-              + (" with the eigenvalue explorer" if line.endswith("MB)") else ""))
+        print(f"{line}: {'Turing' if args.turing else 'stability'} diagram of {model.name} in ({args.against}, {args.param})"
+              + (" with the eigenvalue explorer" if line.endswith("MB)") and not args.turing else "")
+              + (" with the live dispersion curve" if line.endswith("MB)") and args.turing else ""))
     return 0

@@ -21,7 +21,7 @@ from linstab._errors import AnalysisError, ParameterError
 from linstab.model import Model, load_model
 from linstab.num import compile_kernel, continue_curve, hopf_criticality
 from linstab.num import classify_zero_eigenvalue, kind_crossing_ok
-from linstab.sym import BifurcationCurve, BifurcationKind, closed_form_curves
+from linstab.sym import BifurcationCurve, BifurcationKind, bifurcation_kind, closed_form_curves
 
 __all__ = ["bifurcation_curves", "find_curves", "sample_curve", "window"]
 
@@ -196,6 +196,11 @@ def find_curves(
     [('continuation', 'fold'), ('continuation', 'fold')]
     """
     model = load_model(model)
+    if bifurcation_kind(kind).family == "turing":  # J and D: the dispersion relation's own route
+        from linstab.analysis._turing import turing_curves
+
+        return turing_curves(model, param, against, q_range=q_range, p_range=p_range, values=values,
+                             n_points=n_points, budget=budget)
     if values:
         model = model.with_values(values)
     delayed = _delay_route(model, kind, param, against, values=None, q_range=q_range, n_points=n_points)

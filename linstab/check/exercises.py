@@ -767,6 +767,44 @@ _EXERCISES += [
     ),
 ]
 
+# ---------------------------------------------------------------- chapter 12 (Turing patterns)
+detJ = sp.Symbol("detJ", positive=True)          # det J at the homogeneous state (stable: > 0)
+d_ratio = sp.Symbol("d", positive=True)          # the diffusion ratio d_v/d_u
+SYMBOLS.update({"detJ": detJ, "d": d_ratio})
+_EXERCISES += [
+    Exercise(
+        "ch12-critical-wavenumber", 12, "The critical wavenumber of a Turing instability", "expression",
+        sp.sqrt(detJ / (d1 * d2)),
+        wrong=(("detJ/(d1*d2)", "not_equivalent"), ("sqrt(detJ/d1)", "missing_dependence")),
+        accepted=("(detJ/(d1*d2))^(1/2)", "sqrt(detJ)/sqrt(d1*d2)"),
+    ),
+    Exercise(
+        "ch12-fastest-mode", 12, "Where det(J - k^2 D) is smallest", "expression",
+        (d2 * j11 + d1 * j22) / (2 * d1 * d2),
+        wrong=(("(d1*j11 + d2*j22)/(2*d1*d2)", "swapped_symbols"), ("(d2*j11 + d1*j22)/(d1*d2)", "constant_factor")),
+        accepted=("j11/(2*d1) + j22/(2*d2)",),
+    ),
+    Exercise(
+        "ch12-critical-ratio", 12, "How much faster the inhibitor must diffuse", "condition",
+        d_ratio > sp.Rational(9, 2),
+        options={"ranges": {"d": (0.01, 50.0)}},
+        wrong=(("d > 3/2", "too_weak"), ("d < 9/2", "reversed"), ("d > 9", "too_strong")),
+        accepted=("2*d > 9", "d^2 > 81/4"),
+    ),
+    Exercise(
+        "ch12-pattern-wavelength", 12, "The wavelength of the first pattern", "expression",
+        2 * sp.pi * sp.sqrt(3),
+        wrong=(("2*pi/3", "constant_factor"), ("2*pi/sqrt(3)", "wrong_exponent")),
+        accepted=("sqrt(12)*pi",),
+    ),
+    Exercise(
+        "ch12-gierer-meinhardt-ratio", 12, "The critical diffusion ratio of the Gierer–Meinhardt model", "expression",
+        (1 + sp.sqrt(2)) ** 2 / b_,
+        wrong=(("(1+sqrt(2))/b", "constant_factor"), ("(1+sqrt(2))^2/b^2", "wrong_exponent")),
+        accepted=("(3 + 2*sqrt(2))/b",),
+    ),
+]
+
 #: All exercises, by key.
 EXERCISES: dict[str, Exercise] = {ex.key: ex for ex in _EXERCISES}
 

@@ -3,6 +3,8 @@
 from linstab.num._continuation import continue_curve
 from linstab.num._delay import (characteristic_roots, chebyshev, delay_stability_map, lambert_w_roots, rightmost_roots,
                                 simulate_dde)
+from linstab.num._dispersion import TURING_REGIONS, TuringMap, dispersion, max_growth, turing_map
+from linstab.num._reaction_diffusion import PatternSimulation, simulate_pattern
 from linstab.num._fixed_points import NumericFixedPoint, find_fixed_points
 from linstab.num._curves import condition_holds, evaluate_curve
 from linstab.num._kernels import BACKENDS, Kernel, compile_kernel
@@ -19,10 +21,10 @@ __all__ = ["BACKENDS", "Kernel", "NumericFixedPoint", "compile_kernel", "find_fi
            "KRON_MAX_VARIABLES", "MAX_SSA_STEPS", "SSAResult", "gillespie", "lyapunov_covariance", "power_spectrum",
            "spectral_density",
            "characteristic_roots", "chebyshev", "delay_stability_map", "lambert_w_roots", "rightmost_roots",
-           "simulate_dde",
-"classify_zero_eigenvalue", "condition_holds", "evaluate_curve", "kind_crossing_ok",
-           "kind_test_function"]
-
+           "simulate_dde", "classify_zero_eigenvalue", "condition_holds", "evaluate_curve", "kind_crossing_ok",
+           "kind_test_function",
+           "TURING_REGIONS", "TuringMap", "dispersion", "max_growth", "turing_map",
+           "PatternSimulation", "simulate_pattern"]
 
 
 def __getattr__(name: str):

@@ -57,12 +57,18 @@ def _no_jacobian_test(J: np.ndarray) -> np.ndarray:
                         "not on a Jacobian; use linstab.num.rightmost_roots")
 
 
+def _turing_refused(*_: Any) -> np.ndarray:
+    raise AnalysisError("the Turing kind has no test on J alone: its condition involves the diffusion matrix; "
+                        "use linstab.sym.turing_conditions or linstab.num.dispersion")
+
+
 #: Per kind name or family: (test function on Jacobians ``(..., n, n)``, crossing check on
 #: eigenvalues ``(N, n)`` with tolerances ``(N, 1)``).
 _HOOKS: dict[str, tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray, np.ndarray], np.ndarray]]] = {
     "zero": (_det, _zero_crossing),
     "hopf": (_hurwitz_minor, _hopf_crossing),
     "delay-hopf": (_no_jacobian_test, _hopf_crossing),   # crossing checked on characteristic roots
+    "turing": (_turing_refused, _turing_refused),
 }
 
 

@@ -18,7 +18,8 @@ from linstab.plot._notebook import setup_notebook
 from linstab.plot._page import html, save_html
 from linstab.plot._portrait import phase_portrait, trace_determinant
 from linstab.plot._style import legends_outside
+from linstab.plot._turing import turing_diagram
 
 __all__ = ["stability_diagram", "eigenvalue_explorer", "phase_portrait", "trace_determinant",
            "bifurcation_diagram", "diagram_layout", "draw_diagram", "html", "save_html", "setup_notebook",
-           "export_figure", "legends_outside", "noise_figure", "spectrum_figure", "delay_diagram"]
+           "export_figure", "legends_outside", "noise_figure", "spectrum_figure", "delay_diagram", "turing_diagram"]

@@ -28,6 +28,15 @@ from linstab.sym._noise import (
 from linstab.sym._jacobian import hill_taylor, jacobian, linearize
 from linstab.sym._report import MAX_SYMBOLIC_VARIABLES, SYMBOLIC_MEMORY, Derivation, Report, derivations
 from linstab.sym._routh import RouthHurwitz, hurwitz_layout, hurwitz_matrix, routh_hurwitz
+from linstab.sym._turing import (
+    DispersionRelation,
+    TuringConditions,
+    diffusion_matrix,
+    dispersion_relation,
+    homogeneous_state,
+    turing_boundaries,
+    turing_conditions,
+)
 
 __all__ = [
     "MAX_SYMBOLIC_LYAPUNOV",
@@ -84,6 +93,13 @@ __all__ = [
     "scalar_reductions",
     "symmetry_orbits",
     "tidy",
+    "DispersionRelation",
+    "TuringConditions",
+    "diffusion_matrix",
+    "dispersion_relation",
+    "homogeneous_state",
+    "turing_boundaries",
+    "turing_conditions",
 ]
 
 # Moved to the composition layer, which combines the symbolic route with numerics, or to the numeric

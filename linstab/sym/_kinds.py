@@ -14,6 +14,7 @@ fold (saddle-node) ``det J = 0``                  ``w·f_P ≠ 0`` and ``w·D²f
 transcritical      ``det J = 0``                  ``w·f_P = 0`` (a branch passes through), ``w·D²f(v, v) ≠ 0``
 pitchfork          ``det J = 0``                  ``w·f_P = 0`` and ``w·D²f(v, v) = 0`` (by a symmetry)
 Hopf               ``Δₙ₋₁ = 0`` (``tr J`` in 2-D)   a complex pair on the imaginary axis, the rest stable
+Turing             ``max_k Re λ(J − k²D) = 0``     at ``k_c > 0``, with ``J`` itself stable (see :mod:`linstab.sym._turing`)
 =================  =============================  =====================================================
 
 A request for ``"fold"`` means any ``det J = 0`` curve (what earlier versions called a fold); each
@@ -52,7 +53,9 @@ class BifurcationKind:
     condition_text
         The defining condition as printed in derivations.
     family
-        ``"zero"`` (a real eigenvalue crosses zero: ``det J = 0``) or ``"hopf"``.
+        ``"zero"`` (a real eigenvalue crosses zero: ``det J = 0``), ``"hopf"``, or ``"turing"`` (a
+        diffusion-driven instability: its condition is on ``J`` and the diffusion matrix ``D``, see
+        :func:`linstab.sym.turing_conditions`).
     aliases
         Other names a request may use.
 
@@ -75,6 +78,7 @@ class BifurcationKind:
     def condition(self, J: sp.Matrix) -> tuple[sp.Expr, str, list[sp.Expr]]:
         """``(expression, text, charpoly coefficients)``: the condition ``expression = 0`` on ``J``."""
         n = J.shape[0]
+        self._not_turing("condition")
         if self.family == "zero":
             return sp.factor(J.det(method="berkowitz")), "det J = 0", []
         if n < 2:
@@ -86,6 +90,11 @@ class BifurcationKind:
             return sp.factor(-coeffs[1]), "tr J = 0 (with det J > 0)", coeffs
         return (sp.factor(hurwitz_matrix(coeffs)[: n - 1, : n - 1].det(method="berkowitz")),
                 f"Δ{n - 1} = 0 (Hurwitz minor; the other Routh–Hurwitz conditions hold)", coeffs)
+
+    def _not_turing(self, what: str) -> None:
+        if self.family == "turing":
+            raise AnalysisError(f"the Turing kind has no `{what}` on J alone: its condition involves the diffusion "
+                                "matrix; use linstab.sym.turing_conditions or linstab.num.dispersion")
 
     # The numeric hooks live in linstab.num (README, "Design: layers"); these forward, with a warning.
     def test_function(self, J: Any) -> Any:
@@ -133,8 +142,9 @@ class DelayKind(BifurcationKind):
 #: (Hale & Verduyn Lunel 1993, sec. 11.1; Smith 2011, sec. 4.5).
 DELAY_HOPF = DelayKind(name="delay-hopf", label="delay Hopf", condition_text="Δ(iω) = 0", family="hopf",
                        aliases=("delay_hopf", "hopf-delay"))
-_ALL = (FOLD, TRANSCRITICAL, PITCHFORK, HOPF)
-_ALL += (DELAY_HOPF,)
+TURING = BifurcationKind(name="turing", label="Turing (diffusion-driven)", condition_text="max_k Re λ(J − k²D) = 0, J stable",
+                         family="turing", aliases=("Turing",))
+_ALL = (FOLD, TRANSCRITICAL, PITCHFORK, HOPF, DELAY_HOPF, TURING)
 
 #: Names a request may use (``--kind`` choices): ``"fold"`` asks for every ``det J = 0`` curve.
 KIND_NAMES = ("fold", "saddle-node", "transcritical", "pitchfork", "hopf",

@@ -38,6 +38,7 @@ def test_planar_pitchfork_with_units():
 def test_names_conditions_and_test_functions():
     assert KIND_NAMES[:5] == ("fold", "saddle-node", "transcritical", "pitchfork", "hopf")
     assert "delay-hopf" in KIND_NAMES  # kinds registered after the ODE ones (issue 17)
+    assert "turing" in KIND_NAMES
     assert bifurcation_kind("saddle-node") is bifurcation_kind("fold")
     assert bifurcation_kind("fold").label == "fold (saddle-node)"
     with pytest.raises(ValueError, match="kind must be one of"):
