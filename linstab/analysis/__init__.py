@@ -13,10 +13,10 @@ from linstab.analysis._delay import (DelayDiagramData, DelayReport, crossing_val
 from linstab.analysis._diagram import DiagramData, default_ranges, diagram_data, unstable_sides
 from linstab.analysis._noise import LinearNoise, NoiseScan, linear_noise, noise_scan
 from linstab.analysis._report import report
-from linstab.analysis._turing import turing_curves
+from linstab.analysis._turing import TuringFigureData, turing_curves, turing_figure_data
 
 __all__ = ["BranchData", "DiagramData", "SpecialPoint", "bifurcation_branches", "bifurcation_curves", "branch_samples",
            "default_ranges", "diagram_data", "find_curves", "report", "sample_curve", "segments", "unstable_sides", "window",
            "LinearNoise", "NoiseScan", "linear_noise", "noise_scan",
            "DelayDiagramData", "DelayReport", "crossing_values", "delay_diagram_data", "delay_hopf_curves", "delay_report",
-           "turing_curves"]
+           "TuringFigureData", "turing_curves", "turing_figure_data"]

@@ -17,16 +17,18 @@ and for more than two species, the boundary is found numerically: ``max_k Re λ`
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import sympy as sp
 
 from linstab._errors import AnalysisError, ParameterError
 from linstab.model import Model, load_model
-from linstab.num import compile_kernel, max_growth
-from linstab.sym import BifurcationCurve, turing_boundaries, turing_conditions
+from linstab.num import compile_kernel, dispersion, find_fixed_points, max_growth
+from linstab.sym import BifurcationCurve, homogeneous_state, turing_boundaries, turing_conditions
 
-__all__ = ["turing_curves"]
+__all__ = ["turing_curves", "TuringFigureData", "turing_figure_data"]
 
 _DELTA = 1e-3
 
@@ -199,3 +201,70 @@ def _numeric(model: Model, param: str, against: str, q: np.ndarray, ps: tuple[fl
         a, b = np.where(left, m, a), np.where(left, b, m)
     return np.column_stack([qa, (a + b) / 2]) if len(qa) else np.empty((0, 2))
 
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class TuringFigureData:
+    """What the Turing diagram (:func:`linstab.plot.turing_diagram`) draws besides the map itself.
+
+    Attributes
+    ----------
+    values
+        Parameter values at the marker (the model's, the map's fixed ones, the window's centre).
+    k, lam
+        The wavenumbers of the dispersion plot and the eigenvalues of ``J − k²D`` there,
+        ``(len(k), n)``, leading first.
+    k_max
+        The largest wavenumber drawn.
+    state
+        The homogeneous state in closed form (variable -> expression), or ``None`` where it has none.
+    seed
+        Where there is no closed form: the state the page's Newton iteration starts from (the
+        largest-norm stable fixed point at ``values``), else ``None``.
+    """
+
+    values: dict[str, float]
+    k: np.ndarray
+    lam: np.ndarray
+    k_max: float
+    state: dict[Any, sp.Expr] | None
+    seed: list[float] | None
+
+
+def turing_figure_data(tmap: Any, *, k_max: float | None = None, n_k: int = 200) -> TuringFigureData:
+    """The dispersion curve and the homogeneous state that a Turing diagram shows at its marker.
+
+    Parameters
+    ----------
+    tmap
+        A :class:`linstab.num.TuringMap` with its model attached (from :func:`linstab.num.turing_map`).
+    k_max
+        Largest wavenumber (default: 2.5 times the largest fastest mode of the map, else 2).
+    n_k
+        Points of the dispersion curve.
+
+    Returns
+    -------
+    TuringFigureData
+    """
+    model = tmap.model
+    if model is None:
+        raise ValueError("this TuringMap has no model attached; build it with linstab.num.turing_map")
+    xs, ys = np.asarray(tmap.x), np.asarray(tmap.y)
+    values = {**{k: v for k, v in model.parameter_values.items() if v is not None}, **tmap.fixed}
+    values.setdefault(tmap.x_name, float(xs[len(xs) // 2]))
+    values.setdefault(tmap.y_name, float(ys[len(ys) // 2]))
+    values = {n: float(values[n]) for n in model.parameter_names}
+    kstar = np.asarray(tmap.k_star)[np.isfinite(tmap.k_star)]
+    kmax = float(k_max) if k_max is not None else (2.5 * float(kstar.max()) if kstar.size and kstar.max() > 0 else 2.0)
+    k = np.linspace(0.0, kmax, int(n_k))
+    lam = dispersion(model, k, values=values)
+    try:
+        state, seed = homogeneous_state(model), None
+    except AnalysisError:  # no closed form: the page runs Newton from the state at these values
+        fps = find_fixed_points(model, values)
+        stable = [fp for fp in fps if fp.stable] or list(fps)
+        seed = ([float(v) for v in max(stable, key=lambda fp: float(np.linalg.norm(fp.state))).state] if stable
+                else [1.0] * model.n_vars)
+        state = None
+    return TuringFigureData(values=values, k=k, lam=lam, k_max=kmax, state=state, seed=seed)

@@ -50,32 +50,21 @@ readout.text = "u* = (" + x.map(v => v.toPrecision(4)).join(", ") + "): max Re �
 """
 
 
-def _script(model: Any, key: str, values: dict[str, float]) -> str:
+def _script(model: Any, key: str, data: Any) -> str:
     """The page's model: ``hstate(x, p)`` (closed form, or Newton from the last state), ``jac``, ``dcoef``."""
-    from linstab._errors import AnalysisError
-    from linstab.sym import homogeneous_state
-
     dcoef = _function("dcoef", [c for _, c in model.diffusion], model)
-    try:
-        state = homogeneous_state(model)
-    except AnalysisError:  # no closed form: Newton in the page, from the state at the initial values
-        from linstab.num import find_fixed_points
-
-        fps = find_fixed_points(model, values)
-        stable = [fp for fp in fps if fp.stable] or list(fps)
-        seed = [float(v) for v in max(stable, key=lambda fp: float(np.linalg.norm(fp.state))).state] if stable else \
-            [1.0] * model.n_vars
+    if data.state is None:  # no closed form: Newton in the page, from the state at the initial values
         src = "\n".join([_function("rhs", list(model.rhs), model), _function("jac", list(model.jacobian()), model),
                          dcoef,
-                         f"let last = {json.dumps(seed)};",
+                         f"let last = {json.dumps(data.seed)};",
                          "function hstate(_x, p) {",
                          "  const r = LS.newton(rhs, jac, last, p);",
                          "  if (r.ok) { last = r.x; return r.x; }",
                          "  return last.map(() => NaN);",
                          "}"])
     else:
-        J = model.jacobian().xreplace(state)
-        src = "\n".join([_function("hstate", [state[v] for v in model.variables], model),
+        J = model.jacobian().xreplace(data.state)
+        src = "\n".join([_function("hstate", [data.state[v] for v in model.variables], model),
                          _function("jac", list(J), model), dcoef])
     k = json.dumps(key)
     return (f"if (!window.LINSTAB_TURING) window.LINSTAB_TURING = {{}};\n"
@@ -117,11 +106,10 @@ def turing_diagram(tmap: Any, *, curves: Sequence[Any] = (), k_max: float | None
     from bokeh.layouts import column, row
     from bokeh.models import ColumnDataSource, CustomJS, Div, Slider, Span
 
-    from linstab.num import dispersion
+    from linstab.analysis import turing_figure_data
 
+    data = turing_figure_data(tmap, k_max=k_max, n_k=n_k)
     model = tmap.model
-    if model is None:
-        raise ValueError("turing_diagram: this TuringMap has no model attached; build it with linstab.num.turing_map")
     xs, ys = np.asarray(tmap.x), np.asarray(tmap.y)
     dx = (xs[-1] - xs[0]) / max(len(xs) - 1, 1)
     dy = (ys[-1] - ys[0]) / max(len(ys) - 1, 1)
@@ -140,16 +128,11 @@ def turing_diagram(tmap: Any, *, curves: Sequence[Any] = (), k_max: float | None
                     legend_label=f"Turing boundary ({c.route})")
     mp.legend.location = "top_left"
     mp.legend.background_fill_alpha = 0.7
-    values = {**{k: v for k, v in model.parameter_values.items() if v is not None}, **tmap.fixed}
-    values.setdefault(tmap.x_name, float(xs[len(xs) // 2]))
-    values.setdefault(tmap.y_name, float(ys[len(ys) // 2]))
+    values = data.values
     marker = ColumnDataSource({"x": [values[tmap.x_name]], "y": [values[tmap.y_name]]})
     mp.scatter("x", "y", source=marker, size=10, marker="circle", fill_color="white", line_color="black", line_width=2)
 
-    kstar = np.asarray(tmap.k_star)[np.isfinite(tmap.k_star)]
-    kmax = float(k_max) if k_max is not None else (2.5 * float(kstar.max()) if kstar.size and kstar.max() > 0 else 2.0)
-    k = np.linspace(0.0, kmax, int(n_k))
-    lam = dispersion(model, k, values={n: values[n] for n in model.parameter_names})
+    k, lam, kmax = data.k, data.lam, data.k_max
     curve = ColumnDataSource({"k": k, "re1": lam[:, 0].real, "re2": lam[:, 1].real if lam.shape[-1] > 1 else k * np.nan})
     dp = figure(x_label="wavenumber k", y_label="Re λ(k)", width=width, height=height,
                 title="Dispersion relation: eigenvalues of J − k²D", name="dispersion")
@@ -177,7 +160,7 @@ def turing_diagram(tmap: Any, *, curves: Sequence[Any] = (), k_max: float | None
              f"index: {json.dumps({n: i for i, n in enumerate(model.parameter_names)})}, "
              f"p0: {json.dumps([float(values[n]) for n in model.parameter_names])}}});\n")
     cb = CustomJS(args={"sliders": sliders, "curve": curve, "marker": marker, "readout": readout},
-                  code=_script(model, key, {n: float(values[n]) for n in model.parameter_names}) + setup + _UPDATE)
+                  code=_script(model, key, data) + setup + _UPDATE)
     for s in sliders:
         s.js_on_change("value", cb)
     g = lam[1:, 0].real
