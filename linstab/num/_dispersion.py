@@ -31,7 +31,7 @@ import numpy as np
 from linstab._errors import AnalysisError, ParameterError
 from linstab.model import Model, load_model
 from linstab.num._kernels import compile_kernel
-from linstab.sym import diffusion_matrix, homogeneous_state
+from linstab.sym import diffusion_coefficient_matrix, homogeneous_state
 
 __all__ = ["TuringMap", "dispersion", "max_growth", "turing_map", "TURING_REGIONS"]
 
@@ -136,7 +136,7 @@ def _at(model: Model, P: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray
 
 def _check(model: Any) -> Model:
     model = load_model(model)
-    diffusion_matrix(model)  # raises, saying why, without a [diffusion] table or with one for other variables
+    diffusion_coefficient_matrix(model)  # raises, saying why, without a [diffusion] table or with one for other variables
     return model
 
 

@@ -31,7 +31,7 @@ from linstab.sym._routh import RouthHurwitz, hurwitz_layout, hurwitz_matrix, rou
 from linstab.sym._turing import (
     DispersionRelation,
     TuringConditions,
-    diffusion_matrix,
+    diffusion_coefficient_matrix,
     dispersion_relation,
     homogeneous_state,
     turing_boundaries,
@@ -95,7 +95,7 @@ __all__ = [
     "tidy",
     "DispersionRelation",
     "TuringConditions",
-    "diffusion_matrix",
+    "diffusion_coefficient_matrix",
     "dispersion_relation",
     "homogeneous_state",
     "turing_boundaries",

@@ -42,7 +42,7 @@ import sympy as sp
 
 from linstab._errors import AnalysisError
 
-__all__ = ["DispersionRelation", "TuringConditions", "diffusion_matrix", "dispersion_relation", "homogeneous_state",
+__all__ = ["DispersionRelation", "TuringConditions", "diffusion_coefficient_matrix", "dispersion_relation", "homogeneous_state",
            "turing_conditions", "turing_boundaries", "K", "LAMBDA"]
 
 #: The wavenumber ``k`` (non-negative) and the growth rate ``λ`` of the dispersion relation.
@@ -64,7 +64,7 @@ def _model(model: Any):
     return model
 
 
-def diffusion_matrix(model: Any) -> sp.Matrix:
+def diffusion_coefficient_matrix(model: Any) -> sp.Matrix:
     """The diagonal diffusion matrix ``D`` of a reaction–diffusion model.
 
     Parameters
@@ -79,7 +79,7 @@ def diffusion_matrix(model: Any) -> sp.Matrix:
 
     Examples
     --------
-    >>> diffusion_matrix("schnakenberg")
+    >>> diffusion_coefficient_matrix("schnakenberg")
     Matrix([
     [1, 0],
     [0, d]])
@@ -232,7 +232,7 @@ def dispersion_relation(model: Any, *, state: Mapping[Any, Any] | None | str = "
     subs = {} if state is None else {model.symbol(str(k)) if not isinstance(k, sp.Symbol) else k: sp.sympify(v)
                                      for k, v in state.items()}
     J = model.jacobian().xreplace(subs).applyfunc(_tidy)
-    D = diffusion_matrix(model)
+    D = diffusion_coefficient_matrix(model)
     M = J - K ** 2 * D
     lam = LAMBDA
     poly = sp.Poly((lam * sp.eye(M.shape[0]) - M).det(method="berkowitz"), lam)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
+from linstab.num import kind_crossing_ok, kind_test_function
 import sympy as sp
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -100,7 +102,9 @@ def test_turing_kind_is_registered_and_refuses_jacobian_only_tests():
     with pytest.raises(AnalysisError, match="diffusion matrix"):
         k.condition(sp.Matrix([[1, 2], [3, 4]]))
     with pytest.raises(AnalysisError, match="diffusion matrix"):
-        k.test_function(np.eye(2))
+        kind_test_function(k, np.eye(2)[None])
+    with pytest.raises(AnalysisError, match="diffusion matrix"):
+        kind_crossing_ok(k, np.zeros((1, 2), complex), np.ones(1))
 
 
 def test_boundaries_gierer_meinhardt_by_hand():
