@@ -2,41 +2,27 @@
 
 from __future__ import annotations
 
-import logging
-import os
-import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-import linstab
 from linstab.num import stability_map
 
 da = pytest.importorskip("dask.array")
 distributed = pytest.importorskip("distributed")
 zarr = pytest.importorskip("zarr")
 
-ROOT = str(Path(linstab.__file__).resolve().parents[1])
+from tests._dask_cluster import local_client  # noqa: E402
+
 FIELDS = ("max_real", "n_fixed", "n_stable", "oscillatory")
 GRID = dict(x=("n", 1.5, 5, 23), y=("beta", 1, 1000, 9), log_y=True)
 
 
 @pytest.fixture(scope="module")
 def client():
-    env = {"PYTHONPATH": os.pathsep.join([ROOT, *filter(None, [os.environ.get("PYTHONPATH")])])}
-    # no dashboard, and the scheduler's HTTP server on a free port (not 8787, which may be taken)
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                                       scheduler_kwargs={"dashboard_address": ":0"}, silence_logs=logging.ERROR,
-                                       env=env)
-    c = distributed.Client(cluster, set_as_default=False)
-    try:
+    """Two worker processes, one thread each, importing this checkout of linstab."""
+    with local_client() as c:
         yield c
-    finally:
-        with warnings.catch_warnings():  # shutdown chatter of distributed only
-            warnings.filterwarnings("ignore", module="distributed")
-            c.close()
-            cluster.close()
 
 
 def _same(a, b):

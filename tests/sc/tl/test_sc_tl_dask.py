@@ -9,40 +9,26 @@ dense Jacobians built from the formula.
 from __future__ import annotations
 
 import logging
-import os
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-import linstab
 import linstab.sc as sch
 
 da = pytest.importorskip("dask.array")
 distributed = pytest.importorskip("distributed")
 zarr = pytest.importorskip("zarr")
 
-ROOT = str(Path(linstab.__file__).resolve().parents[1])
+from tests._dask_cluster import local_client  # noqa: E402
+
 
 
 @pytest.fixture(scope="module")
 def client():
     """Two worker processes, one thread each, importing this checkout of linstab."""
-    env = {"PYTHONPATH": os.pathsep.join([ROOT, *filter(None, [os.environ.get("PYTHONPATH")])])}
-    # no dashboard, and the scheduler's HTTP server on a free port (not 8787, which may be taken)
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                                       scheduler_kwargs={"dashboard_address": ":0"}, silence_logs=logging.ERROR,
-                                       env=env)
-    c = distributed.Client(cluster, set_as_default=False)
-    try:
+    with local_client() as c:
         yield c
-    finally:
-        # closing a cluster can warn about workers or comms still shutting down; only those, here
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", module="distributed")
-            c.close()
-            cluster.close()
 
 
 @pytest.fixture
