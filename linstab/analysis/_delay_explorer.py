@@ -2,8 +2,9 @@
 
 The page cannot run the spectral discretisation of :func:`linstab.num.rightmost_roots` at every
 slider move, so the work is split. Here, in Python, the rightmost roots are computed once per cell
-of the ``(Q, τ)`` map; in the browser, the roots of the nearest cell (and those shown last) are
-starting points of Newton's method on the characteristic function
+of the ``(Q, τ)`` map; in the browser, the roots of the nearest cell are followed from the cell's
+parameters to the slider values in small steps and, with those shown last, are the starting points
+of Newton's method on the characteristic function
 ``det Δ(λ) = det(λI − A₀ − Σ_k A_k e^{−λτ_k})`` at the slider values, ``A₀`` and ``A_k`` evaluated
 at the fixed point found there by Newton's method on the system at zero delay (a constant
 solution does not feel the delay). Newton's step is ``λ ← λ − 1/tr(Δ(λ)⁻¹Δ′(λ))`` (Jacobi's
