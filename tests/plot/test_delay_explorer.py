@@ -51,8 +51,9 @@ def test_layout_has_a_slider_per_parameter_the_map_marker_and_the_root_plot(auto
     np.testing.assert_allclose(roots.data["re"], want.real, atol=1e-10)
     np.testing.assert_allclose(roots.data["im"], want.imag, atol=1e-10)
     (readout,) = layout.select({"type": Div, "name": "delay_readout"})
-    # beta = 4, n = 2: x* = 1.3788, a = -f'(x*) = 2·4·x*/(1+x*²)² > 1 = γ; τ = 1 lies past τ_c ≈ 0.8 (sign from the roots)
-    assert ("unstable, oscillating" if want[0].real > 0 else "stable") in readout.text
+    # beta = 4, n = 2: x* = 1.379, a = -f'(x*) = 8x*/(1 + x*²)² = 1.31 > γ = 1, so
+    # τ_c = arccos(-γ/a)/√(a² - γ²) ≈ 2.88 (Monk 2003): at τ = 1 the fixed point is stable
+    assert want[0].real < 0 and ": stable" in readout.text
     page = html(layout, title="delay")
     assert "cdn.bokeh.org" not in page and "window.LINSTAB_DELAY" in page
 
@@ -120,3 +121,26 @@ def test_zero_delay_gives_the_eigenvalues_of_the_undelayed_jacobian(hes1):
     want = rightmost_roots(m, {**m.numeric_values(), "p0": 90.0, "tau": 0.0}, n_roots=2)
     have = np.array(g["roots"]["re"]) + 1j * np.array(g["roots"]["im"])
     np.testing.assert_allclose(np.sort_complex(have), np.sort_complex(want), atol=1e-10)
+
+
+@pytest.mark.browser
+def test_sliders_move_the_roots_in_a_browser(open_page, tmp_path, autorepressor):
+    """The page in headless Chromium: moving τ across the delay Hopf curve flips the verdict."""
+    from linstab.plot import save_html
+
+    m, layout = autorepressor
+    pg = open_page(save_html(layout, tmp_path / "delay.html"))
+    assert pg.blocked == []
+    for tau, verdict in ((0.3, "stable"), (2.95, "unstable, oscillating")):  # τ_c ≈ 2.88 at β = 4
+        done = pg.eval(f"""(async () => {{
+            const s = {pg.model('slider_tau')}, r = {pg.model('delay_readout')}, before = r.text, t0 = performance.now();
+            s.value = {tau};
+            while (r.text === before && performance.now() - t0 < 10000) await new Promise(f => setTimeout(f, 10));
+            return r.text !== before; }})()""")
+        assert done, f"moving tau to {tau} did not update the readout"
+        want = rightmost_roots(m, {"tau": tau}, n_roots=2)
+        re = pg.eval(f"Array.from({pg.model('delay_roots')}.data.re)")
+        np.testing.assert_allclose(re[:2], want.real, atol=1e-8)
+        assert f": {verdict}" in pg.eval(f"{pg.model('delay_readout')}.text")
+        assert pg.eval(f"{pg.model('delay_marker')}.data.y[0]") == pytest.approx(tau)
+    assert pg.errors == []
