@@ -125,7 +125,7 @@ def _script(data: Any, key: str) -> str:
     """The page's model and explorer: ``explore(p)`` -> ``{x, roots, cell}``; ``describe(out)`` -> text."""
     model, d = data.model, data.diagram
     n, names = model.n_vars, model.parameter_names
-    cells = [[None if not np.isfinite(z) else [float(f"{z.real:.10g}"), float(f"{z.imag:.10g}")] for z in row]
+    cells = [[None if not np.isfinite(z) else [float(f"{z.real:.7g}"), float(f"{z.imag:.7g}")] for z in row]
              for row in np.asarray(data.roots).reshape(-1, data.roots.shape[-1])]
     ak = [e for A in data.A for e in A]
     src = "\n".join([
@@ -271,7 +271,7 @@ def delay_explorer(model: Any, against: str, *, tau: str | None = None, q_range:
     r = data.initial[np.isfinite(data.initial)]
     roots = ColumnDataSource({"re": r.real.tolist(), "im": r.imag.tolist()}, name="delay_roots")
     rp = figure(x_label="Re λ", y_label="Im λ", width=width, height=height,
-                title="Rightmost characteristic roots, det(λI − A₀ − Σ A_k e^(−λτ_k)) = 0", name="delay_root_plot")
+                title="Rightmost characteristic roots", name="delay_root_plot")
     rp.add_layout(Span(location=0, dimension="height", line_color=PALETTE["neutral"], line_width=1))
     rp.add_layout(Span(location=0, dimension="width", line_color=PALETTE["muted"], line_width=1))
     rp.scatter("re", "im", source=roots, size=9, marker="x", line_color=PALETTE["unstable"], line_width=2)
