@@ -23,7 +23,9 @@ LINSTAB_MEMORY=8GiB) is refused before anything is computed.
 
 For a model with delayed terms, delay(x, tau), P is the delay: the regions come from the
 rightmost characteristic roots (spectral discretisation) and the delay Hopf curve tau_c(Q) is
-drawn on top; there is no eigenvalue explorer.
+drawn on top, beside a characteristic-root explorer: sliders for the parameters move a marker on
+the map, and the rightmost roots in the complex plane, max Re λ, its frequency and the verdict are
+recomputed in the browser (Newton on the characteristic function from the nearest cell's roots).
 --turing (a model with a [diffusion] table): the Turing regions of the plane instead (stable,
 Turing, unstable without diffusion) with the Turing boundaries, beside the dispersion curve
 Re λ(k) that the sliders recompute in the browser.
@@ -72,12 +74,13 @@ def run(args: argparse.Namespace) -> int:
         if not args.p_range[0] < args.p_range[1]:
             raise ValueError(f"--param-range expects PMIN < PMAX; got {args.p_range[0]} {args.p_range[1]}")
     if model.delays:  # a delay model: regions from the characteristic roots, the delay Hopf curve on top
-        from linstab.plot import delay_diagram
+        from linstab.plot import delay_explorer
 
-        fig = delay_diagram(model, args.against, tau=args.param, q_range=args.q_range, tau_range=args.p_range,
-                            grid=args.grid)
-        for line in write_outputs(fig, args, title=f"linstab · {model.name} delay stability diagram"):
-            print(f"{line}: delay stability diagram of {model.name} in ({args.against}, {args.param})")
+        layout = delay_explorer(model, args.against, tau=args.param, q_range=args.q_range, tau_range=args.p_range,
+                                grid=args.grid)
+        for line in write_outputs(layout, args, title=f"linstab · {model.name} delay stability diagram"):
+            print(f"{line}: delay stability diagram of {model.name} in ({args.against}, {args.param})"
+                  + (" with the characteristic-root explorer" if line.endswith("MB)") else ""))
         return 0
     if args.turing:
         from linstab._cli._turing import turing_layout

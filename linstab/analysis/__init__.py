@@ -10,6 +10,7 @@ from linstab.analysis._branches import BranchData, SpecialPoint, bifurcation_bra
 from linstab.analysis._curves import bifurcation_curves, find_curves, sample_curve, window
 from linstab.analysis._delay import (DelayDiagramData, DelayReport, crossing_values, delay_diagram_data, delay_hopf_curves,
                                     delay_report)
+from linstab.analysis._delay_explorer import DelayExplorerData, delay_explorer_data
 from linstab.analysis._diagram import DiagramData, default_ranges, diagram_data, unstable_sides
 from linstab.analysis._noise import LinearNoise, NoiseScan, linear_noise, noise_scan
 from linstab.analysis._report import report
@@ -18,5 +19,5 @@ from linstab.analysis._turing import TuringFigureData, turing_curves, turing_fig
 __all__ = ["BranchData", "DiagramData", "SpecialPoint", "bifurcation_branches", "bifurcation_curves", "branch_samples",
            "default_ranges", "diagram_data", "find_curves", "report", "sample_curve", "segments", "unstable_sides", "window",
            "LinearNoise", "NoiseScan", "linear_noise", "noise_scan",
-           "DelayDiagramData", "DelayReport", "crossing_values", "delay_diagram_data", "delay_hopf_curves", "delay_report",
+           "DelayDiagramData", "DelayExplorerData", "delay_explorer_data", "DelayReport", "crossing_values", "delay_diagram_data", "delay_hopf_curves", "delay_report",
            "TuringFigureData", "turing_curves", "turing_figure_data"]

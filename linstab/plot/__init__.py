@@ -10,6 +10,7 @@ Bokeh is imported inside the functions, so ``import linstab.plot`` stays light.
 from linstab.plot._bifurcation import bifurcation_diagram
 from linstab.plot._build import diagram_layout, draw_diagram
 from linstab.plot._delay import delay_diagram
+from linstab.plot._delay_explorer import delay_explorer
 from linstab.plot._diagram import stability_diagram
 from linstab.plot._explorer import eigenvalue_explorer
 from linstab.plot._export import export_figure
@@ -22,4 +23,5 @@ from linstab.plot._turing import turing_diagram
 
 __all__ = ["stability_diagram", "eigenvalue_explorer", "phase_portrait", "trace_determinant",
            "bifurcation_diagram", "diagram_layout", "draw_diagram", "html", "save_html", "setup_notebook",
-           "export_figure", "legends_outside", "noise_figure", "spectrum_figure", "delay_diagram", "turing_diagram"]
+           "export_figure", "legends_outside", "noise_figure", "spectrum_figure", "delay_diagram", "delay_explorer",
+           "turing_diagram"]
