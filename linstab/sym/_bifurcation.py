@@ -103,6 +103,10 @@ class BifurcationCurve:
         Codimension-two points found along a continued curve, ``(name, against, param)``:
         ``"cusp"`` and ``"Bogdanov–Takens"`` on fold curves, ``"Bautin"`` (generalized Hopf) on
         Hopf curves (see :func:`linstab.num.continue_curve`).
+    parametrization
+        ``(s, Q(s), P(s))``: the curve in closed form as a parametric curve, where ``P`` has no
+        explicit expression in ``Q`` but both follow from a parameter ``s`` (typically a state
+        variable's value at the fixed point, as for Hill kinetics); ``None`` otherwise.
 
     Examples
     --------
@@ -128,6 +132,7 @@ class BifurcationCurve:
     derivation: tuple[tuple[str, Any], ...] = ()
     route: str = "closed form"
     codim2: tuple[tuple[str, float, float], ...] = ()
+    parametrization: tuple[sp.Symbol, sp.Expr, sp.Expr] | None = None
     partial: bool = False
 
     @property
