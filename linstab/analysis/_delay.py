@@ -22,7 +22,8 @@ from linstab._errors import AnalysisError
 from linstab.model import Model, load_model
 from linstab.num import (StabilityMap, compile_kernel, delay_stability_map, find_fixed_points, kind_crossing_ok,
                          rightmost_roots)
-from linstab.sym import DELAY_HOPF, BifurcationCurve, DelayCrossing, delay_crossings, delay_linearization, undelayed
+from linstab.sym import (DELAY_HOPF, BifurcationCurve, DelayCrossing, delay_crossings, delay_linearization,
+                         parametric_fixed_points, undelayed)
 
 __all__ = ["delay_hopf_curves", "delay_report", "DelayReport", "crossing_values", "DelayDiagramData", "delay_diagram_data"]
 
@@ -161,21 +162,112 @@ def delay_hopf_curves(model: Model | str | Mapping[str, Any], against: str, *, t
             idx = np.flatnonzero(ok)[good]
             ok[:] = False
             ok[idx] = True
-        if not ok.any():
-            continue
         expr = c.substituted(c.tau_c)
         explicit = not (expr.free_symbols & set(model.variables))
+        par = None if explicit else _parametric(model, c, against, vals)
+        derivation = c.derivation
+        cq, ct, cst = qs[ok], taus[ok], states[ok]
+        if par is not None:  # the closed form in s: its own points, each checked on the roots as above
+            s, q_of_s, tau_of_s, coord, _ = par
+            pq, pt, pst, svals = _parametric_points(model, par, vals, against, tau, states, q_range, tol)
+            if len(pq):
+                cq, ct, cst = pq, pt, pst
+                derivation = (*c.derivation, (
+                    f"Delay Hopf curve in closed form, parametrized by s = {coord.name} at the fixed point "
+                    f"(the fixed point solved for {against}):",
+                    f"{against} = {sp.sstr(q_of_s)}, {tau}_c = {sp.sstr(tau_of_s)} for s in "
+                    f"({svals.min():.6g}, {svals.max():.6g})"))
+            else:
+                par = None
+        if not len(cq):
+            continue
         curves.append(BifurcationCurve(
             kind=DELAY_HOPF.name, param=tau, against=against, expression=expr if explicit else None,
             condition=c.substituted(c.condition) if explicit else None,
-            points=np.column_stack([qs[ok], taus[ok]]), lyapunov=None,
-            fixed={k: v for k, v in vals.items() if k not in (tau, against)}, states=states[ok],
-            derivation=c.derivation, route="closed form"))
+            points=np.column_stack([cq, ct]), lyapunov=None,
+            fixed={k: v for k, v in vals.items() if k not in (tau, against)}, states=cst,
+            derivation=derivation, route="closed form", parametrization=None if par is None else par[:3]))
     if not curves:
         raise AnalysisError(f"no delay Hopf point of model {model.name!r} passed the check on the characteristic "
                             f"roots for {against} in [{q_range[0]:g}, {q_range[1]:g}] (the crossing needs "
                             f"{sp.sstr(crossings[0].condition)})")
     return curves
+
+
+def _parametric(model: Model, c: DelayCrossing, against: str, vals: Mapping[str, float]) -> tuple | None:
+    """``(s, Q(s), τ_c(s), coordinate, state(s))`` when the fixed point can be solved for ``Q``
+    explicitly in one state coordinate ``s`` (:func:`linstab.sym.parametric_fixed_points`, e.g.
+    ``β = s(1 + s^n)`` for ``x' = β/(1 + x^n) − x``); ``None`` otherwise. ``τ_c`` depends on ``Q`` and
+    the fixed point only through them, so ``(Q(s), τ_c(s))`` traces the curve (the course appendix's
+    parametrization of Hill-function curves by the fixed point)."""
+    try:
+        branches = parametric_fixed_points(undelayed(model), against, timeout=2.0)
+    except (AnalysisError, NotImplementedError, ValueError, TypeError):
+        return None
+    if len(branches) != 1:  # several branches: which one is the fixed point depends on the values
+        return None
+    b = branches[0]
+    coord, Q = b.coordinate, model.symbols[against]
+    name = "s"
+    while name in {str(x) for x in model.symbols}:
+        name += "_"
+    domain = model.domain.get(coord.name)
+    s = sp.Symbol(name, positive=True) if domain == "positive" else sp.Symbol(name, real=True)
+    q_of_s = b.value.xreplace({coord: s})
+    state = {v: sp.sympify(b.state.get(v, v)).xreplace({coord: s}) for v in model.variables}
+    back = {**state, Q: q_of_s}
+    coeffs = {k: _tidy_param(v.xreplace(back)) for k, v in c.abstracted.items()}
+    tau_of_s = c.tau_c.xreplace(coeffs)
+    if tau_of_s.free_symbols & set(model.variables) or not tau_of_s.has(s):
+        return None
+    cond = c.condition.xreplace(coeffs) if c.condition is not None else sp.true
+    return s, q_of_s, tau_of_s, coord, (state, cond)
+
+
+def _tidy_param(e: sp.Expr) -> sp.Expr:
+    # (X^(1/k))^k = X for every X on the principal branch (exp(k·Log(X)/k) = X), which SymPy keeps
+    e = e.replace(lambda z: z.is_Pow and z.base.is_Pow and (z.exp * z.base.exp - 1).simplify() == 0,
+                  lambda z: z.base.base)
+    forms = [e, sp.factor(sp.simplify(e))]
+    return min(forms, key=sp.count_ops)
+
+
+def _parametric_points(model: Model, par: tuple, vals: Mapping[str, float], against: str, tau: str,
+                       states: np.ndarray, q_range: tuple[float, float], tol: float) -> tuple:
+    """Points of the parametric curve at the ``s`` of the fixed points on the grid of ``Q`` (so that
+    they sample the ``s`` range that maps into the window), kept where the crossing exists and the
+    rightmost characteristic roots confirm it."""
+    s, q_of_s, tau_of_s, coord, (state, cond) = par
+    num = {model.symbols[k]: float(v) for k, v in vals.items() if k != against}
+    i = list(model.variables).index(coord)
+    svals = states[:, i][np.isfinite(states[:, i])]
+    lo, hi = sorted((float(q_range[0]), float(q_range[1])))
+    slack = 1e-9 * max(1.0, abs(lo), abs(hi))
+    rows = []
+    for sv in svals:
+        at = {**num, s: float(sv)}
+
+        def value(e: sp.Expr) -> float:
+            z = complex(sp.N(e.xreplace(at)))
+            return z.real if abs(z.imag) <= 1e-12 * (1 + abs(z)) else float("nan")
+
+        holds = cond.xreplace(at)
+        if holds is not sp.true:
+            continue
+        q, t = value(q_of_s), value(tau_of_s)
+        st = [value(state[v]) for v in model.variables]
+        if np.isfinite([q, t, *st]).all() and lo - slack <= q <= hi + slack:
+            rows.append((q, t, st, float(sv)))
+    if not rows:
+        return np.empty(0), np.empty(0), np.empty((0, model.n_vars)), np.empty(0)
+    pq = np.array([r[0] for r in rows])
+    pt = np.array([r[1] for r in rows])
+    pst = np.array([r[2] for r in rows])
+    ps = np.array([r[3] for r in rows])
+    roots = rightmost_roots(model, {against: pq, tau: pt}, state=pst, n_roots=max(4, 2 * model.n_vars + 2))
+    omega = np.abs(roots[:, 0].imag)
+    good = kind_crossing_ok(DELAY_HOPF, np.where(np.isnan(roots), complex(-np.inf), roots), omega**2, tol=tol)
+    return pq[good], pt[good], pst[good], ps[good]
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
