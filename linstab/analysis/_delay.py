@@ -225,10 +225,14 @@ def _parametric(model: Model, c: DelayCrossing, against: str, vals: Mapping[str,
 
 
 def _tidy_param(e: sp.Expr) -> sp.Expr:
-    # (X^(1/k))^k = X for every X on the principal branch (exp(k·Log(X)/k) = X), which SymPy keeps
-    e = e.replace(lambda z: z.is_Pow and z.base.is_Pow and (z.exp * z.base.exp - 1).simplify() == 0,
-                  lambda z: z.base.base)
-    forms = [e, sp.factor(sp.simplify(e))]
+    # (X^(1/k))^(mk) = X^m for integer m and every X on the principal branch (exp(mk·Log(X)/k) =
+    # X^m), which SymPy keeps unexpanded
+    def denest(z: sp.Expr) -> sp.Expr:
+        return z.replace(lambda w: w.is_Pow and w.base.is_Pow and sp.simplify(w.exp * w.base.exp).is_integer,
+                         lambda w: w.base.base ** sp.simplify(w.exp * w.base.exp))
+
+    e = denest(e)
+    forms = [e, denest(sp.factor(sp.simplify(e)))]
     return min(forms, key=sp.count_ops)
 
 
@@ -290,6 +294,10 @@ class DelayReport:
         Rightmost characteristic roots at the model's values.
     note
         Why no closed form was derived, if so.
+    curves
+        Delay Hopf curves with a :attr:`~linstab.sym.BifurcationCurve.parametrization`, against the
+        first parameter the fixed point can be solved for (half to twice its value), where ``τ_c``
+        involves the fixed point.
     """
 
     model: Model
@@ -299,6 +307,7 @@ class DelayReport:
     numbers: list[dict[str, float]]
     roots: np.ndarray | None
     note: str = ""
+    curves: tuple[BifurcationCurve, ...] = ()
 
     @property
     def text(self) -> str:
@@ -326,6 +335,10 @@ class DelayReport:
                 lines.append("    at the model's values: no crossing (its condition fails): the delay does not "
                              "destabilise this fixed point")
             lines.append("")
+        for c in self.curves:
+            head, line = c.derivation[-1]
+            lines += [head, f"    {line}", f"    (checked on the rightmost characteristic roots at {len(c.points)} points, "
+                      f"{c.against} in [{c.points[:, 0].min():.6g}, {c.points[:, 0].max():.6g}])", ""]
         if self.state is not None:
             lines.append("Fixed point (of the system at zero delay): "
                          + ", ".join(f"{v} = {s:.6g}" for v, s in zip(m.variable_names, self.state)))
@@ -355,6 +368,8 @@ class DelayReport:
             "state": None if self.state is None else self.state.tolist(),
             "roots": None if self.roots is None else [[z.real, z.imag] for z in self.roots if np.isfinite(z)],
             "note": self.note,
+            "parametric": [{"against": c.against, "s": str(c.parametrization[0]), "Q": str(c.parametrization[1]),
+                            "tau_c": str(c.parametrization[2]), "points": c.points.tolist()} for c in self.curves],
         }
 
 
@@ -402,8 +417,22 @@ def delay_report(model: Model | str | Mapping[str, Any], values: Mapping[str, fl
                                                    "left out (use linstab.num.rightmost_roots with state=)")
     if not numbers:
         numbers = [dict.fromkeys(("omega", "tau_c", "period"), float("nan")) for _ in crossings]
+    curves: tuple[BifurcationCurve, ...] = ()
+    implicit = [c for c in crossings if c.substituted(c.tau_c).free_symbols & set(model.variables)]
+    if implicit and state is not None and len(lin.taus) == 1:
+        vals = model.numeric_values()
+        for name in model.parameter_names:
+            if name == lin.taus[0].name or _parametric(model, implicit[0], name, vals) is None:
+                continue
+            try:
+                found = delay_hopf_curves(model, name, tau=lin.taus[0].name, n_points=9)
+            except AnalysisError:
+                continue
+            curves = tuple(c for c in found if c.parametrization is not None)
+            if curves:
+                break
     return DelayReport(model=model, linearization=lin, crossings=crossings, state=state, numbers=numbers,
-                       roots=roots, note=note)
+                       roots=roots, note=note, curves=curves)
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
