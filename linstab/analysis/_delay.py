@@ -106,7 +106,10 @@ def delay_hopf_curves(model: Model | str | Mapping[str, Any], against: str, *, t
         One per crossing of :func:`linstab.sym.delay_crossings` that is confirmed somewhere in the
         range; ``kind`` ``"delay-hopf"``, ``param`` the delay, ``expression`` ``τ_c`` in closed form
         in the parameters and the fixed point (``None`` where it involves the fixed point, which is
-        then numeric: the derivation shows the formula), ``states`` the fixed points.
+        then numeric: the derivation shows the formula), ``states`` the fixed points. Where the
+        steady state can be solved for ``Q`` explicitly in one state coordinate ``s``,
+        ``parametrization`` is ``(s, Q(s), τ_c(s))`` and the points are sampled from it (at the ``s``
+        of the fixed points on the grid of ``Q``) and checked on the roots in the same way.
 
     References
     ----------
