@@ -22,7 +22,8 @@ from linstab._errors import AnalysisError
 from linstab.model import Model, load_model
 from linstab.num import (StabilityMap, compile_kernel, delay_stability_map, find_fixed_points, kind_crossing_ok,
                          rightmost_roots)
-from linstab.sym import DELAY_HOPF, BifurcationCurve, DelayCrossing, delay_crossings, delay_linearization, undelayed
+from linstab.sym import (DELAY_HOPF, BifurcationCurve, DelayCrossing, delay_crossings, delay_linearization,
+                         parametric_fixed_points, undelayed)
 
 __all__ = ["delay_hopf_curves", "delay_report", "DelayReport", "crossing_values", "DelayDiagramData", "delay_diagram_data"]
 
@@ -105,7 +106,10 @@ def delay_hopf_curves(model: Model | str | Mapping[str, Any], against: str, *, t
         One per crossing of :func:`linstab.sym.delay_crossings` that is confirmed somewhere in the
         range; ``kind`` ``"delay-hopf"``, ``param`` the delay, ``expression`` ``τ_c`` in closed form
         in the parameters and the fixed point (``None`` where it involves the fixed point, which is
-        then numeric: the derivation shows the formula), ``states`` the fixed points.
+        then numeric: the derivation shows the formula), ``states`` the fixed points. Where the
+        steady state can be solved for ``Q`` explicitly in one state coordinate ``s``,
+        ``parametrization`` is ``(s, Q(s), τ_c(s))`` and the points are sampled from it (at the ``s``
+        of the fixed points on the grid of ``Q``) and checked on the roots in the same way.
 
     References
     ----------
@@ -161,21 +165,116 @@ def delay_hopf_curves(model: Model | str | Mapping[str, Any], against: str, *, t
             idx = np.flatnonzero(ok)[good]
             ok[:] = False
             ok[idx] = True
-        if not ok.any():
-            continue
         expr = c.substituted(c.tau_c)
         explicit = not (expr.free_symbols & set(model.variables))
+        par = None if explicit else _parametric(model, c, against, vals)
+        derivation = c.derivation
+        cq, ct, cst = qs[ok], taus[ok], states[ok]
+        if par is not None:  # the closed form in s: its own points, each checked on the roots as above
+            s, q_of_s, tau_of_s, coord, _ = par
+            pq, pt, pst, svals = _parametric_points(model, par, vals, against, tau, states, q_range, tol)
+            if len(pq):
+                cq, ct, cst = pq, pt, pst
+                derivation = (*c.derivation, (
+                    f"Delay Hopf curve in closed form, parametrized by s = {coord.name} at the fixed point "
+                    f"(the fixed point solved for {against}):",
+                    f"{against} = {sp.sstr(q_of_s)}, {tau}_c = {sp.sstr(tau_of_s)} for s in "
+                    f"({svals.min():.6g}, {svals.max():.6g})"))
+            else:
+                par = None
+        if not len(cq):
+            continue
         curves.append(BifurcationCurve(
             kind=DELAY_HOPF.name, param=tau, against=against, expression=expr if explicit else None,
             condition=c.substituted(c.condition) if explicit else None,
-            points=np.column_stack([qs[ok], taus[ok]]), lyapunov=None,
-            fixed={k: v for k, v in vals.items() if k not in (tau, against)}, states=states[ok],
-            derivation=c.derivation, route="closed form"))
+            points=np.column_stack([cq, ct]), lyapunov=None,
+            fixed={k: v for k, v in vals.items() if k not in (tau, against)}, states=cst,
+            derivation=derivation, route="closed form", parametrization=None if par is None else par[:3]))
     if not curves:
         raise AnalysisError(f"no delay Hopf point of model {model.name!r} passed the check on the characteristic "
                             f"roots for {against} in [{q_range[0]:g}, {q_range[1]:g}] (the crossing needs "
                             f"{sp.sstr(crossings[0].condition)})")
     return curves
+
+
+def _parametric(model: Model, c: DelayCrossing, against: str, vals: Mapping[str, float]) -> tuple | None:
+    """``(s, Q(s), τ_c(s), coordinate, state(s))`` when the fixed point can be solved for ``Q``
+    explicitly in one state coordinate ``s`` (:func:`linstab.sym.parametric_fixed_points`, e.g.
+    ``β = s(1 + s^n)`` for ``x' = β/(1 + x^n) − x``); ``None`` otherwise. ``τ_c`` depends on ``Q`` and
+    the fixed point only through them, so ``(Q(s), τ_c(s))`` traces the curve (the course appendix's
+    parametrization of Hill-function curves by the fixed point)."""
+    try:
+        branches = parametric_fixed_points(undelayed(model), against, timeout=2.0)
+    except (AnalysisError, NotImplementedError, ValueError, TypeError):
+        return None
+    if len(branches) != 1:  # several branches: which one is the fixed point depends on the values
+        return None
+    b = branches[0]
+    coord, Q = b.coordinate, model.symbols[against]
+    name = "s"
+    while name in {str(x) for x in model.symbols}:
+        name += "_"
+    domain = model.domain.get(coord.name)
+    s = sp.Symbol(name, positive=True) if domain == "positive" else sp.Symbol(name, real=True)
+    q_of_s = b.value.xreplace({coord: s})
+    state = {v: sp.sympify(b.state.get(v, v)).xreplace({coord: s}) for v in model.variables}
+    back = {**state, Q: q_of_s}
+    coeffs = {k: _tidy_param(v.xreplace(back)) for k, v in c.abstracted.items()}
+    tau_of_s = c.tau_c.xreplace(coeffs)
+    if tau_of_s.free_symbols & set(model.variables) or not tau_of_s.has(s):
+        return None
+    cond = c.condition.xreplace(coeffs) if c.condition is not None else sp.true
+    return s, q_of_s, tau_of_s, coord, (state, cond)
+
+
+def _tidy_param(e: sp.Expr) -> sp.Expr:
+    # (X^(1/k))^(mk) = X^m for integer m and every X on the principal branch (exp(mk·Log(X)/k) =
+    # X^m), which SymPy keeps unexpanded
+    def denest(z: sp.Expr) -> sp.Expr:
+        return z.replace(lambda w: w.is_Pow and w.base.is_Pow and sp.simplify(w.exp * w.base.exp).is_integer,
+                         lambda w: w.base.base ** sp.simplify(w.exp * w.base.exp))
+
+    e = denest(e)
+    forms = [e, denest(sp.factor(sp.simplify(e)))]
+    return min(forms, key=sp.count_ops)
+
+
+def _parametric_points(model: Model, par: tuple, vals: Mapping[str, float], against: str, tau: str,
+                       states: np.ndarray, q_range: tuple[float, float], tol: float) -> tuple:
+    """Points of the parametric curve at the ``s`` of the fixed points on the grid of ``Q`` (so that
+    they sample the ``s`` range that maps into the window), kept where the crossing exists and the
+    rightmost characteristic roots confirm it."""
+    s, q_of_s, tau_of_s, coord, (state, cond) = par
+    num = {model.symbols[k]: float(v) for k, v in vals.items() if k != against}
+    i = list(model.variables).index(coord)
+    svals = states[:, i][np.isfinite(states[:, i])]
+    lo, hi = sorted((float(q_range[0]), float(q_range[1])))
+    slack = 1e-9 * max(1.0, abs(lo), abs(hi))
+    rows = []
+    for sv in svals:
+        at = {**num, s: float(sv)}
+
+        def value(e: sp.Expr) -> float:
+            z = complex(sp.N(e.xreplace(at)))
+            return z.real if abs(z.imag) <= 1e-12 * (1 + abs(z)) else float("nan")
+
+        holds = cond.xreplace(at)
+        if holds is not sp.true:
+            continue
+        q, t = value(q_of_s), value(tau_of_s)
+        st = [value(state[v]) for v in model.variables]
+        if np.isfinite([q, t, *st]).all() and lo - slack <= q <= hi + slack:
+            rows.append((q, t, st, float(sv)))
+    if not rows:
+        return np.empty(0), np.empty(0), np.empty((0, model.n_vars)), np.empty(0)
+    pq = np.array([r[0] for r in rows])
+    pt = np.array([r[1] for r in rows])
+    pst = np.array([r[2] for r in rows])
+    ps = np.array([r[3] for r in rows])
+    roots = rightmost_roots(model, {against: pq, tau: pt}, state=pst, n_roots=max(4, 2 * model.n_vars + 2))
+    omega = np.abs(roots[:, 0].imag)
+    good = kind_crossing_ok(DELAY_HOPF, np.where(np.isnan(roots), complex(-np.inf), roots), omega**2, tol=tol)
+    return pq[good], pt[good], pst[good], ps[good]
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -198,6 +297,10 @@ class DelayReport:
         Rightmost characteristic roots at the model's values.
     note
         Why no closed form was derived, if so.
+    curves
+        Delay Hopf curves with a :attr:`~linstab.sym.BifurcationCurve.parametrization`, against the
+        first parameter the fixed point can be solved for (half to twice its value), where ``τ_c``
+        involves the fixed point.
     """
 
     model: Model
@@ -207,6 +310,7 @@ class DelayReport:
     numbers: list[dict[str, float]]
     roots: np.ndarray | None
     note: str = ""
+    curves: tuple[BifurcationCurve, ...] = ()
 
     @property
     def text(self) -> str:
@@ -234,6 +338,10 @@ class DelayReport:
                 lines.append("    at the model's values: no crossing (its condition fails): the delay does not "
                              "destabilise this fixed point")
             lines.append("")
+        for c in self.curves:
+            head, line = c.derivation[-1]
+            lines += [head, f"    {line}", f"    (checked on the rightmost characteristic roots at {len(c.points)} points, "
+                      f"{c.against} in [{c.points[:, 0].min():.6g}, {c.points[:, 0].max():.6g}])", ""]
         if self.state is not None:
             lines.append("Fixed point (of the system at zero delay): "
                          + ", ".join(f"{v} = {s:.6g}" for v, s in zip(m.variable_names, self.state)))
@@ -263,6 +371,8 @@ class DelayReport:
             "state": None if self.state is None else self.state.tolist(),
             "roots": None if self.roots is None else [[z.real, z.imag] for z in self.roots if np.isfinite(z)],
             "note": self.note,
+            "parametric": [{"against": c.against, "s": str(c.parametrization[0]), "Q": str(c.parametrization[1]),
+                            "tau_c": str(c.parametrization[2]), "points": c.points.tolist()} for c in self.curves],
         }
 
 
@@ -310,8 +420,22 @@ def delay_report(model: Model | str | Mapping[str, Any], values: Mapping[str, fl
                                                    "left out (use linstab.num.rightmost_roots with state=)")
     if not numbers:
         numbers = [dict.fromkeys(("omega", "tau_c", "period"), float("nan")) for _ in crossings]
+    curves: tuple[BifurcationCurve, ...] = ()
+    implicit = [c for c in crossings if c.substituted(c.tau_c).free_symbols & set(model.variables)]
+    if implicit and state is not None and len(lin.taus) == 1:
+        vals = model.numeric_values()
+        for name in model.parameter_names:
+            if name == lin.taus[0].name or _parametric(model, implicit[0], name, vals) is None:
+                continue
+            try:
+                found = delay_hopf_curves(model, name, tau=lin.taus[0].name, n_points=9)
+            except AnalysisError:
+                continue
+            curves = tuple(c for c in found if c.parametrization is not None)
+            if curves:
+                break
     return DelayReport(model=model, linearization=lin, crossings=crossings, state=state, numbers=numbers,
-                       roots=roots, note=note)
+                       roots=roots, note=note, curves=curves)
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)

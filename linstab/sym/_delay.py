@@ -287,6 +287,13 @@ class DelayCrossing:
         return expr.xreplace(self.abstracted)
 
 
+def _tidy(c: sp.Expr) -> sp.Expr:
+    """``c`` in its shortest of a few simplified forms (for printing: Hill terms come out of the
+    Jacobian as ``β n x^n/(x x^{2n} + 2x x^n + x)``, which is ``β n x^{n−1}/(1 + x^n)²``)."""
+    forms = [c, sp.factor(sp.simplify(c))]
+    return min(forms, key=sp.count_ops)
+
+
 def _abstract(P: sp.Poly, Q: sp.Poly, state: set[sp.Symbol], taken: set[str]) -> tuple[sp.Poly, sp.Poly,
                                                                                    dict[sp.Symbol, sp.Expr]]:
     """Coefficients of ``P`` and ``Q`` that depend on the state (the fixed point, often known only
@@ -299,6 +306,7 @@ def _abstract(P: sp.Poly, Q: sp.Poly, state: set[sp.Symbol], taken: set[str]) ->
         out = sp.S.Zero
         for (k,), c in poly.terms():
             if c.free_symbols & state:
+                c = _tidy(c)
                 name = "a" if (stem == "q" and k == 0) else f"{stem}_{k}"
                 while name in taken:  # a model parameter of that name: prime it
                     name += "_"
