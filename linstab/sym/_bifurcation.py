@@ -165,6 +165,8 @@ class BifurcationCurve:
             "points": pts,
             "lyapunov": self.lyapunov,
             "codim2": [[name, float(f"{q:.7g}"), float(f"{p:.7g}")] for name, q, p in self.codim2],
+            "parametrization": None if self.parametrization is None else
+            dict(zip(("parameter", self.against, self.param), map(str, self.parametrization))),
         }
 
     def plot(self, **kwargs: Any) -> Any:

@@ -81,3 +81,10 @@ def test_cli_prints_the_parametric_curve():
     # the window is beta in [2, 8] (half to twice 4); beta(s) = s(1 + s^2) = 8 at s = 1.8338 (by hand);
     # beta = 2 at s = 1, where a = 1 and the crossing does not exist, so the first point kept is beyond
     assert 1.0 < lo < 1.25 and hi == pytest.approx(1.833751, abs=1e-5)
+
+
+def test_json_record_carries_the_parametrization():
+    (c,) = delay_hopf_curves(load_model(HERE / "autorepressor.toml"), "beta", q_range=(3.0, 9.0), n_points=5)
+    rec = c.to_dict()["parametrization"]
+    s, q_of_s, tau_of_s = c.parametrization  # the formulas themselves: test_..._is_the_textbook_one
+    assert rec == {"parameter": str(s), "beta": str(q_of_s), "tau": str(tau_of_s)}
