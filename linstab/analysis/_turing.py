@@ -26,7 +26,7 @@ import sympy as sp
 from linstab._errors import AnalysisError, ParameterError
 from linstab.model import Model, load_model
 from linstab.num import compile_kernel, dispersion, find_fixed_points, max_growth
-from linstab.sym import BifurcationCurve, homogeneous_state, turing_boundaries, turing_conditions
+from linstab.sym import BifurcationCurve, homogeneous_state, turing_boundaries, turing_conditions, turing_parametric
 
 __all__ = ["turing_curves", "TuringFigureData", "turing_figure_data"]
 
@@ -127,6 +127,8 @@ def turing_curves(model: Model | str, param: str, against: str, *, q_range: tupl
             curves.append(BifurcationCurve(kind="turing", param=param, against=against, expression=expr,
                                            condition=cond, points=np.column_stack([qgrid[ok], p[ok]]),
                                            lyapunov=None, fixed=fixed, derivation=steps, route="closed form"))
+        if not curves:
+            curves = _parametric(model, param, against, qs, n_points, fixed, budget)
     else:
         reason = (f"{model.n_vars} species: the Turing condition is a Routh–Hurwitz failure of J − k²D for some k, "
                   "with no closed form beyond two species")
@@ -141,6 +143,36 @@ def turing_curves(model: Model | str, param: str, against: str, *, q_range: tupl
               "max_k Re λ(J − k²D) changes sign along " + param + " (bisection).", None),)
     return [BifurcationCurve(kind="turing", param=param, against=against, expression=None, condition=None,
                              points=pts, lyapunov=None, fixed=fixed, derivation=steps, route="numeric")]
+
+
+def _parametric(model: Model, param: str, against: str, qs: tuple[float, float], n_points: int,
+                fixed: Mapping[str, float], budget: float | None) -> list[BifurcationCurve]:
+    """The boundary as parametric curves in the first species' steady state ``s`` (see
+    :func:`linstab.sym.turing_parametric`), sampled over the ``s`` ranges that map into ``qs`` and checked."""
+    P, Q = model.parameter(param), model.parameter(against)
+    curves: list[BifurcationCurve] = []
+    for s, qexpr, pexpr in turing_parametric(model, param, against, timeout=budget):
+        sgrid = np.geomspace(1e-4, 1e4, 4001)
+        qv, pv = _evaluate(qexpr, s, sgrid, fixed), _evaluate(pexpr, s, sgrid, fixed)
+        inside = np.isfinite(qv) & np.isfinite(pv) & (qv >= qs[0]) & (qv <= qs[1])
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], inside.astype(int), [0]])))
+        for lo, hi in zip(edges[::2], edges[1::2] - 1):  # each run of s mapping into the window
+            if hi <= lo:
+                continue
+            ss = np.geomspace(sgrid[lo], sgrid[hi], n_points)
+            q, p = _evaluate(qexpr, s, ss, fixed), _evaluate(pexpr, s, ss, fixed)
+            ok = _checked(model, param, against, q, p)
+            if not ok.any():
+                continue
+            steps = (("Homogeneous state parametrised by " + str(model.variables[0]) + " = " + s.name
+                      + ": the steady-state equations solved for one plane parameter; the boundary "
+                      "(d_v f_u + d_u g_v)² = 4 d_u d_v det J (Murray 2003, sec. 2.3) solved for the other:",
+                      [sp.Eq(Q, qexpr), sp.Eq(P, pexpr)]),)
+            curves.append(BifurcationCurve(kind="turing", param=param, against=against, expression=None,
+                                           condition=None, points=np.column_stack([q[ok], p[ok]]), lyapunov=None,
+                                           fixed=dict(fixed), derivation=steps, route="closed form",
+                                           parametrization=(s, qexpr, pexpr)))
+    return curves
 
 
 def _range(spec: tuple[float, float] | None, value: float | None, what: str, *, wide: bool = False) -> tuple[float, float]:
