@@ -20,7 +20,8 @@ def test_steady_state_coordinate_is_the_hand_derived_one():
     cands = turing_parametric(m, "d", "ka")
     assert cands
     ba, ki, gi = (m.parameter(n) for n in ("ba", "ki", "gi"))
-    for s, q, _ in cands:
+    for s, q, _, v in cands:
+        assert sp.simplify(v - ki * s / gi) == 0
         assert sp.simplify(q - (s - ba) * (1 + s ** 2) * (1 + ki * s / gi) / s ** 2) == 0
 
 
@@ -57,3 +58,15 @@ def test_parametric_boundary_is_a_sign_change_of_the_reference_growth(param, aga
             assert lam[0] < 0
             signs.append(np.sign(lam[1:].max()))
         assert signs[0] * signs[1] < 0, (q, p)
+
+
+def test_cli_prints_the_parametric_curve(capsys):
+    from linstab.cli import main
+
+    assert main(["bifurcation", "activator_inhibitor", "--kind", "turing", "--param", "d", "--against", "ka",
+                 "--range", "5", "8", "--points", "4"]) == 0
+    out = capsys.readouterr().out
+    line = next(ln for ln in out.splitlines() if " for s in (" in ln)
+    assert line.strip().startswith("ka = ") and ", d = " in line
+    lo, hi = (float(x) for x in line.rsplit("(", 1)[1].rstrip(")").split(","))
+    assert 0 < lo < hi

@@ -151,7 +151,7 @@ def _parametric(model: Model, param: str, against: str, qs: tuple[float, float],
     :func:`linstab.sym.turing_parametric`), sampled over the ``s`` ranges that map into ``qs`` and checked."""
     P, Q = model.parameter(param), model.parameter(against)
     curves: list[BifurcationCurve] = []
-    for s, qexpr, pexpr in turing_parametric(model, param, against, timeout=budget):
+    for s, qexpr, pexpr, vexpr in turing_parametric(model, param, against, timeout=budget):
         sgrid = np.geomspace(1e-4, 1e4, 4001)
         qv, pv = _evaluate(qexpr, s, sgrid, fixed), _evaluate(pexpr, s, sgrid, fixed)
         inside = np.isfinite(qv) & np.isfinite(pv) & (qv >= qs[0]) & (qv <= qs[1])
@@ -171,6 +171,7 @@ def _parametric(model: Model, param: str, against: str, qs: tuple[float, float],
             curves.append(BifurcationCurve(kind="turing", param=param, against=against, expression=None,
                                            condition=None, points=np.column_stack([q[ok], p[ok]]), lyapunov=None,
                                            fixed=dict(fixed), derivation=steps, route="closed form",
+                                           states=np.column_stack([ss[ok], _evaluate(vexpr, s, ss[ok], fixed)]),
                                            parametrization=(s, qexpr, pexpr)))
     return curves
 

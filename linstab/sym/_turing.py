@@ -430,8 +430,8 @@ def turing_boundaries(model: Any, param: str, against: str, *, timeout: float | 
 
 
 def turing_parametric(model: Any, param: str, against: str, *,
-                      timeout: float | None = 5.0) -> list[tuple[sp.Symbol, sp.Expr, sp.Expr]]:
-    """The Turing boundary as parametric curves ``(s, Q(s), P(s))``, ``s`` the first species' steady state.
+                      timeout: float | None = 5.0) -> list[tuple[sp.Symbol, sp.Expr, sp.Expr, sp.Expr]]:
+    """The Turing boundary as parametric curves ``(s, Q(s), P(s), v(s))``, ``s`` the first species' steady state.
 
     For a two-species model whose homogeneous state solves a polynomial of high degree (e.g. Hill
     kinetics) the boundary has no explicit form ``P(Q)``, but the steady-state equations
@@ -456,7 +456,8 @@ def turing_parametric(model: Any, param: str, against: str, *,
     Returns
     -------
     list of tuple
-        ``(s, Q(s), P(s))`` for each candidate; empty when no such closed form is found in time.
+        ``(s, Q(s), P(s), v(s))`` for each candidate (``v(s)``: the second species' steady state on the
+        curve); empty when no such closed form is found in time.
 
     References
     ----------
@@ -466,9 +467,11 @@ def turing_parametric(model: Any, param: str, against: str, *,
     --------
     The activator–inhibitor circuit: ``ka`` from the steady state, ``d`` from the boundary.
 
-    >>> s, q, p = turing_parametric("activator_inhibitor", "d", "ka")[0]
+    >>> s, q, p, v = turing_parametric("activator_inhibitor", "d", "ka")[0]
     >>> q
-    (s - ba)*(s**2 + 1)*(gi + ki*s)/(gi*s**2)
+    (-ba + s)*(gi + ki*s)*(s**2 + 1)/(gi*s**2)
+    >>> v
+    ki*s/gi
     """
     from linstab.sym._fixed_points import _time_limit, _Timeout
 
@@ -482,7 +485,7 @@ def turing_parametric(model: Any, param: str, against: str, *,
     D = diffusion_coefficient_matrix(model)
     F = sp.Matrix(model.rhs)
     J = F.jacobian(sp.Matrix(model.variables))
-    out: list[tuple[sp.Symbol, sp.Expr, sp.Expr]] = []
+    out: list[tuple[sp.Symbol, sp.Expr, sp.Expr, sp.Expr]] = []
     try:
         with _time_limit(timeout):
             for xname, yname in ((against, param), (param, against)):
@@ -509,7 +512,8 @@ def turing_parametric(model: Any, param: str, against: str, *,
                                  for r in sp.solve(f, Y)]
                     for yexpr in roots:
                         x = xexpr.xreplace({Y: yexpr}) if xexpr.has(Y) else xexpr
-                        out.append((s, x, yexpr) if xname == against else (s, yexpr, x))
+                        vs = sol[v].xreplace({X: x}).xreplace({Y: yexpr})
+                        out.append((s, x, yexpr, vs) if xname == against else (s, yexpr, x, vs))
                 if out:
                     return out
     except (_Timeout, NotImplementedError, sp.PolynomialError):
