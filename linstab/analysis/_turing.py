@@ -162,7 +162,7 @@ def _parametric(model: Model, param: str, against: str, qs: tuple[float, float],
             ss = np.geomspace(sgrid[lo], sgrid[hi], n_points)
             q, p = _evaluate(qexpr, s, ss, fixed), _evaluate(pexpr, s, ss, fixed)
             ok = _checked(model, param, against, q, p)
-            if not ok.any():
+            if ok.sum() < 2:  # a lone checked sample (e.g. where tr J < 0 only just holds) is no curve
                 continue
             steps = (("Homogeneous state parametrised by " + str(model.variables[0]) + " = " + s.name
                       + ": the steady-state equations solved for one plane parameter; the boundary "
