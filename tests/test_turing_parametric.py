@@ -70,3 +70,28 @@ def test_cli_prints_the_parametric_curve(capsys):
     assert line.strip().startswith("ka = ") and ", d = " in line
     lo, hi = (float(x) for x in line.rsplit("(", 1)[1].rstrip(")").split(","))
     assert 0 < lo < hi
+
+
+@pytest.mark.parametrize("name", ["schnakenberg", "gierer_meinhardt"])
+def test_printed_conditions_are_compact_and_equal_to_the_conditions(name, capsys):
+    import json
+
+    from linstab._parse import parse_expr
+    from linstab.cli import main
+    from linstab.sym import turing_conditions
+
+    assert main(["analyze", name, "--json"]) == 0
+    rec = json.loads(capsys.readouterr().out)
+    m = load_model(name)
+    tc = turing_conditions(m)
+    names = {n: m.symbol(n) for n in m.parameter_names}
+    rng = np.random.default_rng(0)
+    texts = [v[1] for v in rec["dispersion"]["conditions"].values()]
+    if name == "schnakenberg":  # tr J = (b - a - (a + b)³)/(a + b), not the expanded cubic
+        assert "(a + b)**3" in texts[0] and "a**3" not in texts[0]
+    for expr, text in zip((tc.trace, tc.det, tc.h, tc.discriminant), texts, strict=True):
+        printed = parse_expr(text, names)
+        assert len(text) <= len(sp.sstr(expr))  # never longer than the factored form
+        for _ in range(3):
+            pt = {s: float(v) for s, v in zip(names.values(), rng.uniform(0.1, 2.0, len(names)))}
+            assert float(printed.xreplace(pt)) == pytest.approx(float(expr.xreplace(pt)), rel=1e-9, abs=1e-12)
