@@ -31,7 +31,7 @@ def test_json_is_exactly_one_object(capsys):
     assert set(obj) == {"kind", "param", "against", "curves"}
     assert (obj["kind"], obj["param"], obj["against"]) == ("hopf", "beta", "n")
     (curve,) = obj["curves"]
-    assert set(curve) == {"kind", "route", "expression", "condition", "points", "lyapunov", "codim2"}
+    assert set(curve) == {"kind", "route", "expression", "condition", "points", "lyapunov", "codim2", "parametrization"}
     assert (curve["kind"], curve["route"]) == ("hopf", "closed form")
     assert curve["condition"] == "n > 2" and curve["lyapunov"] == "supercritical"
     assert curve["points"] == [[2.5, 8.705506], [3.0, 3.779763]]

@@ -4,6 +4,8 @@ eigenvalues on a fine k grid)."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -70,12 +72,14 @@ def test_cli_prints_the_parametric_curve(capsys):
     assert line.strip().startswith("ka = ") and ", d = " in line
     lo, hi = (float(x) for x in line.rsplit("(", 1)[1].rstrip(")").split(","))
     assert 0 < lo < hi
+    assert main(["bifurcation", "activator_inhibitor", "--kind", "turing", "--param", "d", "--against", "ka",
+                 "--range", "5", "8", "--points", "4", "--json"]) == 0
+    (c,) = json.loads(capsys.readouterr().out)["curves"]
+    assert c["expression"] is None and c["parametrization"][0] == "s" and "ka" not in c["parametrization"][1]
 
 
 @pytest.mark.parametrize("name", ["schnakenberg", "gierer_meinhardt"])
 def test_printed_conditions_are_compact_and_equal_to_the_conditions(name, capsys):
-    import json
-
     from linstab._parse import parse_expr
     from linstab.cli import main
     from linstab.sym import turing_conditions

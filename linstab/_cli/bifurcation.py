@@ -26,10 +26,11 @@ must be finite and inside the declared domain of Q.
 
 --json prints exactly one object:
   {"kind", "param", "against", "curves": [{"kind", "route", "expression", "condition", "points", "lyapunov",
-                                                "codim2"}]}
+                                                "codim2", "parametrization"}]}
 with the requested kind on top and each curve's true kind (fold, transcritical, pitchfork, hopf),
 the route that answered ("closed form" or "continuation"; the closed-form route gets --budget
-seconds), expression and condition null for numerically continued curves; points are [Q, P] pairs.
+seconds), expression and condition null for numerically continued curves; points are [Q, P] pairs;
+parametrization ["s", "Q(s)", "P(s)"] for a parametric closed form, else null.
 """
 
 

@@ -165,6 +165,7 @@ class BifurcationCurve:
             "points": pts,
             "lyapunov": self.lyapunov,
             "codim2": [[name, float(f"{q:.7g}"), float(f"{p:.7g}")] for name, q, p in self.codim2],
+            "parametrization": None if self.parametrization is None else [str(e) for e in self.parametrization],
         }
 
     def plot(self, **kwargs: Any) -> Any:
