@@ -8,8 +8,12 @@ is kept only where the numeric dispersion relation shows the crossing: the state
 ``P(1 + δ)``, ``δ = 10⁻³``). The spurious roots of squaring (``d_v f_u + d_u g_v < 0``) fail that
 test and drop out.
 
-Where SymPy finds no closed form (e.g. Schnakenberg's ``b`` against ``a``, a degree-six equation),
-and for more than two species, the boundary is found numerically: ``max_k Re λ`` is scanned along
+Where SymPy finds no explicit closed form (e.g. Schnakenberg's ``b`` against ``a``, a degree-six
+equation; Hill kinetics whose state solves a cubic), the boundary is sought as a parametric curve in
+the first species' steady state ``s`` (:func:`linstab.sym.turing_parametric`, ``parametrization =
+(s, Q(s), P(s))``, ``expression = None``), sampled over the runs of ``s`` that map into the window of
+``Q`` (``s`` on a log grid from 1e-4 to 1e4) and checked the same way; a run needs two checked samples.
+Where that fails too, and for more than two species, the boundary is found numerically: ``max_k Re λ`` is scanned along
 ``P`` at each sample of ``Q`` and every sign change is bisected; the curve's ``route`` is then
 ``"numeric"`` and its derivation says that there is no closed form.
 """
@@ -56,12 +60,14 @@ def turing_curves(model: Model | str, param: str, against: str, *, q_range: tupl
     n_points
         Number of sample points.
     budget
-        Seconds for SymPy to solve the boundary equation (then the numeric route answers).
+        Seconds for SymPy to solve the boundary equation, and as much again for the parametric form
+        (then the numeric route answers).
 
     Returns
     -------
     list of BifurcationCurve
-        ``kind == "turing"``; ``route`` ``"closed form"`` or ``"numeric"``.
+        ``kind == "turing"``; ``route`` ``"closed form"`` or ``"numeric"``; a parametric closed form has
+        ``expression`` ``None``, ``parametrization`` ``(s, Q(s), P(s))`` and ``states`` ``(s, v(s))``.
 
     Raises
     ------
