@@ -438,7 +438,9 @@ def turing_parametric(model: Any, param: str, against: str, *,
     ``f = g = 0`` are often solvable, in closed form, for one plane parameter ``X`` and the second
     species ``v`` at a given ``u = s``. The boundary ``(d_v f_u + d_u g_v)² = 4 d_u d_v det J``
     (Murray 2003, eq. 2.24) evaluated at that state is then solved for the other plane parameter
-    ``Y``; both coordinates are explicit functions of ``s``. Roots on the wrong side
+    ``Y`` (where a factor is at most quadratic in ``Y``; when ``Y`` is the second species' diffusion
+    coefficient, in Murray's form ``d_v = d_u d_c``, eq. 2.27); both coordinates are explicit
+    functions of ``s``. Roots on the wrong side
     (``d_v f_u + d_u g_v < 0``, spurious roots of squaring) are told apart numerically, by
     :func:`linstab.analysis.turing_curves`.
 
