@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import sympy as sp
 
 from linstab import AnalysisError, Model, load_model
 from linstab.analysis import find_curves, turing_curves
@@ -69,11 +70,15 @@ def test_critical_ratio_and_wavenumber_against_reference(name, points, guess):
         assert out["k_c2_critical"] == pytest.approx(kc2, rel=1e-9)  # d_u = 1: the same wavenumber
 
 
-def test_no_closed_form_is_reported_and_answered_numerically():
-    # Schnakenberg's boundary in b against a is a degree-six equation: no closed form
+def test_schnakenberg_b_against_a_is_parametric_in_the_steady_state():
+    # Schnakenberg's boundary in b against a is a degree-six equation with no explicit closed form, but
+    # parametric in u* = a + b = s (Murray 2003, sec. 2.4): a, b = s/2 ∓ (s³/(2d) + s²/√d)
     (c,) = turing_curves("schnakenberg", "b", "a", q_range=(0.05, 0.15), p_range=(0.3, 3.0), n_points=3)
-    assert c.route == "numeric" and c.expression is None
-    assert "No closed form" in c.explain()
+    assert c.route == "closed form" and c.expression is None
+    s, qexpr, pexpr = c.parametrization
+    d = sp.Symbol("d", positive=True)
+    assert sp.simplify(qexpr - (s / 2 - s ** 3 / (2 * d) - s ** 2 / sp.sqrt(d))) == 0
+    assert sp.simplify(pexpr - (s / 2 + s ** 3 / (2 * d) + s ** 2 / sp.sqrt(d))) == 0
     tc = turing_conditions("schnakenberg")
     for q, p in c.points:
         out = tc.at({"a": float(q), "b": float(p), "d": 20.0})
@@ -97,12 +102,12 @@ def test_no_boundary_in_range_is_a_clear_error():
 
 def test_gene_circuit_with_an_implicit_state():
     # the activator-inhibitor circuit's state solves a cubic with no useful closed form: the boundary is
-    # numeric, and must agree with Murray's critical ratio in J(u*), evaluated at the reference state
+    # parametric in the activator's state (gi from the steady state, d from the boundary), and must agree with Murray's critical ratio in J(u*), evaluated at the reference state
     import sympy as sp
 
     m = load_model("activator_inhibitor")
     (c,) = turing_curves(m, "d", "gi", q_range=(0.45, 0.55), p_range=(1.0, 100.0), n_points=3)
-    assert c.route == "numeric" and "no homogeneous steady state in closed form" in c.explain()
+    assert c.route == "closed form" and c.parametrization is not None
     tc = turing_conditions(m, state=None)
     base = {k: float(v) for k, v in m.parameter_values.items()}
     for gi, d in c.points:

@@ -53,7 +53,7 @@ def dispersion_step(model: Any) -> dict[str, Any]:
                       ("d_v f_u + d_u g_v", tc.h, at["h"], at["h"] > 0),
                       ("(d_v f_u + d_u g_v)^2 - 4 d_u d_v det J", tc.discriminant, at["discriminant"],
                        at["discriminant"] > 0))
-        out["conditions"] = {text: [name, sp.sstr(expr), float(f"{v:.7g}"), bool(ok)]
+        out["conditions"] = {text: [name, sp.sstr(_compact(expr)), float(f"{v:.7g}"), bool(ok)]
                              for (text, _), (name, expr, v, ok) in zip(tc.inequalities, quantities)}
         out["k_c2"] = {"expression": sp.sstr(tc.k_c2_critical), "value": at["k_c2_critical"]}
         out["k_c"] = math.sqrt(at["k_c2_critical"]) if at["k_c2_critical"] > 0 else None
@@ -69,6 +69,26 @@ def dispersion_step(model: Any) -> dict[str, Any]:
                        "is numeric (max over k of the leading eigenvalue of J - k^2 D)")
     out["verdict"] = verdict
     return out
+
+
+def _compact(e: Any) -> Any:
+    """A shorter printed form of ``e`` (the same expression): the numerator written as a polynomial in
+    each linear factor ``L`` of the denominator (e.g. Schnakenberg's ``tr J = (b - a - (a + b)**3)/(a + b)``),
+    whichever form prints shortest."""
+    import sympy as sp
+
+    num, den = sp.fraction(sp.together(e))
+    forms = [e]
+    for L, _ in sp.factor_list(den)[1]:
+        if not (L.is_Add and L.is_polynomial() and sp.Poly(L).total_degree() == 1 and len(L.free_symbols) > 1):
+            continue
+        x = min(L.free_symbols, key=lambda s: s.name)
+        w = sp.Dummy("w")
+        (xw,) = sp.solve(sp.Eq(L, w), x)
+        n = sp.collect(sp.expand(num.xreplace({x: xw})), w, evaluate=False)
+        n = sp.Add(*[sp.factor(c) * k.xreplace({w: L}) for k, c in n.items()])
+        forms.append(n / den)
+    return min(forms, key=lambda f: len(sp.sstr(f)))
 
 
 def dispersion_text(model: Any, *, latex: bool = False) -> str:

@@ -26,10 +26,11 @@ must be finite and inside the declared domain of Q.
 
 --json prints exactly one object:
   {"kind", "param", "against", "curves": [{"kind", "route", "expression", "condition", "points", "lyapunov",
-                                                "codim2"}]}
+                                                "codim2", "parametrization"}]}
 with the requested kind on top and each curve's true kind (fold, transcritical, pitchfork, hopf),
 the route that answered ("closed form" or "continuation"; the closed-form route gets --budget
-seconds), expression and condition null for numerically continued curves; points are [Q, P] pairs.
+seconds), expression and condition null for numerically continued curves; points are [Q, P] pairs;
+parametrization ["s", "Q(s)", "P(s)"] for a parametric closed form, else null.
 """
 
 
@@ -124,6 +125,14 @@ def _samples(c) -> list[tuple[float, float]]:
     return [(float(q), float(p)) for q, p in c.points[idx]]
 
 
+def _s_range(c) -> str:
+    """``(lo, hi)``: the range of the parameter ``s`` of a parametric curve over its sampled points."""
+    import numpy as np
+
+    s = np.asarray(c.states, dtype=float)[:, 0]  # s is the first species' state
+    return f"({s.min():.6g}, {s.max():.6g})"
+
+
 def _text(args: argparse.Namespace, model, curves) -> str:
     """The derivation as plain text, one formula a line (as ``linstab analyze`` prints)."""
     import sympy as sp
@@ -143,6 +152,9 @@ def _text(args: argparse.Namespace, model, curves) -> str:
         if c.expression is not None:
             cond = "" if c.condition in (None, sp.true) else f"    for {sp.sstr(c.condition)}"
             lines += ["", f"    {args.param} = {sp.sstr(c.expression)}{cond}"]
+        if c.parametrization is not None:
+            s, q, p = c.parametrization
+            lines += ["", f"    {args.against} = {sp.sstr(q)}, {args.param} = {sp.sstr(p)} for {s} in {_s_range(c)}"]
         lines += ["", f"    {args.against:>12}  {args.param:>14}"]
         lines += [f"    {q:12.6g}  {p:14.7g}" for q, p in _samples(c)]
         lines += [f"    codimension two: {name} at {args.against} = {q:.6g}, {args.param} = {p:.7g}"
@@ -174,6 +186,10 @@ def _latex(args: argparse.Namespace, model, curves) -> str:
         if c.expression is not None:
             cond = "" if c.condition in (None, sp.true) else f"\\quad\\text{{for }} {sp.latex(c.condition)}"
             lines += [f"$${P} = {sp.latex(c.expression)}{cond}$$", ""]
+        if c.parametrization is not None:
+            s, q, p = c.parametrization
+            lines += [f"$${Q} = {sp.latex(q)},\\quad {P} = {sp.latex(p)}\\quad\\text{{for }} {sp.latex(s)} \\in "
+                      f"{_s_range(c)}$$", ""]
         lines += [f"| ${Q}$ | ${P}$ |", "|---:|---:|"]
         lines += [f"| {q:.6g} | {p:.7g} |" for q, p in _samples(c)]
         lines += [f"\nCodimension two: {n} at ${Q}$ = {q:.6g}, ${P}$ = {p:.7g}." for n, q, p in c.codim2]

@@ -8,8 +8,12 @@ is kept only where the numeric dispersion relation shows the crossing: the state
 ``P(1 + δ)``, ``δ = 10⁻³``). The spurious roots of squaring (``d_v f_u + d_u g_v < 0``) fail that
 test and drop out.
 
-Where SymPy finds no closed form (e.g. Schnakenberg's ``b`` against ``a``, a degree-six equation),
-and for more than two species, the boundary is found numerically: ``max_k Re λ`` is scanned along
+Where SymPy finds no explicit closed form (e.g. Schnakenberg's ``b`` against ``a``, a degree-six
+equation; Hill kinetics whose state solves a cubic), the boundary is sought as a parametric curve in
+the first species' steady state ``s`` (:func:`linstab.sym.turing_parametric`, ``parametrization =
+(s, Q(s), P(s))``, ``expression = None``), sampled over the runs of ``s`` that map into the window of
+``Q`` (``s`` on a log grid from 1e-4 to 1e4) and checked the same way; a run needs two checked samples.
+Where that fails too, and for more than two species, the boundary is found numerically: ``max_k Re λ`` is scanned along
 ``P`` at each sample of ``Q`` and every sign change is bisected; the curve's ``route`` is then
 ``"numeric"`` and its derivation says that there is no closed form.
 """
@@ -26,7 +30,7 @@ import sympy as sp
 from linstab._errors import AnalysisError, ParameterError
 from linstab.model import Model, load_model
 from linstab.num import compile_kernel, dispersion, find_fixed_points, max_growth
-from linstab.sym import BifurcationCurve, homogeneous_state, turing_boundaries, turing_conditions
+from linstab.sym import BifurcationCurve, homogeneous_state, turing_boundaries, turing_conditions, turing_parametric
 
 __all__ = ["turing_curves", "TuringFigureData", "turing_figure_data"]
 
@@ -56,12 +60,14 @@ def turing_curves(model: Model | str, param: str, against: str, *, q_range: tupl
     n_points
         Number of sample points.
     budget
-        Seconds for SymPy to solve the boundary equation (then the numeric route answers).
+        Seconds for SymPy to solve the boundary equation, and as much again for the parametric form
+        (then the numeric route answers).
 
     Returns
     -------
     list of BifurcationCurve
-        ``kind == "turing"``; ``route`` ``"closed form"`` or ``"numeric"``.
+        ``kind == "turing"``; ``route`` ``"closed form"`` or ``"numeric"``; a parametric closed form has
+        ``expression`` ``None``, ``parametrization`` ``(s, Q(s), P(s))`` and ``states`` ``(s, v(s))``.
 
     Raises
     ------
@@ -127,6 +133,8 @@ def turing_curves(model: Model | str, param: str, against: str, *, q_range: tupl
             curves.append(BifurcationCurve(kind="turing", param=param, against=against, expression=expr,
                                            condition=cond, points=np.column_stack([qgrid[ok], p[ok]]),
                                            lyapunov=None, fixed=fixed, derivation=steps, route="closed form"))
+        if not curves:
+            curves = _parametric(model, param, against, qs, n_points, fixed, budget)
     else:
         reason = (f"{model.n_vars} species: the Turing condition is a Routh–Hurwitz failure of J − k²D for some k, "
                   "with no closed form beyond two species")
@@ -141,6 +149,37 @@ def turing_curves(model: Model | str, param: str, against: str, *, q_range: tupl
               "max_k Re λ(J − k²D) changes sign along " + param + " (bisection).", None),)
     return [BifurcationCurve(kind="turing", param=param, against=against, expression=None, condition=None,
                              points=pts, lyapunov=None, fixed=fixed, derivation=steps, route="numeric")]
+
+
+def _parametric(model: Model, param: str, against: str, qs: tuple[float, float], n_points: int,
+                fixed: Mapping[str, float], budget: float | None) -> list[BifurcationCurve]:
+    """The boundary as parametric curves in the first species' steady state ``s`` (see
+    :func:`linstab.sym.turing_parametric`), sampled over the ``s`` ranges that map into ``qs`` and checked."""
+    P, Q = model.parameter(param), model.parameter(against)
+    curves: list[BifurcationCurve] = []
+    for s, qexpr, pexpr, vexpr in turing_parametric(model, param, against, timeout=budget):
+        sgrid = np.geomspace(1e-4, 1e4, 4001)
+        qv, pv = _evaluate(qexpr, s, sgrid, fixed), _evaluate(pexpr, s, sgrid, fixed)
+        inside = np.isfinite(qv) & np.isfinite(pv) & (qv >= qs[0]) & (qv <= qs[1])
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], inside.astype(int), [0]])))
+        for lo, hi in zip(edges[::2], edges[1::2] - 1):  # each run of s mapping into the window
+            if hi <= lo:
+                continue
+            ss = np.geomspace(sgrid[lo], sgrid[hi], n_points)
+            q, p = _evaluate(qexpr, s, ss, fixed), _evaluate(pexpr, s, ss, fixed)
+            ok = _checked(model, param, against, q, p)
+            if ok.sum() < 2:  # a lone checked sample (e.g. where tr J < 0 only just holds) is no curve
+                continue
+            steps = (("Homogeneous state parametrised by " + str(model.variables[0]) + " = " + s.name
+                      + ": the steady-state equations solved for one plane parameter; the boundary "
+                      "(d_v f_u + d_u g_v)² = 4 d_u d_v det J (Murray 2003, sec. 2.3) solved for the other:",
+                      [sp.Eq(Q, qexpr), sp.Eq(P, pexpr)]),)
+            curves.append(BifurcationCurve(kind="turing", param=param, against=against, expression=None,
+                                           condition=None, points=np.column_stack([q[ok], p[ok]]), lyapunov=None,
+                                           fixed=dict(fixed), derivation=steps, route="closed form",
+                                           states=np.column_stack([ss[ok], _evaluate(vexpr, s, ss[ok], fixed)]),
+                                           parametrization=(s, qexpr, pexpr)))
+    return curves
 
 
 def _range(spec: tuple[float, float] | None, value: float | None, what: str, *, wide: bool = False) -> tuple[float, float]:

@@ -36,6 +36,7 @@ from linstab.sym._turing import (
     homogeneous_state,
     turing_boundaries,
     turing_conditions,
+    turing_parametric,
 )
 
 __all__ = [
@@ -100,6 +101,7 @@ __all__ = [
     "homogeneous_state",
     "turing_boundaries",
     "turing_conditions",
+    "turing_parametric",
 ]
 
 # Moved to the composition layer, which combines the symbolic route with numerics, or to the numeric

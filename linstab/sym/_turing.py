@@ -427,3 +427,97 @@ def turing_boundaries(model: Any, param: str, against: str, *, timeout: float | 
     except (_Timeout, NotImplementedError, sp.PolynomialError):  # no closed form within the time
         return []
     return out
+
+
+def turing_parametric(model: Any, param: str, against: str, *,
+                      timeout: float | None = 5.0) -> list[tuple[sp.Symbol, sp.Expr, sp.Expr, sp.Expr]]:
+    """The Turing boundary as parametric curves ``(s, Q(s), P(s), v(s))``, ``s`` the first species' steady state.
+
+    For a two-species model whose homogeneous state solves a polynomial of high degree (e.g. Hill
+    kinetics) the boundary has no explicit form ``P(Q)``, but the steady-state equations
+    ``f = g = 0`` are often solvable, in closed form, for one plane parameter ``X`` and the second
+    species ``v`` at a given ``u = s``. The boundary ``(d_v f_u + d_u g_v)² = 4 d_u d_v det J``
+    (Murray 2003, eq. 2.24) evaluated at that state is then solved for the other plane parameter
+    ``Y`` (where a factor is at most quadratic in ``Y``; when ``Y`` is the second species' diffusion
+    coefficient, in Murray's form ``d_v = d_u d_c``, eq. 2.27); both coordinates are explicit
+    functions of ``s``. Roots on the wrong side
+    (``d_v f_u + d_u g_v < 0``, spurious roots of squaring) are told apart numerically, by
+    :func:`linstab.analysis.turing_curves`.
+
+    Parameters
+    ----------
+    model
+        A two-species model with a ``[diffusion]`` table.
+    param
+        The parameter on the vertical axis (``P``).
+    against
+        The parameter on the horizontal axis (``Q``).
+    timeout
+        Seconds for SymPy, both solves together (``None``: no limit).
+
+    Returns
+    -------
+    list of tuple
+        ``(s, Q(s), P(s), v(s))`` for each candidate (``v(s)``: the second species' steady state on the
+        curve); empty when no such closed form is found in time.
+
+    References
+    ----------
+    Murray (2003), *Mathematical Biology II*, 3rd ed., sec. 2.3.
+
+    Examples
+    --------
+    The activator–inhibitor circuit: ``ka`` from the steady state, ``d`` from the boundary.
+
+    >>> s, q, p, v = turing_parametric("activator_inhibitor", "d", "ka")[0]
+    >>> q
+    (-ba + s)*(gi + ki*s)*(s**2 + 1)/(gi*s**2)
+    >>> v
+    ki*s/gi
+    """
+    from linstab.sym._fixed_points import _time_limit, _Timeout
+
+    model = _model(model)
+    if model.n_vars != 2:
+        return []
+    names = {param: model.parameter(param), against: model.parameter(against)}
+    u, v = model.variables
+    taken = {x.name for x in model.variables} | set(model.parameter_names)
+    s = sp.Symbol(next(n for n in ("s", "s_", "s__", "s_u") if n not in taken), positive=True)
+    D = diffusion_coefficient_matrix(model)
+    F = sp.Matrix(model.rhs)
+    J = F.jacobian(sp.Matrix(model.variables))
+    out: list[tuple[sp.Symbol, sp.Expr, sp.Expr, sp.Expr]] = []
+    try:
+        with _time_limit(timeout):
+            for xname, yname in ((against, param), (param, against)):
+                X, Y = names[xname], names[yname]
+                if not F.has(X):
+                    continue
+                eqs = [sp.numer(sp.together(e.xreplace({u: s}))) for e in F]
+                sols = sp.solve(eqs, [X, v], dict=True)
+                for sol in sols:
+                    if X not in sol or v not in sol:
+                        continue
+                    at = {u: s, v: sol[v], X: sol[X]}
+                    fu, fv, gu, gv = (sp.factor(sp.cancel(e.xreplace(at))) for e in J)
+                    du, dv = (sp.factor(D[j, j].xreplace(at)) for j in (0, 1))
+                    xexpr = sp.factor(sol[X])
+                    det = sp.factor(sp.cancel(fu * gv - fv * gu))
+                    if dv == Y and not (du.has(Y) or fu.has(Y) or gv.has(Y) or det.has(Y)):
+                        # Y is the inhibitor's diffusion coefficient: d_v = d_u d_c (Murray 2003, eq. 2.27)
+                        roots = [du * ((sp.sqrt(det) + sp.sqrt(sp.factor(-fv * gu))) / fu) ** 2]
+                    else:
+                        h = dv * fu + du * gv
+                        disc = sp.numer(sp.together(h ** 2 - 4 * du * dv * det))
+                        roots = [r for f, _ in sp.factor_list(disc, Y)[1] if f.has(Y) and sp.degree(f, Y) <= 2
+                                 for r in sp.solve(f, Y)]
+                    for yexpr in roots:
+                        x = xexpr.xreplace({Y: yexpr}) if xexpr.has(Y) else xexpr
+                        vs = sol[v].xreplace({X: x}).xreplace({Y: yexpr})
+                        out.append((s, x, yexpr, vs) if xname == against else (s, yexpr, x, vs))
+                if out:
+                    return out
+    except (_Timeout, NotImplementedError, sp.PolynomialError):
+        return []
+    return out

@@ -191,7 +191,8 @@ def test_to_dict_is_json_ready():
     (c,) = bifurcation_curves("repressilator", "hopf", "beta", "n", q_range=(2.5, 3.0), n_points=2)
     d = c.to_dict()
     assert d == {"kind": "hopf", "route": "closed form", "expression": "n/(2*(n/2 - 1)**((n + 1)/n))", "condition": "n > 2",
-                 "points": [[2.5, 8.705506], [3.0, 3.779763]], "lyapunov": "supercritical", "codim2": []}
+                 "points": [[2.5, 8.705506], [3.0, 3.779763]], "lyapunov": "supercritical", "codim2": [],
+                 "parametrization": None}
     n = sp.Symbol("n", positive=True)
     assert sp.simplify(sp.sympify(d["expression"], locals={"n": n}) - n / 2 * (n / 2 - 1) ** (-(n + 1) / n)) == 0
 
