@@ -36,7 +36,7 @@ def _variable_index(variables: tuple[str, ...], variable: str | None) -> int:
     return variables.index(variable)
 
 
-def noise_figure(scan: Any, *, variable: str | None = None, omega: Any = None) -> Any:
+def noise_figure(scan: Any, *, variable: str | None = None, omega: Any = None, width: int = 420) -> Any:
     """Fano factor, variance and power spectrum against one scanned parameter.
 
     Parameters
@@ -47,6 +47,8 @@ def noise_figure(scan: Any, *, variable: str | None = None, omega: Any = None) -
         The species whose spectrum is drawn (default: the last one, e.g. the protein).
     omega
         Angular frequencies of the spectrum (default: 400 up to three times the largest ``|λ|``).
+    width
+        Width of each of the three panels in pixels (the heat map's colour bar comes on top).
 
     Returns
     -------
@@ -76,8 +78,8 @@ def noise_figure(scan: Any, *, variable: str | None = None, omega: Any = None) -
     vi = _variable_index(scan.variables, variable)
     w = _omega_grid(scan.jacobian, omega)
     p1 = figure(x_label=pretty(param), y_label="Fano factor  Var(n)/⟨n⟩", title=f"Noise of {scan.model} against {param}",
-                log_y=True)
-    p2 = figure(x_label=pretty(param), y_label="variance (model units)", x_range=p1.x_range, log_y=True)
+                log_y=True, width=width)
+    p2 = figure(x_label=pretty(param), y_label="variance (model units)", x_range=p1.x_range, log_y=True, width=width)
     lines = []
     for i, name in enumerate(scan.variables):
         color = VARIABLE_COLORS[i % len(VARIABLE_COLORS)]
@@ -100,7 +102,7 @@ def noise_figure(scan: Any, *, variable: str | None = None, omega: Any = None) -
     x0, x1 = float(values.min()), float(values.max())
     p3 = figure(x_label=pretty(param), y_label="angular frequency ω",
                 title=f"log₁₀ spectrum of {pretty(scan.variables[vi])} (grey: no stable state)",
-                x_range=(x0, x1), y_range=(float(w[0]), float(w[-1])))
+                x_range=(x0, x1), y_range=(float(w[0]), float(w[-1])), width=width)
     order = np.argsort(values)
     p3.image(image=[img[:, order]], x=x0, y=float(w[0]), dw=max(x1 - x0, 1e-12), dh=float(w[-1] - w[0]),
              color_mapper=mapper)
