@@ -101,7 +101,7 @@ def noise_figure(scan: Any, *, variable: str | None = None, omega: Any = None, w
     mapper = LinearColorMapper(palette="Viridis256", low=lo, high=hi, nan_color="#DDDDDD")
     x0, x1 = float(values.min()), float(values.max())
     p3 = figure(x_label=pretty(param), y_label="angular frequency ω",
-                title=f"log₁₀ spectrum of {pretty(scan.variables[vi])} (grey: no stable state)",
+                title=f"log₁₀ S(ω) of {pretty(scan.variables[vi])} (grey: no stable state)",
                 x_range=(x0, x1), y_range=(float(w[0]), float(w[-1])), width=width)
     order = np.argsort(values)
     p3.image(image=[img[:, order]], x=x0, y=float(w[0]), dw=max(x1 - x0, 1e-12), dh=float(w[-1] - w[0]),
