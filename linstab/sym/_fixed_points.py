@@ -60,7 +60,9 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
         raise _Timeout
 
     old = signal.signal(signal.SIGALRM, handler)
-    signal.setitimer(signal.ITIMER_REAL, float(seconds))
+    # the alarm repeats every 50 ms after it first fires: SymPy code with a bare `except:` may
+    # swallow one _Timeout (a solve then ran unbounded in CI), but not all of them
+    signal.setitimer(signal.ITIMER_REAL, float(seconds), 0.05)
     try:
         yield
     finally:
