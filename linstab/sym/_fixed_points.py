@@ -49,25 +49,31 @@ class _Timeout(BaseException):
 
 @contextmanager
 def _time_limit(seconds: float | None) -> Iterator[None]:
-    usable = (seconds is not None and seconds > 0 and hasattr(signal, "setitimer")
-              and threading.current_thread() is threading.main_thread()
-              and signal.getitimer(signal.ITIMER_REAL)[0] == 0)
-    if not usable:
+    """Raise :class:`_Timeout` in the block after ``seconds`` of wall time (``ITIMER_REAL``), or of
+    CPU time (``ITIMER_VIRTUAL``) where the real-time timer is already in use by someone else. The
+    timer repeats every 50 ms after it first fires, so that code swallowing one ``_Timeout`` cannot
+    run unbounded. Outside the main thread, or on a platform without timers, the block is unlimited."""
+    if (seconds is None or seconds <= 0 or not hasattr(signal, "setitimer")
+            or threading.current_thread() is not threading.main_thread()):
+        yield
+        return
+    for which, signum in ((signal.ITIMER_REAL, signal.SIGALRM), (signal.ITIMER_VIRTUAL, signal.SIGVTALRM)):
+        if signal.getitimer(which)[0] == 0:
+            break
+    else:
         yield
         return
 
     def handler(signum: int, frame: Any) -> None:
         raise _Timeout
 
-    old = signal.signal(signal.SIGALRM, handler)
-    # the alarm repeats every 50 ms after it first fires: SymPy code with a bare `except:` may
-    # swallow one _Timeout (a solve then ran unbounded in CI), but not all of them
-    signal.setitimer(signal.ITIMER_REAL, float(seconds), 0.05)
+    old = signal.signal(signum, handler)
+    signal.setitimer(which, float(seconds), 0.05)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
+        signal.setitimer(which, 0)
+        signal.signal(signum, old)
 
 
 # --------------------------------------------------------------------- results
