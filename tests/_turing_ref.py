@@ -29,8 +29,10 @@ def reference(model, values, guess, *, k_max=4.0, n_k=4001):
     f = model.kernel("rhs")
     p = np.array([values[n] for n in model.parameter_names], dtype=float)
     sol = root(lambda x: f(x, p), np.asarray(guess, dtype=float), tol=1e-13)
-    assert sol.success, sol.message
     x = sol.x
+    # older SciPy (1.10) can report "not making good progress" at a tolerance below round-off:
+    # what the reference needs is f(x) = 0, checked directly
+    assert sol.success or np.max(np.abs(f(x, p))) <= 1e-10 * (1 + np.max(np.abs(x))), sol.message
     n = len(x)
     J = np.empty((n, n))
     for j in range(n):
