@@ -27,6 +27,8 @@ import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from linstab._interrupt import may_raise_in
+
 __all__ = ["TIME_LIMIT", "MEMORY_LIMIT", "Outcome", "run_limited", "run_warm", "can_limit", "soft_limit", "OverBudget"]
 
 #: Default wall-clock budget of one check, in seconds.
@@ -378,6 +380,8 @@ def soft_limit(seconds: float) -> Iterator[None]:
         return
 
     def _expire(signum, frame):
+        if not may_raise_in(frame):  # inside a finaliser the exception would be lost; the timer repeats
+            return
         raise OverBudget(f"the step took more than {seconds:g} s of CPU time")
 
     previous = signal.signal(signal.SIGVTALRM, _expire)

@@ -27,7 +27,7 @@ ROOT = Path(importlib.util.find_spec("linstab").origin).parent  # the linstab th
 
 CORE = {"linstab", "linstab._errors", "linstab._parse", "linstab._atomic", "linstab._limits", "linstab._budget",
         "linstab._optional", "linstab._progress", "linstab._linalg", "linstab.model", "linstab._reactions",
-        "linstab._dask", "linstab._diffusion"}
+        "linstab._dask", "linstab._diffusion", "linstab._interrupt"}
 
 # Layer of each package, lowest first. Equal ranks may not import each other.
 RANK = {"core": 0, "sym": 1, "sbml": 1, "num": 2, "analysis": 3, "plot": 4, "sc": 5, "check": 5, "cli": 6}

@@ -39,6 +39,7 @@ import mpmath
 import sympy as sp
 
 from linstab._errors import AnalysisError, ParameterError
+from linstab._interrupt import may_raise_in
 from linstab.model import Model, load_model
 from linstab.sym._conditions import _domain_requirements, _finish, _reduce_condition, _symbolic_bounds
 from linstab.sym._symmetry import branch_symbol, symmetry_orbits
@@ -611,8 +612,8 @@ def _time_budget(seconds: float | None) -> Iterator[None]:
         # (``__del__``, a weakref callback run by the garbage collector) cannot propagate and would
         # be reported as unraisable; the timer fires again shortly
         code = frame.f_code if frame is not None else None
-        if code is not None and code.co_name != "__del__" and ("sympy" in code.co_filename
-                                                               or "linstab" in code.co_filename):
+        if code is not None and may_raise_in(frame) and ("sympy" in code.co_filename
+                                                         or "linstab" in code.co_filename):
             raise _BudgetExceeded
 
     previous = signal.signal(signal.SIGPROF, on_alarm)

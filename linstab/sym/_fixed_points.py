@@ -27,6 +27,7 @@ from typing import Any
 import sympy as sp
 
 from linstab._errors import AnalysisError
+from linstab._interrupt import may_raise_in
 from linstab._parse import as_expr
 from linstab.sym._symmetry import orbits, permutation_symmetries, symmetries
 
@@ -65,7 +66,8 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
         return
 
     def handler(signum: int, frame: Any) -> None:
-        raise _Timeout
+        if may_raise_in(frame):  # not inside a finaliser, where the exception would be lost
+            raise _Timeout
 
     old = signal.signal(signum, handler)
     signal.setitimer(which, float(seconds), 0.05)
