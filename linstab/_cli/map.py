@@ -19,6 +19,9 @@ holds these arrays, shaped (len(y), len(x)), and the axes x, y, x_name, y_name, 
 .csv file holds one row per grid point (the parameter values, then the same quantities), for
 spreadsheets, R or pandas.
 
+For a model with delays (delay(x, tau) terms) the map is of the rightmost characteristic root of the
+quasi-polynomial at each point (spectral discretisation), on a 2-D grid: e.g. --y tau 0 10 50.
+
 Axis ranges must be finite and inside the parameter's declared domain (as for --set). A grid that
 cannot fit linstab's memory budget (2 GiB; set LINSTAB_MEMORY, e.g. LINSTAB_MEMORY=8GiB) is refused
 before anything is computed.
@@ -118,6 +121,15 @@ def run(args: argparse.Namespace) -> int:
         torch = require("torch")
         if torch.get_num_threads() != args.threads:  # set once, never back (see README)
             torch.set_num_threads(args.threads)
+    if model.delays:  # characteristic roots of the quasi-polynomial, not eigenvalues
+        if y is None or zarr_out or args.chunks is not None or args.backend != "numpy" or args.method != "auto":
+            raise ValueError(f"model {model.name!r} has delays: its map takes --x and --y (e.g. --y "
+                             f"{model.delays[0][1]} 0 10 50) and writes .npz or .csv, with numpy and the spectral "
+                             "method (no --chunks, --backend torch, --method or .zarr)")
+        from linstab.num import delay_stability_map
+
+        m = delay_stability_map(model, x, y, log_x=args.log_x, log_y=args.log_y)
+        return _write(args, m, time.perf_counter() - t0)
     client = None
     if args.scheduler is not None:
         from linstab._optional import require
@@ -140,6 +152,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"wrote {args.out}: {x[3]} × {y[3] if y else 1} grid ({m.method}, {dt:.2f} s); stable at {fr[0]:.1%} "
               f"of points, oscillatory instability at {fr[1]:.1%}, bistable at {fr[2]:.1%}")
         return 0
+    return _write(args, m, dt)
+
+
+def _write(args: argparse.Namespace, m, dt: float) -> int:
+    import numpy as np
+
     if str(args.out).endswith(".csv"):
         m.to_csv(args.out)  # atomic: a kill or a failure leaves the old file
     else:

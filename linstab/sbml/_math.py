@@ -14,6 +14,7 @@ from typing import Any
 import sympy as sp
 
 from linstab._errors import ModelError
+from linstab._parse import Delay
 
 __all__ = ["MathReader", "MAX_DEPTH"]
 
@@ -225,7 +226,15 @@ class MathReader:
             raise ModelError(f"{where}: the formula uses the time csymbol; linstab models are autonomous "
                              "(dx/dt = f(x; p)), so explicit time dependence is not supported")
         if t == L.AST_FUNCTION_DELAY:
-            raise ModelError(f"{where}: the formula uses delay(); delay differential equations are not supported")
+            if bound_only or node.getNumChildren() != 2:
+                raise ModelError(f"{where}: delay() is read only with two arguments, outside function definitions; "
+                                 "write delay(x, tau) in the rule or kinetic law itself")
+            if node.getChild(1).getType() != L.AST_NAME:
+                raise ModelError(f"{where}: the length of a delay() must be a constant parameter (linstab's delay "
+                                 "analyses vary it); declare one, e.g. <parameter id=\"tau\" value=\"1\" "
+                                 "constant=\"true\"/>, and write delay(x, tau)")
+            # delay(expression, tau): the reader of the whole model turns it into delay(x, tau) of states
+            return Delay(*(self._node(node.getChild(i), where, local, depth + 1) for i in range(2)))
         if t == L.AST_FUNCTION_RATE_OF:
             raise ModelError(f"{where}: the formula uses rateOf(), which linstab does not support")
         args = [self._node(node.getChild(i), where, local, depth + 1, bound_only=bound_only)

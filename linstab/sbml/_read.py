@@ -32,6 +32,7 @@ from typing import Any
 import sympy as sp
 
 from linstab._errors import ModelError
+from linstab._parse import Delay
 from linstab._optional import require
 from linstab.sbml._math import MathReader
 from linstab.sbml._reactions import network_reactions
@@ -396,6 +397,15 @@ class _Importer:
                            *(a.free_symbols for _, a, _ in species))
         keep = [i for i, (p, (_, v)) in enumerate(zip(params, values)) if v is not None or p in used]
         params, values = [params[i] for i in keep], [values[i] for i in keep]
+        if any(e.has(Delay) for e in rhs):
+            value_of = {p: v for p, (_, v) in zip(params, values)}
+            rhs = tuple(_delayed_states(e, state_syms, value_of, f"{self.source}: the equation of {s.name!r}")
+                        for s, e in zip(state_syms, rhs))
+            observables = tuple((k, _delayed_states(e, state_syms, value_of, f"{self.source}: {k!r}"))
+                                for k, e in observables)
+            network = ()  # a reaction network's propensities hold no delays (the noise analyses refuse them)
+        else:
+            network = network_reactions(self, resolve, states)
         allowed = set(state_syms) | set(params)
         for sym, expr in zip(state_syms, rhs):
             bad = expr.free_symbols - allowed
@@ -408,7 +418,34 @@ class _Importer:
         return Model(name=name, variables=tuple(state_syms), parameters=tuple(params), rhs=rhs,
                      values=tuple(values), domains=tuple(domains), title=m.getName() or "",
                      source=self.source, initial=tuple(initial), observables=observables,
-                     species=tuple(species), reactions=network_reactions(self, resolve, states))
+                     species=tuple(species), reactions=network)
+
+
+def _delayed_states(expr: sp.Expr, states: list[sp.Symbol], values: Mapping[sp.Symbol, float | None],
+                    where: str) -> sp.Expr:
+    """``expr`` with each SBML ``delay(g, tau)`` written as ``g`` of the delayed states.
+
+    ``delay(g, tau)`` is ``g`` at time ``t - tau``; when ``g`` depends on states and constant
+    parameters only, that is ``g(x1(t - tau), ...)``, the form linstab's delay analyses read. The
+    delay must be a constant parameter with a value >= 0."""
+    def pull(d: sp.Basic) -> sp.Expr:
+        g, tau = d.args
+        if g.has(Delay):
+            raise ModelError(f"{where}: delay() nested in delay() is not supported; write one delay whose "
+                             "length is the sum")
+        if not (isinstance(tau, sp.Symbol) and tau in values):
+            raise ModelError(f"{where}: the delay of {sp.sstr(d)[:80]} is {sp.sstr(tau)[:40]!r}, not a constant "
+                             "parameter; linstab reads delays that are parameters (declare tau as a constant "
+                             "<parameter> and write delay(x, tau))")
+        if values[tau] is not None and values[tau] < 0:
+            raise ModelError(f"{where}: the delay {tau.name} = {values[tau]} is negative; a delay must be >= 0")
+        bad = g.free_symbols - set(states) - set(values)
+        if bad:
+            raise ModelError(f"{where}: delay() of {sp.sstr(g)[:60]} depends on {', '.join(sorted(map(str, bad)))}, "
+                             "which is no state or constant parameter")
+        return g.xreplace({x: Delay(x, tau) for x in g.free_symbols & set(states)})
+
+    return expr.replace(lambda e: isinstance(e, Delay), pull)
 
 
 class _Resolver:

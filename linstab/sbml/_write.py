@@ -18,6 +18,7 @@ from typing import Any
 import sympy as sp
 
 from linstab._optional import require
+from linstab._parse import Delay
 
 __all__ = ["write_sbml", "to_mathml", "LINSTAB_NS"]
 
@@ -36,6 +37,8 @@ _FUNCS = {
 }
 _RELATIONS = {sp.Eq: "eq", sp.Ne: "neq", sp.Lt: "lt", sp.Le: "leq", sp.Gt: "gt", sp.Ge: "geq",
               sp.And: "and", sp.Or: "or", sp.Not: "not", sp.Xor: "xor", sp.Implies: "implies"}
+
+_DELAY_URL = "http://www.sbml.org/sbml/symbols/delay"
 
 
 def _apply(op: str, args: Any) -> str:
@@ -69,6 +72,9 @@ def _content(e: Any) -> str:
         pieces = "".join(f"<piece>{_content(v)}{_content(c)}</piece>" for v, c in e.args if c is not sp.true)
         other = [v for v, c in e.args if c is sp.true]
         return f"<piecewise>{pieces}{f'<otherwise>{_content(other[0])}</otherwise>' if other else ''}</piecewise>"
+    if isinstance(e, Delay):  # x(t - tau): SBML's delay csymbol
+        return (f'<apply><csymbol encoding="text" definitionURL="{_DELAY_URL}"> delay </csymbol>'
+                f"{''.join(_content(a) for a in e.args)}</apply>")
     for cls, op in _RELATIONS.items():
         if isinstance(e, cls):
             return _apply(op, e.args)

@@ -65,12 +65,12 @@ def test_a_fast_reaction_is_refused(tmp_path):
     assert "fast reaction" in message and "'R'" in message
 
 
-def test_delay_is_refused(tmp_path):
+def test_a_delay_of_fixed_length_is_refused(tmp_path):
     math = ('<apply><times/><ci>k</ci><apply><csymbol encoding="text" '
             'definitionURL="http://www.sbml.org/sbml/symbols/delay">delay</csymbol><ci>S</ci><cn>1</cn>'
             "</apply></apply>")
     message = _error(_write(tmp_path, decay(math)))
-    assert "delay" in message and "'R'" in message
+    assert "delay" in message and "'R'" in message and "constant parameter" in message
 
 
 def test_a_package_is_refused(tmp_path):

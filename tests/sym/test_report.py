@@ -11,7 +11,18 @@ from linstab import builtin_models, load_model
 from linstab.analysis import report
 
 
-@pytest.mark.parametrize("name", builtin_models())
+ODE_MODELS = [n for n in builtin_models() if not load_model(n).delays]
+
+
+@pytest.mark.parametrize("name", [n for n in builtin_models() if n not in ODE_MODELS])
+def test_a_delay_model_is_sent_to_the_delay_report(name):
+    from linstab import ParseError
+
+    with pytest.raises(ParseError, match="delay_report"):
+        report(name)
+
+
+@pytest.mark.parametrize("name", ODE_MODELS)
 def test_every_builtin_model_reports(name):
     r = report(name)
     assert r.derivations, r.notes
