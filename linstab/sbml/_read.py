@@ -216,14 +216,18 @@ class _Importer:
         self.check_supported(doc)
         self.extra_names: set[str] = set()
         self.zero_d = zero_d = set()
+        # compartments linstab's writer made for copy numbers (size 1): no parameter of the model
+        self.copies = set()
         for c in m.getListOfCompartments():
             q = self.add(c.getId(), "compartment", positive=True)
             if c.isSetSize():
                 q.start = _num(c.getSize())
+                if _linstab_child(c, "copies") is not None and c.getConstant() and c.getSize() == 1:
+                    self.copies.add(q.symbol)
             if c.isSetSpatialDimensions() and c.getSpatialDimensionsAsDouble() == 0:
                 zero_d.add(c.getId())
         for s in m.getListOfSpecies():
-            self.add(s.getId(), "species", nonnegative=True)
+            self.add(s.getId(), "species", **DOMAINS[_domain(s, self.where("species", s.getId()), "nonnegative")])
         for p in m.getListOfParameters():
             q = self.add(p.getId(), "parameter", **DOMAINS[_domain(p, self.where("parameter", p.getId()))])
             if p.isSetValue():
@@ -395,7 +399,12 @@ class _Importer:
         # a quantity without a value that no equation uses (a 0-dimensional compartment's size) is left out
         used = set().union(*(e.free_symbols for e in rhs), *(e.free_symbols for _, e in observables),
                            *(a.free_symbols for _, a, _ in species))
-        keep = [i for i, (p, (_, v)) in enumerate(zip(params, values)) if v is not None or p in used]
+        # so is a copy-number compartment that no equation uses (its species' concentrations are amounts)
+        used_by_equations = set().union(*(e.free_symbols for e in rhs), *(e.free_symbols for _, e in observables))
+        dropped = {c: sp.Integer(1) for c in self.copies if c not in used_by_equations}
+        species = [(sid, a.xreplace(dropped), conc.xreplace(dropped)) for sid, a, conc in species]
+        keep = [i for i, (p, (_, v)) in enumerate(zip(params, values))
+                if (v is not None or p in used) and p not in dropped]
         params, values = [params[i] for i in keep], [values[i] for i in keep]
         if any(e.has(Delay) for e in rhs):
             value_of = {p: v for p, (_, v) in zip(params, values)}
@@ -415,7 +424,8 @@ class _Importer:
         domains = [(s.name, "nonnegative" if s.is_nonnegative and not s.is_positive else
                     ("positive" if s.is_positive else "real")) for s in (*state_syms, *params)]
         name = m.getId() or Path(self.source).stem
-        return Model(name=name, variables=tuple(state_syms), parameters=tuple(params), rhs=rhs,
+        diffusion = _read_diffusion(m, state_syms, params, values, self.source)
+        return Model(name=name, diffusion=diffusion, variables=tuple(state_syms), parameters=tuple(params), rhs=rhs,
                      values=tuple(values), domains=tuple(domains), title=m.getName() or "",
                      source=self.source, initial=tuple(initial), observables=observables,
                      species=tuple(species), reactions=network)
@@ -535,19 +545,46 @@ class _StartValues:
         return self.value(self.compartment_of[sid])
 
 
-def _domain(element: Any, where: str) -> str:
-    """The domain a ``linstab:domain`` annotation declares (written by :func:`linstab.write_sbml`)."""
+def _linstab_child(element: Any, name: str) -> Any:
+    """The ``linstab:NAME`` element of ``element``'s annotation (written by :func:`linstab.write_sbml`), or ``None``."""
     from linstab.sbml._write import LINSTAB_NS
 
     ann = element.getAnnotation()
     for i in range(ann.getNumChildren() if ann is not None else 0):
         child = ann.getChild(i)
-        if child.getURI() == LINSTAB_NS and child.getName() == "domain":
-            value = child.getAttrValue("value")
-            if value not in DOMAINS:
-                raise ModelError(f"{where}: linstab:domain {value!r} is none of {', '.join(DOMAINS)}")
-            return value
-    return "real"
+        if child.getURI() == LINSTAB_NS and child.getName() == name:
+            return child
+    return None
+
+
+def _domain(element: Any, where: str, default: str = "real") -> str:
+    """The domain a ``linstab:domain`` annotation declares, else ``default``."""
+    child = _linstab_child(element, "domain")
+    if child is None:
+        return default
+    value = child.getAttrValue("value")
+    if value not in DOMAINS:
+        raise ModelError(f"{where}: linstab:domain {value!r} is none of {', '.join(DOMAINS)}")
+    return value
+
+
+def _read_diffusion(m: Any, states: list[sp.Symbol], params: list[sp.Symbol], values: list[tuple[str, Any]],
+                    source: str) -> tuple[tuple[str, sp.Expr], ...]:
+    """The model's ``linstab:diffusion`` annotation as a ``[diffusion]`` table (read by the safe parser)."""
+    from linstab._diffusion import parse_diffusion
+
+    child = _linstab_child(m, "diffusion")
+    if child is None:
+        return ()
+    table = {}
+    for i in range(child.getNumChildren()):
+        row = child.getChild(i)
+        if row.isElement() and row.getName() == "coefficient":
+            table[row.getAttrValue("species")] = row.getAttrValue("value")
+    numbers = {name: (None if v is None else float(v)) for name, v in values}
+    return parse_diffusion(table, variables={s.name: s for s in states}, parameters={p.name: p for p in params},
+                           values={p.name: numbers.get(p.name) for p in params},
+                           where=f"{source}: linstab:diffusion")
 
 
 def _num(value: float) -> sp.Expr:

@@ -1,7 +1,13 @@
-"""Write a :class:`~linstab.model.Model` as SBML Level 3 Version 2 with rate rules.
+"""Write a :class:`~linstab.model.Model` as SBML Level 3 Version 2: rate rules, or reactions.
 
 Every state variable becomes a non-constant ``<parameter>`` whose time derivative is a
-``<rateRule>`` (SBML L3V2 Core, sec. 4.9.4), every parameter a constant ``<parameter>``; the
+``<rateRule>`` (SBML L3V2 Core, sec. 4.9.4), every parameter a constant ``<parameter>``. A model
+with a ``[reactions]`` table is written as what it is, a reaction network: its variables become
+species counted in amounts (``hasOnlySubstanceUnits``, copy numbers) in a compartment of size 1
+marked ``linstab:copies`` (read back, it is not a parameter), and each reaction an irreversible
+``<reaction>`` whose kinetic law is the propensity, so that stochastic simulators and the noise
+analysis read the network. A ``[diffusion]`` table travels in a ``linstab:diffusion`` annotation
+of the model (SBML core has no diffusion). ``delay(x, tau)`` is SBML's delay csymbol. The
 initial state (where the model has one) gives the variables' values. The domain of each symbol
 (real, nonnegative, positive) travels in a ``linstab:domain`` annotation, which other tools
 ignore and :func:`linstab.sbml.read_sbml` reads back. Expressions become content MathML through a
@@ -103,6 +109,53 @@ def _sid(name: str) -> str:
     return name
 
 
+def _diffusion(model: Any) -> str:
+    """A ``linstab:diffusion`` annotation of the model with its ``[diffusion]`` table (SBML core has no
+    diffusion; other tools ignore it)."""
+    from xml.sax.saxutils import quoteattr
+
+    pairs = [(v, c) for v, c in model.diffusion if c != 0]
+    if not pairs:
+        return ""
+    rows = "".join(f'\n        <linstab:coefficient species="{_sid(v)}" value={quoteattr(sp.sstr(c))}/>'
+                   for v, c in pairs)
+    return (f'    <annotation>\n      <linstab:diffusion xmlns:linstab="{LINSTAB_NS}">{rows}\n'
+            "      </linstab:diffusion>\n    </annotation>\n")
+
+
+def _network(model: Any, initial: dict[str, float], params: list[str]) -> str:
+    """Species (amounts, in a compartment of size 1 marked ``linstab:copies``) and reactions."""
+    taken = set(model.variable_names) | set(model.parameter_names) | {r.name for r in model.reactions}
+    comp = next(c for c in ("cell", "cell_", "compartment", "compartment_") if c not in taken)
+    nl = "\n"
+    species = []
+    for v in model.variable_names:
+        attrs = (f'id="{_sid(v)}" compartment="{comp}" hasOnlySubstanceUnits="true" boundaryCondition="false" '
+                 'constant="false"')
+        if initial.get(v) is not None:
+            attrs += f' initialAmount="{float(initial[v])!r}"'
+        dom = model.domain.get(v, "real")
+        species.append(f"      <species {attrs}/>" if dom == "nonnegative" else
+                       f'      <species {attrs}>\n        <annotation><linstab:domain xmlns:linstab="{LINSTAB_NS}" '
+                       f'value="{dom}"/></annotation>\n      </species>')
+
+    def refs(kind: str, terms: Any) -> str:
+        if not terms:
+            return ""
+        items = "".join(f'<speciesReference species="{s}" stoichiometry="{int(k)}" constant="true"/>' for s, k in terms)
+        return f"<listOf{kind}>{items}</listOf{kind}>"
+
+    reactions = [f'      <reaction id="{_sid(r.name)}" reversible="false">{refs("Reactants", r.reactants)}'
+                 f'{refs("Products", r.products)}\n        <kineticLaw>{to_mathml(r.propensity)}</kineticLaw>\n'
+                 "      </reaction>" for r in model.reactions]
+    return (f'    <listOfCompartments>\n      <compartment id="{comp}" size="1" constant="true" spatialDimensions="3">'
+            f'\n        <annotation><linstab:copies xmlns:linstab="{LINSTAB_NS}"/></annotation>\n'
+            "      </compartment>\n    </listOfCompartments>\n"
+            f"    <listOfSpecies>\n{nl.join(species)}\n    </listOfSpecies>\n"
+            + (f"    <listOfParameters>\n{nl.join(params)}\n    </listOfParameters>\n" if params else "")
+            + f"    <listOfReactions>\n{nl.join(reactions)}\n    </listOfReactions>\n")
+
+
 def sbml_string(model: Any) -> str:
     """The SBML Level 3 Version 2 text of ``model`` (see :func:`write_sbml`).
 
@@ -126,22 +179,21 @@ def sbml_string(model: Any) -> str:
         return (f'      <parameter {attrs}>\n        <annotation><linstab:domain xmlns:linstab="{LINSTAB_NS}" '
                 f'value="{domain[name]}"/></annotation>\n      </parameter>')
 
-    params = [parameter(v, initial.get(v), False) for v in model.variable_names]
-    params += [parameter(p, values.get(p), True) for p in model.parameter_names]
-    rules = [f'      <rateRule variable="{v}">\n        {to_mathml(rhs)}\n      </rateRule>'
-             for v, rhs in zip(model.variable_names, model.rhs)]
-    model_id = model.name if _SID.fullmatch(model.name) else "model"
     nl = "\n"
+    params = [parameter(p, values.get(p), True) for p in model.parameter_names]
+    if model.reactions:  # a reaction network: species counted in copy numbers, reactions with propensities
+        body = _network(model, initial, params)
+    else:
+        params = [parameter(v, initial.get(v), False) for v in model.variable_names] + params
+        rules = [f'      <rateRule variable="{v}">\n        {to_mathml(rhs)}\n      </rateRule>'
+                 for v, rhs in zip(model.variable_names, model.rhs)]
+        body = (f"    <listOfParameters>\n{nl.join(params)}\n    </listOfParameters>\n"
+                f"    <listOfRules>\n{nl.join(rules)}\n    </listOfRules>\n")
+    model_id = model.name if _SID.fullmatch(model.name) else "model"
     text = f"""<?xml version="1.0" encoding="UTF-8"?>
 <sbml xmlns="http://www.sbml.org/sbml/level3/version2/core" level="3" version="2">
   <model id="{model_id}" name={quoteattr(model.title or model.name)}>
-    <listOfParameters>
-{nl.join(params)}
-    </listOfParameters>
-    <listOfRules>
-{nl.join(rules)}
-    </listOfRules>
-  </model>
+{_diffusion(model)}{body}  </model>
 </sbml>
 """
     doc = libsbml.readSBMLFromString(text)

@@ -90,3 +90,53 @@ def test_bifurcation_prints_the_same_for_the_exported_model(tmp_path):
     original, imported = _cli("bifurcation", "repressilator", *args), _cli("bifurcation", str(path), *args)
     assert original.returncode == 0 and imported.returncode == 0, imported.stderr
     assert imported.stdout == original.stdout and "beta" in original.stdout
+
+
+REACTION_MODELS = [n for n in builtin_models() if load_model(n).reactions]
+DIFFUSION_MODELS = [n for n in builtin_models() if load_model(n).diffusion]
+
+
+def test_there_are_reaction_and_diffusion_builtins():
+    assert "telegraph" in REACTION_MODELS and "schnakenberg" in DIFFUSION_MODELS
+
+
+@pytest.mark.parametrize("name", REACTION_MODELS)
+def test_a_reaction_network_is_written_as_reactions(tmp_path, name):
+    """Species in copy numbers and one irreversible reaction per row of [reactions]: the network,
+    not only its rate equations, survives (the noise analysis needs it)."""
+    import libsbml
+
+    original = load_model(name)
+    path = write_sbml(original, tmp_path / f"{name}.xml")
+    doc = libsbml.readSBMLFromFile(str(path)).getModel()
+    assert doc.getNumReactions() == len(original.reactions) and doc.getNumRules() == 0
+    assert all(s.getHasOnlySubstanceUnits() for s in doc.getListOfSpecies())
+    back = load_model(path)
+    assert [str(r) for r in back.reactions] == [str(r) for r in original.reactions]
+    assert back.parameters == original.parameters  # the copy-number compartment is no parameter
+
+
+def test_the_noise_of_an_exported_network_is_the_same(tmp_path):
+    path = tmp_path / "telegraph.xml"
+    assert _cli("export", "telegraph", "--sbml", str(path)).returncode == 0
+    original, imported = _cli("noise", "telegraph"), _cli("noise", str(path))
+    assert original.returncode == 0 and imported.returncode == 0, imported.stderr
+    assert imported.stdout.replace(str(path), "telegraph") == original.stdout
+    assert "Fano" in original.stdout
+
+
+@pytest.mark.parametrize("name", DIFFUSION_MODELS)
+def test_diffusion_travels_in_an_annotation(tmp_path, name):
+    original = load_model(name)
+    path = write_sbml(original, tmp_path / f"{name}.xml")
+    assert "linstab:diffusion" in path.read_text(encoding="utf-8")
+    assert load_model(path).diffusion == original.diffusion
+
+
+def test_a_bad_diffusion_annotation_is_one_error(tmp_path):
+    path = write_sbml("schnakenberg", tmp_path / "s.xml")
+    text = path.read_text(encoding="utf-8").replace('species="v" value="d"', 'species="w" value="d"')
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(linstab.ModelError, match="linstab:diffusion") as info:
+        load_model(path)
+    assert "'w'" in str(info.value) and "\n" not in str(info.value)
