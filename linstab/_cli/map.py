@@ -80,8 +80,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Carry out ``linstab map``; returns the exit code."""
-    import numpy as np
-
     from linstab.num import stability_map
 
     from linstab._atomic import check_output_path

@@ -212,7 +212,7 @@ class _Importer:
     def build(self, doc: Any) -> Any:
         from linstab.model import Model
 
-        L, m = self.L, self.m
+        m = self.m
         self.check_supported(doc)
         self.extra_names: set[str] = set()
         self.zero_d = zero_d = set()

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import sympy as sp
 
 from linstab import load_model
 from linstab.analysis import crossing_values, delay_hopf_curves
