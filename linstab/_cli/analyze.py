@@ -61,7 +61,6 @@ def run(args: argparse.Namespace) -> int:
 
     if not (math.isfinite(args.timeout) and args.timeout > 0):
         raise ValueError(f"--timeout must be a positive, finite number of seconds, got {args.timeout}")
-    from linstab._cli._common import model_from_args
     from linstab.model import load_model
 
     # before --set: a total of a conservation law is a parameter only of the reduced model

@@ -20,7 +20,7 @@ import sympy as sp
 
 from linstab._errors import AnalysisError
 from linstab.model import Model, load_model
-from linstab.num import (StabilityMap, compile_kernel, delay_stability_map, find_fixed_points, kind_crossing_ok,
+from linstab.num import (StabilityMap, delay_stability_map, find_fixed_points, kind_crossing_ok,
                          rightmost_roots)
 from linstab.sym import (DELAY_HOPF, BifurcationCurve, DelayCrossing, delay_crossings, delay_linearization,
                          parametric_fixed_points, undelayed)

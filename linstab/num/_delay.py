@@ -149,7 +149,7 @@ def _discretised(A0: np.ndarray, A: np.ndarray, taus: np.ndarray, N: int, n_root
     discretisation already (to ``1e-6 (1 + |λ|)``). Otherwise the grid is too coarse (stiff terms,
     ``|A|τ`` large) and the point is recomputed on a finer one. The further roots are
     Newton-converged true roots; far to the left a coarse grid may skip some."""
-    P, m, n = A.shape[0], A.shape[1], A.shape[-1]
+    P, n = A.shape[0], A.shape[-1]
     xs, D = chebyshev(N)
     tmax = taus.max(axis=-1)
     ode = tmax <= 0

@@ -351,7 +351,7 @@ def eigenvalue_explorer(
     mark = None
     if diag_tag is not None:
         mark = ColumnDataSource({"x": [vals[diag_tag["x"]]], "y": [vals[diag_tag["y"]]]}, name="diagram_marker")
-        m = diagram.scatter("x", "y", source=mark, marker="star", size=18, fill_color="white",
+        diagram.scatter("x", "y", source=mark, marker="star", size=18, fill_color="white",
                             line_color=PALETTE["neutral"], line_width=2)
         # no tooltip of its own: after a tap the marker sits under the pointer, and its tooltip lay on
         # top of the region's; the readout beside the diagram names the current point

@@ -97,7 +97,6 @@ def diagonal_blocks(W: np.ndarray) -> dict[int, np.ndarray]:
     from scipy.sparse.csgraph import connected_components
 
     W = np.asarray(W)
-    n = W.shape[0]
     pattern = csr_matrix(W != 0)
     n_comp, labels = connected_components(pattern, directed=True, connection="strong")
     sizes = np.bincount(labels, minlength=n_comp)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from linstab import AnalysisError, ParameterError, load_model
+from linstab import AnalysisError, ParameterError
 from linstab.num import StabilityMap, stability_map
 from linstab.num._maps import _poly_roots
 from linstab.analysis import bifurcation_curves

@@ -430,7 +430,7 @@ def plot_jacobian_element_grid(
         raise MissingKeyError(f"{func}: `adata.obs[{missing[0]!r}]` not found; run "
                               f"`linstab.sc.tl.compute_jacobian_elements(adata, gene_pairs={todo!r})` first.")
     emb, key = _embedding(adata, basis, func)
-    plt = _plt()
+    _plt()  # matplotlib's pyplot, or one error naming the extra, before any work
     colors = require("matplotlib.colors", extra="grn")
     fig, axes = _grid(len(pairs), ncols, figsize, panel=(5.0, 4.5))
     name = key[2:] if key.startswith("X_") else key
