@@ -178,7 +178,7 @@ def delay_hopf_curves(model: Model | str | Mapping[str, Any], against: str, *, t
                 derivation = (*c.derivation, (
                     f"Delay Hopf curve in closed form, parametrized by s = {coord.name} at the fixed point "
                     f"(the fixed point solved for {against}):",
-                    f"{against} = {sp.sstr(q_of_s)}, {tau}_c = {sp.sstr(tau_of_s)} for s in "
+                    f"{against} = {sp.sstr(q_of_s)}, {tau}_c = {sp.sstr(tau_of_s)}, drawn for s in "
                     f"({svals.min():.6g}, {svals.max():.6g})"))
             else:
                 par = None
