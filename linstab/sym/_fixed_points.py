@@ -50,15 +50,20 @@ class _Timeout(BaseException):
 
 @contextmanager
 def _time_limit(seconds: float | None) -> Iterator[None]:
-    """Raise :class:`_Timeout` in the block after ``seconds`` of wall time (``ITIMER_REAL``), or of
-    CPU time (``ITIMER_VIRTUAL``) where the real-time timer is already in use by someone else. The
-    timer repeats every 50 ms after it first fires, so that code swallowing one ``_Timeout`` cannot
-    run unbounded. Outside the main thread, or on a platform without timers, the block is unlimited."""
+    """Raise :class:`_Timeout` in the block after ``seconds`` of this process's CPU time.
+
+    CPU time, not wall-clock time, so that a busy machine does not turn a closed form into a
+    fallback (the same rule as the bifurcation curves' budget): the user-CPU timer
+    (``ITIMER_VIRTUAL``), else the profiling timer, else wall time (``ITIMER_REAL``) where an
+    enclosing budget already uses the others. The timer repeats every 50 ms after it first fires,
+    so that code swallowing one ``_Timeout`` cannot run unbounded. Outside the main thread, or on
+    a platform without timers, the block is unlimited."""
     if (seconds is None or seconds <= 0 or not hasattr(signal, "setitimer")
             or threading.current_thread() is not threading.main_thread()):
         yield
         return
-    for which, signum in ((signal.ITIMER_REAL, signal.SIGALRM), (signal.ITIMER_VIRTUAL, signal.SIGVTALRM)):
+    for which, signum in ((signal.ITIMER_VIRTUAL, signal.SIGVTALRM), (signal.ITIMER_PROF, signal.SIGPROF),
+                          (signal.ITIMER_REAL, signal.SIGALRM)):
         if signal.getitimer(which)[0] == 0:
             break
     else:
@@ -344,7 +349,7 @@ def scalar_reductions(model: Any, *, symmetric: bool = True, timeout: float | No
     symmetric
         Also reduce along the permutation symmetries first.
     timeout
-        Seconds of wall-clock time for the SymPy work (``None``: no limit).
+        Seconds of CPU time for the SymPy work (``None``: no limit).
 
     Returns
     -------
@@ -469,8 +474,8 @@ def fixed_points(model: Any, *, ansatz: str | Mapping[Any, Any] | None = None,
         ``"x1 = x2 = x3"`` (optionally ``"x1 = x2 = x3 = x0"`` to name the common value;
         several chains separated by ``;``), or a mapping from variables to expressions.
     timeout
-        Seconds allowed for :func:`sympy.solve` (``None``: no limit; only enforced on the
-        main thread of a Unix process).
+        Seconds of CPU time allowed for :func:`sympy.solve` (``None``: no limit; only enforced on
+        the main thread of a Unix process).
 
     Returns
     -------
@@ -524,7 +529,7 @@ def parametric_fixed_points(model: Any, param: str | sp.Symbol, *,
         As for :func:`fixed_points`; default: the symmetric subspace if there is one, else the
         full system.
     timeout
-        Seconds allowed for each :func:`sympy.solve` call.
+        Seconds of CPU time allowed for each :func:`sympy.solve` call.
 
     Returns
     -------
@@ -600,7 +605,7 @@ def parametric_fixed_point(model: Any, param: str | sp.Symbol, *,
     ansatz
         As for :func:`fixed_points`.
     timeout
-        Seconds allowed for each :func:`sympy.solve` call.
+        Seconds of CPU time allowed for each :func:`sympy.solve` call.
 
     Returns
     -------
