@@ -366,8 +366,9 @@ def soft_limit(seconds: float) -> Iterator[None]:
     For a step that has a cheaper fallback (an exact comparison that may give way to a numeric
     one): the step is interrupted and the computation goes on, within the overall budget of
     :func:`run_warm`. It uses the virtual (user CPU time) timer, independent of the profiling
-    timer that enforces the overall budget. Outside the main thread, or where the platform has no
-    such timer, the step runs unlimited.
+    timer that enforces the overall budget. The step is interrupted in SymPy, mpmath or linstab
+    code, never in a finaliser (see :mod:`linstab._interrupt`). Outside the main thread, or where
+    the platform has no such timer, the step runs unlimited.
 
     Examples
     --------
