@@ -106,3 +106,28 @@ def test_latex_and_out(tmp_path, capsys):
     assert main(["bifurcation", "repressilator", "--kind", "hopf", "--param", "beta", "--against", "n",
                  "--out", "/proc/hopf.txt"]) == 1
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_the_flags_an_error_suggests_are_flags_of_the_command(capsys):
+    """A Turing boundary outside the window: the message says to widen --range or --param-range,
+    and both are options of ``linstab bifurcation``."""
+    import re
+
+    from linstab.cli import build_parser, main
+
+    code = main(["bifurcation", "schnakenberg", "--kind", "turing", "--param", "d", "--against", "b",
+                 "--range", "0.5", "0.6", "--param-range", "1", "2"])
+    err = capsys.readouterr().err
+    assert code == 1 and "no Turing boundary of d in [1, 2]" in err
+    suggested = set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", err))
+    assert suggested == {"--range", "--param-range"}
+    sub = next(a for a in build_parser()._subparsers._group_actions[0].choices.items() if a[0] == "bifurcation")[1]
+    assert suggested <= set(sub._option_string_actions)
+
+
+def test_param_range_must_be_increasing(capsys):
+    from linstab.cli import main
+
+    assert main(["bifurcation", "schnakenberg", "--kind", "turing", "--param", "d", "--against", "b",
+                 "--param-range", "3", "2"]) == 1
+    assert "--param-range expects PMIN < PMAX" in capsys.readouterr().err

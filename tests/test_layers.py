@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import graphlib
 import importlib.util
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -286,3 +287,37 @@ def test_resolver(source, expected, tmp_path, monkeypatch):
     monkeypatch.setitem(MODULES, fake, path)
     (imp,) = imports_of(fake)
     assert (imp.target, imp.names) == expected
+
+
+# --------------------------------------------------------------------------- messages
+_FLAG = re.compile(r"(?<![\w-])--[a-z][a-z-]*")
+
+
+def _message_strings(node):
+    """The string constants of an exception raised or a warning issued at ``node``."""
+    import ast
+
+    if isinstance(node, ast.Raise) and node.exc is not None:
+        target = node.exc
+    elif (isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None)) == "warn"):
+        target = node
+    else:
+        return []
+    return [n.value for n in ast.walk(target) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+
+
+def test_no_library_message_names_a_cli_flag():
+    """Library errors and warnings name Python arguments (q_range=, values={...}); the command line
+    turns them into its flags (linstab._cli._common.as_flags). Only the CLI names flags."""
+    import ast
+
+    found = []
+    for path in sorted(ROOT.rglob("*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        if rel.startswith("_cli/") or rel == "cli.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            for text in _message_strings(node):
+                if _FLAG.search(text):
+                    found.append(f"linstab/{rel}:{node.lineno}: {text.strip()[:80]!r}")
+    assert not found, "library messages naming CLI flags:\n" + "\n".join(found)

@@ -65,6 +65,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--against", required=True, metavar="Q", help="parameter it depends on (horizontal axis)")
     parser.add_argument("--range", nargs=2, type=float, metavar=("QMIN", "QMAX"), dest="q_range",
                         help="range of Q to sample (default: around its model value, where the curve is valid)")
+    parser.add_argument("--param-range", nargs=2, type=float, metavar=("PMIN", "PMAX"), dest="p_range",
+                        help="where numeric continuation (and the Turing boundary search) looks in P "
+                             "(default: around its model value)")
     parser.add_argument("--ansatz", default=None, help='equalities between variables, e.g. "x1=x2=x3"')
     parser.add_argument("--points", type=int, default=20, metavar="N", help="number of sample points (default 20)")
     parser.add_argument("--budget", type=float, default=10.0, metavar="SECONDS",
@@ -86,12 +89,17 @@ def _curves(args: argparse.Namespace, model):
         check_range(model, args.against, args.q_range[0], args.q_range[1], "--range")
         if not args.q_range[0] < args.q_range[1]:
             raise ValueError(f"--range expects QMIN < QMAX, got {args.q_range[0]} {args.q_range[1]}")
+    if args.p_range is not None:
+        check_range(model, args.param, args.p_range[0], args.p_range[1], "--param-range")
+        if not args.p_range[0] < args.p_range[1]:
+            raise ValueError(f"--param-range expects PMIN < PMAX, got {args.p_range[0]} {args.p_range[1]}")
     json_bytes = 48 * args.points if args.json else 0  # "[q, p], " in the printed object
     check_fits(curve_bytes(args.points) + json_bytes, f"a curve of {args.points} points", "use fewer --points")
     if not args.budget > 0:
         raise ValueError(f"--budget must be a positive number of seconds, got {args.budget}")
     return find_curves(model, args.kind, args.param, args.against, ansatz=args.ansatz,
-                       q_range=tuple(args.q_range) if args.q_range else None, n_points=args.points,
+                       q_range=tuple(args.q_range) if args.q_range else None,
+                       p_range=tuple(args.p_range) if args.p_range else None, n_points=args.points,
                        budget=args.budget)
 
 

@@ -137,7 +137,7 @@ def resolve_totals(model: Any, red: Reduction, given: Mapping[str, float], state
         else:
             laws = "; ".join(str(law) for law in red.laws)
             raise AnalysisError(f"model {model.name!r} conserves {laws}; the total {name} has no value: give it as "
-                                f"a parameter value ({name}=..., --set {name}=... on the command line), a state, "
+                                f"a parameter value (values={{'{name}': ...}}), a state, "
                                 "or initial values of the species in the model file")
         if not np.isfinite(value):
             raise AnalysisError(f"the total {name} must be a finite number, got {value!r}")

@@ -288,7 +288,7 @@ def linear_noise(model: Any, values: Mapping[str, float] | None = None, *, state
         if len(stable) > 1:
             options = "; ".join(_state_text(names, x) for _, x in stable)
             raise AnalysisError(f"model {model.name!r} has {len(stable)} stable fixed points ({options}); "
-                                "choose one with state=[...] (--state on the command line)")
+                                "choose one with state=[...]")
         x = _polish(model, stable[0][1], p, red, totals)
     else:
         x = _polish(model, start, p, red, totals)

@@ -144,7 +144,7 @@ def turing_curves(model: Model | str, param: str, against: str, *, q_range: tupl
     pts = _numeric(model, param, against, qgrid, ps)
     if not len(pts):
         raise AnalysisError(f"model {model.name!r}: no Turing boundary of {param} in [{ps[0]:g}, {ps[1]:g}] for "
-                            f"{against} in [{qs[0]:g}, {qs[1]:g}]; widen --range (q_range) or p_range")
+                            f"{against} in [{qs[0]:g}, {qs[1]:g}]; widen q_range= or p_range=")
     steps = (("No closed form: " + (reason or "no candidate passed the numeric check") + "; the boundary is where "
               "max_k Re λ(J − k²D) changes sign along " + param + " (bisection).", None),)
     return [BifurcationCurve(kind="turing", param=param, against=against, expression=None, condition=None,
