@@ -191,6 +191,10 @@ def _discretised(A0: np.ndarray, A: np.ndarray, taus: np.ndarray, N: int, n_root
     return pol[:, :n_roots], resolved
 
 
+#: memory for one block of discretised generators in :func:`characteristic_roots` (bytes)
+_BLOCK_BYTES = 256 * 2**20
+
+
 def characteristic_roots(A0: Any, A: Any, taus: Any, *, n_roots: int = 6, n_nodes: int = 24,
                          max_nodes: int = 384, polish: bool = True) -> np.ndarray:
     """The rightmost roots of ``det(λI − A₀ − Σ_k A_k e^{−λτ_k}) = 0``, batched.
@@ -256,7 +260,11 @@ def characteristic_roots(A0: Any, A: Any, taus: Any, *, n_roots: int = 6, n_node
     pending = np.arange(flat[0].shape[0])
     N = int(n_nodes)
     while pending.size:
-        lam, resolved = _discretised(*(f[pending] for f in flat), N, n_roots, polish)
+        # in blocks whose generator matrices (and LAPACK's copies) take at most _BLOCK_BYTES
+        step = max(1, _BLOCK_BYTES // (32 * (n * (N + 1)) ** 2))
+        parts = [_discretised(*(f[pending[i:i + step]] for f in flat), N, n_roots, polish)
+                 for i in range(0, pending.size, step)]
+        lam, resolved = np.concatenate([q[0] for q in parts]), np.concatenate([q[1] for q in parts])
         width = lam.shape[-1]
         last = 2 * N > max_nodes
         done = resolved | last

@@ -35,3 +35,21 @@ def test_options_the_delay_map_lacks_are_refused(tmp_path, capsys, extra):
     err = capsys.readouterr().err
     assert code == 1 and "has delays" in err and "--y tau" in err
     assert not (tmp_path / "m.npz").exists()
+
+
+def test_roots_in_blocks_equal_roots_in_one_batch(monkeypatch):
+    """characteristic_roots works through large grids in blocks of bounded memory; the blocks
+    change nothing (stiff points included, which are refined on finer grids)."""
+    import linstab.num._delay as delay_num
+    from linstab.num import characteristic_roots
+
+    rng = np.random.default_rng(3)
+    P = 300
+    A0 = rng.normal(size=(P, 2, 2))
+    A = rng.normal(size=(P, 1, 2, 2)) * np.where(np.arange(P) % 10 == 0, 30.0, 1.0)[:, None, None, None]
+    taus = rng.uniform(0.0, 3.0, size=(P, 1))
+    whole = characteristic_roots(A0, A, taus, n_roots=3)
+    monkeypatch.setattr(delay_num, "_BLOCK_BYTES", 32 * 50**2 * 7)  # 7 points per block at N = 24
+    blocks = characteristic_roots(A0, A, taus, n_roots=3)
+    np.testing.assert_array_equal(np.isnan(whole), np.isnan(blocks))
+    np.testing.assert_allclose(blocks[~np.isnan(blocks)], whole[~np.isnan(whole)], rtol=0, atol=1e-12)
