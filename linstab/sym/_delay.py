@@ -294,6 +294,32 @@ def _tidy(c: sp.Expr) -> sp.Expr:
     return min(forms, key=sp.count_ops)
 
 
+def _grouped(e: sp.Expr) -> sp.Expr:
+    """``e`` with the radical-free part of each sum factored where that is shorter (for printing:
+    ``√(4a² + b⁴ − 2b²μ² + μ⁴)`` stays, ``−b² − 2bμ − μ²`` becomes ``−(b + μ)²``). Exact: only
+    :func:`sympy.factor` is applied, to sums of at most 12 terms."""
+    def regroup(a: sp.Add) -> sp.Expr:
+        plain = [t for t in a.args if not any(p.exp.is_Rational and not p.exp.is_Integer for p in t.atoms(sp.Pow))]
+        if len(plain) < 2 or len(a.args) > 12:
+            return a
+        part = sp.Add(*plain)
+        factored = sp.factor(part)
+        if sp.count_ops(factored) >= sp.count_ops(part):
+            return a
+        return sp.Add(factored, *(t for t in a.args if t not in plain))
+
+    return e.replace(lambda x: isinstance(x, sp.Add), regroup)
+
+
+def _labels(names: set[str]) -> tuple[str, str]:
+    """Names for the two parts of ``Δ(λ) = P(λ) + Q(λ)e^{−λτ}`` that no model symbol has (Hes1's
+    protein is ``P``)."""
+    for pair in (("P", "Q"), ("p", "q"), ("P_0", "Q_0")):
+        if not set(pair) & names:
+            return pair
+    return ("P_Δ", "Q_Δ")
+
+
 def _abstract(P: sp.Poly, Q: sp.Poly, state: set[sp.Symbol], taken: set[str]) -> tuple[sp.Poly, sp.Poly,
                                                                                    dict[sp.Symbol, sp.Expr]]:
     """Coefficients of ``P`` and ``Q`` that depend on the state (the fixed point, often known only
@@ -389,11 +415,14 @@ def delay_crossings(model: Model | str | Mapping[str, Any] | DelayLinearization,
     if Fz.degree() > 2:
         raise AnalysisError(f"|P(iω)|² = |Q(iω)|² is of degree {Fz.degree()} in ω²; no closed form is derived here; "
                             "use linstab.num.rightmost_roots")
+    shown = set(lin.variables).union(lin.A0.free_symbols, *(a.free_symbols for a in lin.A))
+    Pl, Ql = _labels({s.name for s in shown} | taken)
     steps: list[tuple[str, Any]] = [
-        ("Characteristic quasi-polynomial det(λI − A₀ − A₁e^(−λτ)) = P(λ) + Q(λ)e^(−λτ):", lin.characteristic()),
+        (f"Characteristic quasi-polynomial det(λI − A₀ − A₁e^(−λτ)) = {Pl}(λ) + {Ql}(λ)e^(−λτ):",
+         lin.characteristic()),
         *((f"where {k} stands for", v) for k, v in abstracted.items()),
-        ("P(λ) =", P.as_expr()), ("Q(λ) =", Q.as_expr()),
-        ("λ = iω, moduli: |P(iω)|² − |Q(iω)|² = 0:", sp.Eq(sp.factor(F), 0)),
+        (f"{Pl}(λ) =", P.as_expr()), (f"{Ql}(λ) =", Q.as_expr()),
+        (f"λ = iω, moduli: |{Pl}(iω)|² − |{Ql}(iω)|² = 0:", sp.Eq(sp.factor(F), 0)),
     ]
     roots = sp.solve(Fz.as_expr(), z, dict=False) if Fz.degree() > 0 else []
     out = []
@@ -409,20 +438,22 @@ def delay_crossings(model: Model | str | Mapping[str, Any] | DelayLinearization,
         r = sp.simplify(r)
         if r.is_nonpositive or r.is_real is False:
             continue
+        r = _grouped(r)
         omega = sp.sqrt(r)
-        cos, sin = sp.simplify(cos_w.subs(w, omega)), sp.simplify(sin_w.subs(w, omega))
+        cos, sin = (_grouped(sp.simplify(f.subs(w, omega))) for f in (cos_w, sin_w))
         if sin_w.is_nonnegative:
             theta = sp.acos(cos)
         elif sin_w.is_negative:
             theta = 2 * sp.pi - sp.acos(cos)
         else:
             theta = sp.Piecewise((sp.acos(cos), sp.Ge(sin, 0)), (2 * sp.pi - sp.acos(cos), True))
-        tau_c = sp.simplify(theta / omega)
+        tau_c = _grouped(sp.simplify(theta / omega))
         cond = sp.Gt(r, 0)
         simple = cond.simplify() if cond not in (sp.true, sp.false) else cond
         out.append(DelayCrossing(
             tau=tau, omega=omega, tau_c=tau_c, condition=simple, cos=cos, sin=sin, P=P, Q=Q, abstracted=abstracted,
-            derivation=(*steps, ("ω² =", r), ("cos ωτ = Re(−P(iω)/Q(iω)) =", cos), ("sin ωτ = Im(P(iω)/Q(iω)) =", sin),
+            derivation=(*steps, ("ω² =", r), (f"cos ωτ = Re(−{Pl}(iω)/{Ql}(iω)) =", cos),
+                        (f"sin ωτ = Im({Pl}(iω)/{Ql}(iω)) =", sin),
                         (f"first crossing {tau}_c = θ/ω, θ the angle of (cos, sin) in [0, 2π):", tau_c),
                         ("period at onset 2π/ω =", sp.simplify(2 * sp.pi / omega)))))
     return out

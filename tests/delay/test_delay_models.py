@@ -168,3 +168,23 @@ def test_delay_stability_map_agrees_with_the_closed_form_curve():
     margin = np.abs(smap.y[:, None] - tau_c[None, :]) > 0.02  # cells on the curve itself are not compared
     assert np.array_equal(smap.stable[margin], expected[margin])
     assert np.all(smap.oscillatory[~smap.stable])  # the instability is a complex pair, as the crossing says
+
+
+def test_the_report_does_not_reuse_a_model_symbol_for_the_quasi_polynomial_parts():
+    """Hes1's protein is P: the parts of Δ(λ) are then p(λ) and q(λ); the autorepressor keeps P, Q."""
+    hes1 = "\n".join(str(step[0]) for step in delay_crossings(load_model("hes1_delay"))[0].derivation)
+    assert "p(λ) =" in hes1 and "P(λ)" not in hes1
+    auto = "\n".join(str(step[0]) for step in delay_crossings(load_model("delayed_autorepressor"))[0].derivation)
+    assert "P(λ) =" in auto
+
+
+def test_printed_closed_forms_are_grouped_but_equal():
+    """−b² − 2bμ − μ² prints as −(b + μ)²; the value is unchanged."""
+    from linstab.sym._delay import _grouped
+
+    b, mu, a = sp.symbols("b mu a_", positive=True)
+    e = (-b**2 - 2 * b * mu - mu**2 + sp.sqrt(4 * a**2 + b**4 - 2 * b**2 * mu**2 + mu**4)) / (2 * a)
+    g = _grouped(e)
+    assert "(b + mu)**2" in str(g) and sp.simplify(g - e) == 0
+    (c,) = delay_crossings(load_model("hes1_delay"))
+    assert "(b + mu)**2" in str(c.tau_c)
