@@ -131,3 +131,16 @@ def test_param_range_must_be_increasing(capsys):
     assert main(["bifurcation", "schnakenberg", "--kind", "turing", "--param", "d", "--against", "b",
                  "--param-range", "3", "2"]) == 1
     assert "--param-range expects PMIN < PMAX" in capsys.readouterr().err
+
+
+def test_when_both_routes_find_nothing_the_error_says_both_were_tried(capsys):
+    """No closed form within the budget and no Hopf point by continuation in the window: the error
+    reports both routes, and does not advise the continuation that already ran."""
+    from linstab.cli import main
+
+    assert main(["bifurcation", "activator_inhibitor", "--kind", "hopf", "--param", "ba", "--against", "ka",
+                 "--points", "4", "--budget", "1"]) == 1
+    err = capsys.readouterr().err
+    assert "no closed form" in err and "numeric continuation, tried instead, found none" in err
+    assert "use numeric continuation" not in err and "budget=None" not in err
+    assert "--budget" in err and "--param-range" in err and "p_range" not in err

@@ -101,6 +101,7 @@ _FLAGS = (
     (re.compile(r"\bq_range="), "--range"),
     (re.compile(r"\bp_range="), "--param-range"),
     (re.compile(r"\btimeout=(?=\d)"), "--timeout "),
+    (re.compile(r"\(budget=None lifts it\)"), "(a larger --budget gives it more time)"),
     (re.compile(r"\bstate=\[\.\.\.\]"), "--state X1,X2,..."),
     (re.compile(r"in full in as_dict\(\)"), "see --json"),
 )

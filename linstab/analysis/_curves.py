@@ -219,10 +219,13 @@ def find_curves(
         q_range = window(model.numeric_values()[against], 2.0)
     try:
         curves = continue_curve(model, kind, param, against, q_range=q_range, p_range=p_range, lyapunov=lyapunov)
-    except AnalysisError:
+    except AnalysisError as numeric:
         if closed:
             return closed
-        raise symbolic from None
+        # both routes were tried: say what each found (the symbolic one's advice to continue is done)
+        why = str(symbolic).strip().splitlines()[0].split("; use numeric continuation")[0]
+        how = str(numeric).strip().splitlines()[0].removeprefix("continue_curve: ")
+        raise AnalysisError(f"{why}; numeric continuation, tried instead, found none either: {how}") from None
     if closed:  # a partial closed-form answer: add the continued curves it does not have
         def known(c: BifurcationCurve) -> bool:
             q, p = c.points[:, 0], c.points[:, 1]

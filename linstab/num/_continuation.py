@@ -502,7 +502,7 @@ def continue_curve(
             starts += [(z, q) for z in _starts(sys, float(q), *p_range, n_seeds=n_seeds)]
         if not starts:
             raise AnalysisError(f"continue_curve: no {kind} point of {model.name!r} for {against} in [{q_lo:g}, {q_hi:g}] "
-                                f"with {param} in [{p_range[0]:g}, {p_range[1]:g}]; widen p_range or change q_range")
+                                f"with {param} in [{p_range[0]:g}, {p_range[1]:g}]; widen p_range= or change q_range=")
 
         def trace(z0: np.ndarray, q_end: float, sign: int, at_zero: tuple[int, ...]) -> np.ndarray:
             if at_zero:  # a boundary equilibrium: inside its invariant face, or in plain coordinates
