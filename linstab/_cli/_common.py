@@ -103,6 +103,7 @@ _FLAGS = (
     (re.compile(r"\btimeout=(?=\d)"), "--timeout "),
     (re.compile(r"\(budget=None lifts it\)"), "(a larger --budget gives it more time)"),
     (re.compile(r"\bstate=\[\.\.\.\]"), "--state X1,X2,..."),
+    (re.compile(r"\btau=(?='|$| )"), "--param "),  # the delay axis: --param of diagram and bifurcation
     (re.compile(r"in full in as_dict\(\)"), "see --json"),
 )
 

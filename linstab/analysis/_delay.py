@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from linstab._errors import AnalysisError
+from linstab._errors import AnalysisError, ParameterError
 from linstab.model import Model, load_model
 from linstab.num import (StabilityMap, delay_stability_map, find_fixed_points, kind_crossing_ok,
                          rightmost_roots)
@@ -500,6 +500,15 @@ def delay_diagram_data(model: Model | str | Mapping[str, Any], against: str, *, 
             raise AnalysisError(f"model {model.name!r} has {len(taus)} delays ({', '.join(taus) or 'none'}); name one "
                                 "with tau=")
         tau = taus[0]
+    delays = sorted({t for _, t in model.delays})
+    model.parameter(against)  # an unknown name: one error naming the parameters
+    if tau not in delays:
+        hint = (f"; {against!r} is the delay: swap the axes" if against in delays else "")
+        raise ParameterError(f"model {model.name!r}: tau={tau!r} is not a delay of the model (its delays: "
+                             f"{', '.join(delays) or 'none'}); a delay diagram puts a delay on the vertical axis{hint}")
+    if against in delays:
+        raise ParameterError(f"model {model.name!r}: the horizontal axis {against!r} is a delay; a delay diagram "
+                             "puts another parameter against the delay")
     vals = model.numeric_values()
     if q_range is None:
         q = vals[against]

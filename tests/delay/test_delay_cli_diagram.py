@@ -22,3 +22,16 @@ def test_delay_diagram_page_has_the_root_explorer(tmp_path, capsys):
     for name in ("slider_beta", "slider_n", "slider_tau", "delay_root_plot", "delay_readout", "window.LINSTAB_DELAY"):
         assert name in page
     assert "cdn.bokeh.org" not in page
+
+
+@pytest.mark.parametrize("param, against, words", [
+    ("beta", "n", "--param 'beta' is not a delay of the model (its delays: tau)"),
+    ("beta", "tau", "swap the axes"),
+])
+def test_a_delay_diagram_needs_the_delay_on_the_vertical_axis(tmp_path, capsys, param, against, words):
+    out = tmp_path / "d.html"
+    assert main(["diagram", "delayed_autorepressor", "--param", param, "--against", against,
+                 "--html", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert words in err and err.count("\n") == 1
+    assert not out.exists()
