@@ -143,7 +143,11 @@ def _starts(sys: _System, q0: float, p_lo: float, p_hi: float, *,
         Zp[:, :n] = np.where(at_zero[rows], 0.0, Zp[:, :n])
         sub = _subspace(sys, pattern, Zp[0]) if pattern else sys
         found = _refine_starts(sub, _to_sub(sub, Zp))
-        out += [(z, pattern) for z in (_from_sub(sub, np.array(found)) if found else [])]
+        # a start is a crossing inside the window of P: Newton may also run to a limit at the
+        # domain's edge (the Brusselator's det J = a² tends to 0 as a -> 0), which is none
+        tol = 1e-9 * (1 + max(abs(p_lo), abs(p_hi)))
+        out += [(z, pattern) for z in (_from_sub(sub, np.array(found)) if found else [])
+                if p_lo - tol <= z[-2] <= p_hi + tol]
     # the same point reached with a variable at zero and with it at round-off: keep the former
     # (inside the invariant face the curve is regular; in the full space a transcritical is not)
     out.sort(key=lambda item: -len(item[1]))

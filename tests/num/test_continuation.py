@@ -48,3 +48,17 @@ def test_errors():
         continue_curve("repressilator", "hopf", "beta", "n", q_range=(3.0, 2.0))
     with pytest.raises(AnalysisError, match="at least two state variables"):
         continue_curve("autoactivation", "hopf", "beta", "n", q_range=(2.0, 3.0))
+
+
+def test_limits_at_the_domain_edge_are_no_start_points(monkeypatch):
+    """The Brusselator's det J = a² has no zero for a > 0, but Newton on (x, a) runs to a -> 0 (far
+    below the window of a): those limits were taken as 360 start points and traced for 55 s before
+    "no fold" was said. Starts lie inside the window of the parameter."""
+    import linstab.num._continuation as cont
+
+    traced = []
+    original = cont._trace
+    monkeypatch.setattr(cont, "_trace", lambda *a, **k: traced.append(1) or original(*a, **k))
+    with pytest.raises(AnalysisError, match="no fold point of 'brusselator'"):
+        continue_curve("brusselator", "fold", "a", "b", q_range=(1.5, 6.0))
+    assert not traced
