@@ -53,6 +53,36 @@ def model_from_args(args: argparse.Namespace):
     return model.with_values(sets) if sets else model
 
 
+def reduced_model(args: argparse.Namespace):
+    """The model of ``args`` (reduced by its conservation laws unless --no-reduce) and the laws.
+
+    Each total is a parameter of the reduced model, from the initial state unless ``--set``."""
+    from linstab.model import load_model
+    from linstab.sbml import conservation_laws, reduce_model
+
+    model = load_model(args.model)
+    sets = parse_sets(args.sets)
+    # diffusion keeps a conservation law of the kinetics only where the species diffuse alike: a model
+    # with a [diffusion] table is analysed in full (its k = 0 mode then shows the neutral direction)
+    laws = [] if getattr(args, "no_reduce", False) or model.diffusion or model.delays else conservation_laws(model)
+    totals = {law.total.name for law in laws}
+    first = {k: v for k, v in sets.items() if k not in totals}
+    model = model.with_values(first) if first else model
+    if laws:
+        model = reduce_model(model, laws)
+        later = {k: v for k, v in sets.items() if k in totals}
+        model = model.with_values(later) if later else model
+    return model, laws
+
+
+def reduced_note(laws, model) -> str:
+    """One line for stderr: the laws used and the totals' values."""
+    values = model.parameter_values
+    parts = [f"{law} ({law.total.name} = {values[law.total.name]:.6g})" if values[law.total.name] is not None
+             else f"{law} ({law.total.name}: no value, --set {law.total.name}=VALUE)" for law in laws]
+    return "conserved: " + "; ".join(parts) + "; the reduced model is analysed, each total a parameter"
+
+
 def add_output_args(parser: argparse.ArgumentParser) -> None:
     """``--html``, ``--png`` and ``--svg``: where to write the figure (at least one)."""
     parser.add_argument("--html", metavar="OUT.html", help="the interactive page (BokehJS inlined, works offline)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 
-from linstab._cli._common import add_model_args, as_flags, model_from_args
+from linstab._cli._common import add_model_args, as_flags, model_from_args, reduced_model
 
 __all__ = ["register", "run"]
 
@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             print(f"```\n{rep.text}```\n" if args.latex else rep.text, end="")
         return 0
-    model, laws = _reduced(args)
+    model, laws = reduced_model(args)
     if args.json:
         if any(v is None for _, v in model.values):
             model.numeric_values()  # raises a ParameterError naming the missing values
@@ -112,27 +112,6 @@ def _turing(model, latex: bool) -> str:
     from linstab._cli._turing import dispersion_text
 
     return "\n" + dispersion_text(model, latex=latex)
-
-
-def _reduced(args: argparse.Namespace):
-    """The model of ``args`` (reduced by its conservation laws unless --no-reduce) and the laws."""
-    from linstab._cli._common import parse_sets
-    from linstab.model import load_model
-    from linstab.sbml import conservation_laws, reduce_model
-
-    model = load_model(args.model)
-    sets = parse_sets(args.sets)
-    # diffusion keeps a conservation law of the kinetics only where the species diffuse alike: a model
-    # with a [diffusion] table is analysed in full (its k = 0 mode then shows the neutral direction)
-    laws = [] if args.no_reduce or model.diffusion else conservation_laws(model)
-    totals = {law.total.name for law in laws}
-    first = {k: v for k, v in sets.items() if k not in totals}
-    model = model.with_values(first) if first else model
-    if laws:
-        model = reduce_model(model, laws)
-        later = {k: v for k, v in sets.items() if k in totals}
-        model = model.with_values(later) if later else model
-    return model, laws
 
 
 def _laws_text(laws, model, *, latex: bool = False) -> str:

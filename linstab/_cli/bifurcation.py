@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
-from linstab._cli._common import add_model_args, model_from_args
+from linstab._cli._common import add_model_args, reduced_model, reduced_note
 
 __all__ = ["register", "run"]
 
@@ -109,7 +110,9 @@ def run(args: argparse.Namespace) -> int:
 
     if args.out is not None:
         check_output_path(args.out)  # before the work, not after it
-    model = model_from_args(args)
+    model, laws = reduced_model(args)
+    if laws:
+        print(reduced_note(laws, model), file=sys.stderr)
     curves = _curves(args, model)
     if args.json:
         obj = {"kind": args.kind, "param": args.param, "against": args.against,

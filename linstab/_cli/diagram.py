@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from linstab._cli._common import add_model_args, add_output_args, check_outputs, model_from_args, write_outputs
+from linstab._cli._common import (add_model_args, add_output_args, check_outputs, reduced_model, reduced_note,
+                                  write_outputs)
 
 __all__ = ["register", "run"]
 
@@ -60,7 +61,9 @@ def run(args: argparse.Namespace) -> int:
     from linstab.plot import diagram_layout
 
     check_outputs(args)
-    model = model_from_args(args)
+    model, laws = reduced_model(args)
+    if laws:
+        print(reduced_note(laws, model), file=sys.stderr)
     if args.param == args.against:
         raise ValueError(f"--param and --against must differ; both are {args.param!r}")
     if args.grid < 4:

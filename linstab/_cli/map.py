@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 
-from linstab._cli._common import add_model_args, model_from_args
+from linstab._cli._common import add_model_args, reduced_model, reduced_note
 
 __all__ = ["register", "run"]
 
@@ -96,7 +96,9 @@ def run(args: argparse.Namespace) -> int:
         check_output_path(args.out, what="--out file")  # before the computation, not after it
     from linstab._limits import check_fits, stability_map_bytes
 
-    model = model_from_args(args)
+    model, laws = reduced_model(args)
+    if laws:
+        print(reduced_note(laws, model), file=sys.stderr)
     x = _axis(args.x, "--x", model, args.log_x)
     y = _axis(args.y, "--y", model, args.log_y) if args.y else None
     n_points = x[3] * (y[3] if y else 1)

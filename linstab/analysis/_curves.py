@@ -22,6 +22,7 @@ from linstab.model import Model, load_model
 from linstab.num import compile_kernel, continue_curve, hopf_criticality
 from linstab.num import classify_zero_eigenvalue, kind_crossing_ok
 from linstab.sym import BifurcationCurve, BifurcationKind, bifurcation_kind, closed_form_curves
+from linstab.sbml import require_isolated
 
 __all__ = ["bifurcation_curves", "find_curves", "sample_curve", "window"]
 
@@ -203,6 +204,7 @@ def find_curves(
                              n_points=n_points, budget=budget)
     if values:
         model = model.with_values(values)
+    require_isolated(model, f"{kind} curves")
     delayed = _delay_route(model, kind, param, against, values=None, q_range=q_range, n_points=n_points)
     if delayed is not None:
         return delayed

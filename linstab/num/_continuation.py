@@ -31,6 +31,7 @@ from linstab.num._maps import jacobian_kernel
 from linstab.num._newton import newton
 from linstab.num._kinds import classify_zero_eigenvalue, kind_crossing_ok, kind_test_function
 from linstab.sym import BifurcationCurve, BifurcationKind, accepted_kinds
+from linstab.sbml import require_isolated
 
 __all__ = ["continue_curve"]
 
@@ -479,6 +480,7 @@ def continue_curve(
         raise ParameterError(f"param and against must differ; both are {param!r}")
     if values:
         model = model.with_values(values)
+    require_isolated(model, f"continuing {kind} curves")
     if kobj.family == "hopf" and model.n_vars < 2:
         raise AnalysisError("kind='hopf' needs at least two state variables; use kind='fold'")
     q_lo, q_hi = map(float, q_range)

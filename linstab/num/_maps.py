@@ -34,6 +34,7 @@ from linstab._errors import AnalysisError, ParameterError
 from linstab._linalg import charpoly_coefficients
 from linstab.model import Model, load_model
 from linstab.num._newton import maxabs, newton
+from linstab.sbml import require_isolated
 
 __all__ = ["StabilityMap", "stability_map", "METHODS", "REGIONS"]
 
@@ -508,6 +509,7 @@ def stability_map(
     ([[1, 3, 3, 3]], [[1, 2, 2, 2]])
     """
     model = load_model(model)
+    require_isolated(model, "a stability map")
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
     if backend not in ("numpy", "torch"):

@@ -29,7 +29,7 @@ from typing import Any
 
 import sympy as sp
 
-__all__ = ["ConservationLaw", "conservation_laws", "reduce_model"]
+__all__ = ["ConservationLaw", "conservation_laws", "reduce_model", "require_isolated"]
 
 
 @dataclass(frozen=True)
@@ -235,3 +235,39 @@ def reduce_model(model: Any, laws: list[ConservationLaw] | None = None) -> Any:
                  *((p.name, dom[p.name]) for p in model.parameters), *domains),
         initial=tuple((k, v) for k, v in model.initial if k not in {e.name for e in elim}),
         observables=observables, species=species)
+
+
+def require_isolated(model: Any, what: str) -> None:
+    """Raise :class:`~linstab.AnalysisError` if ``model`` has conservation laws.
+
+    With a conservation law the fixed points are not isolated (they form a family, one dimension
+    per law) and the Jacobian is singular everywhere: stability maps would count samples of the
+    family as fixed points and label them by round-off, and every point would look like a fold.
+    The reduced model (:func:`reduce_model`) has isolated fixed points.
+
+    Parameters
+    ----------
+    model
+        A :class:`~linstab.Model`.
+    what
+        The analysis refused, for the message (``"a stability map"``).
+
+    Examples
+    --------
+    >>> from linstab import Model
+    >>> require_isolated(Model.from_dict({"name": "decay", "equations": {"x": "-x"}}), "a map")
+    """
+    from linstab._errors import AnalysisError
+
+    if model.delays:  # delay models have their own routes and refusals
+        return
+    key = "conservation_laws"
+    if key not in model._cache:
+        model._cache[key] = conservation_laws(model)
+    laws = model._cache[key]
+    if laws:
+        raise AnalysisError(
+            f"model {model.name!r} conserves {'; '.join(str(law) for law in laws)}: its fixed points are not "
+            f"isolated (a family of them) and its Jacobian is singular everywhere, so {what} of the full model "
+            "would be meaningless; analyse the reduced model, linstab.sbml.reduce_model(model), with each total "
+            "as a parameter (linstab analyze does so)")

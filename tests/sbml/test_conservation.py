@@ -139,3 +139,33 @@ def test_a_long_chain_with_many_rate_constants_keeps_its_law():
     m = Model.from_dict({"name": "chain", "parameters": params, "equations": eqs})
     (law,) = conservation_laws(m)
     assert dict(law.coefficients) == {f"A{i}": 1 for i in range(n)} and law.eliminated == f"A{n - 1}"
+
+
+# ------------------------------------------------------------------ analyses of the full model refuse
+def test_a_map_of_a_model_with_a_conservation_law_is_refused_not_mislabelled():
+    """The telegraph model conserves g_off + g_on: on the full model the map counted ~450 samples of
+    the line of fixed points and labelled them unstable or multistable by round-off."""
+    from linstab import AnalysisError
+    from linstab.num import continue_curve, stability_map
+
+    with pytest.raises(AnalysisError, match=r"conserves g_off \+ g_on = total_g_on.*reduce_model"):
+        stability_map("telegraph", ("k_on", 0.1, 1.0, 3), ("k_off", 0.5, 2.0, 3))
+    with pytest.raises(AnalysisError, match="not isolated"):
+        continue_curve("telegraph", "fold", "k_on", "k_off", q_range=(0.5, 2.0))
+
+
+def test_the_cli_analyses_the_reduced_model(tmp_path, capsys):
+    import numpy as np
+
+    from linstab.cli import main
+
+    out = tmp_path / "t.npz"
+    assert main(["map", "telegraph", "--x", "k_on", "0.1", "1", "4", "--y", "k_off", "0.5", "2", "4",
+                 "--out", str(out)]) == 0
+    assert "conserved: g_off + g_on = total_g_on (total_g_on = 1)" in capsys.readouterr().err
+    data = np.load(out)
+    assert (data["n_fixed"] == 1).all() and (data["region"] == "stable").all()  # a linear network
+    assert main(["bifurcation", "telegraph", "--kind", "fold", "--param", "k_on", "--against", "k_off",
+                 "--set", "total_g_on=3"]) == 1
+    err = capsys.readouterr().err
+    assert "total_g_on = 3" in err and "no fold" in err
