@@ -179,7 +179,7 @@ class Report:
                 if extra:
                     lines.append(f"    {extra}")
                 lines.append("    eigenvalues: " + ", ".join(_cnum(e) for e in fp.eigenvalues))
-                lines.append(f"    {fp.classification}; {'stable' if fp.stable else 'unstable'}")
+                lines.append(f"    {fp.classification}; {_verdict(fp)}")
         elif not any("numeric" in n for n in self.notes):
             lines.append("No fixed point found at these parameter values.")
         for note in self.notes:
@@ -208,7 +208,7 @@ class Report:
             for fp in self.fixed_points:
                 state = ", ".join(f"${L(sp.Symbol(v))} = {x:.6g}$" for v, x in zip(fp.variables, fp.state))
                 evs = ", ".join(_cnum(e) for e in fp.eigenvalues)
-                out.append(f"| {state} | {evs} | {fp.classification} | {'yes' if fp.stable else 'no'} |")
+                out.append(f"| {state} | {evs} | {fp.classification} | {_verdict(fp, short=True)} |")
             out.append("")
         for note in self.notes:
             out.append(f"*Note: {esc(note)}*")
@@ -224,6 +224,19 @@ class Report:
 # --------------------------------------------------------------------- formatting helpers
 def _num(v: float | None) -> str:
     return "unset" if v is None else f"{v:.10g}"
+
+
+def _verdict(fp: Any, *, short: bool = False) -> str:
+    """Stable, unstable, or not decided by the linearisation: a point with an eigenvalue on the
+    imaginary axis and none to its right is stable or not by higher-order terms (a centre manifold)
+    or, with a conservation law, neutrally along a family of fixed points."""
+    if fp.stable:
+        return "yes" if short else "stable"
+    ev = [complex(e) for e in fp.eigenvalues]
+    scale = 1 + max((abs(e) for e in ev), default=0.0)
+    if fp.classification in ("non-hyperbolic", "center") and not any(e.real > 1e-8 * scale for e in ev):
+        return "undecided" if short else "linearisation inconclusive (an eigenvalue on the imaginary axis)"
+    return "no" if short else "unstable"
 
 
 def _cnum(z: complex) -> str:

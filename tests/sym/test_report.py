@@ -59,3 +59,13 @@ def test_edge_cases():
     assert sorted(verdicts) == [False, True]
     r = report({"name": "center", "equations": {"x": "y", "y": "-x"}})
     assert r.fixed_points[0].classification == "center" and "(fails)" in r.text
+
+
+def test_a_point_with_a_zero_eigenvalue_and_none_positive_is_not_called_unstable():
+    """The full telegraph model conserves g_off + g_on: eigenvalues 0, -1, -1.5 at every point of its
+    line of equilibria. Linearisation cannot decide there (it is neutral along the line); a point
+    with a positive eigenvalue is unstable whatever else."""
+    r = report("telegraph")
+    assert any(ln.strip().startswith("eigenvalues: 0,") for ln in r.text.splitlines())
+    assert "non-hyperbolic; linearisation inconclusive" in r.text and "; unstable" not in r.text
+    assert "| undecided |" in r.markdown
