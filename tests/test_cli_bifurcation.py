@@ -144,3 +144,4 @@ def test_when_both_routes_find_nothing_the_error_says_both_were_tried(capsys):
     assert "no closed form" in err and "numeric continuation, tried instead, found none" in err
     assert "use numeric continuation" not in err and "budget=None" not in err
     assert "--budget" in err and "--param-range" in err and "p_range" not in err
+

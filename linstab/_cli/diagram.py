@@ -47,6 +47,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--param-range", nargs=2, type=float, metavar=("PMIN", "PMAX"), dest="p_range",
                         help="range of P (default: from the curves, else value/10 .. 10·value)")
     parser.add_argument("--grid", type=int, default=60, metavar="N", help="stability-map cells per axis (default 60)")
+    parser.add_argument("--budget", type=float, default=10.0, metavar="SECONDS",
+                        help="CPU time for each closed-form curve before numeric continuation answers (default 10)")
     parser.add_argument("--turing", action="store_true",
                         help="Turing regions and the live dispersion curve (models with a [diffusion] table)")
     add_output_args(parser)
@@ -68,6 +70,8 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(f"--param and --against must differ; both are {args.param!r}")
     if args.grid < 4:
         raise ValueError(f"--grid must be at least 4; got {args.grid}")
+    if not args.budget > 0:
+        raise ValueError(f"--budget must be a positive number of seconds, got {args.budget}")
     if args.q_range is not None:
         check_range(model, args.against, args.q_range[0], args.q_range[1], "--range")
         if not args.q_range[0] < args.q_range[1]:
@@ -92,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
                                grid=args.grid)
     else:
         layout = diagram_layout(model, args.param, args.against, q_range=args.q_range, p_range=args.p_range,
-                                grid=args.grid, progress=not args.quiet and sys.stderr.isatty())
+                                grid=args.grid, progress=not args.quiet and sys.stderr.isatty(), budget=args.budget)
     for line in write_outputs(layout, args, title=f"linstab · {model.name} stability diagram"):
         print(f"{line}: {'Turing' if args.turing else 'stability'} diagram of {model.name} in ({args.against}, {args.param})"
               + (" with the eigenvalue explorer" if line.endswith("MB)") and not args.turing else "")

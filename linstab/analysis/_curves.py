@@ -147,6 +147,10 @@ def _delay_route(model: Model | str, kind: str, param: str, against: str, *, val
     return delay_hopf_curves(model, against, tau=param, q_range=q_range, values=values, n_points=n_points)
 
 
+def _reason(symbolic: Exception) -> str:
+    """The closed-form route's reason, without its advice to continue numerically (find_curves does)."""
+    return str(symbolic).strip().splitlines()[0].split("; use numeric continuation")[0]
+
 def find_curves(
     model: Model | str,
     kind: str,
@@ -225,7 +229,7 @@ def find_curves(
         if closed:
             return closed
         # both routes were tried: say what each found (the symbolic one's advice to continue is done)
-        why = str(symbolic).strip().splitlines()[0].split("; use numeric continuation")[0]
+        why = _reason(symbolic)
         how = str(numeric).strip().splitlines()[0].removeprefix("continue_curve: ")
         raise AnalysisError(f"{why}; numeric continuation, tried instead, found none either: {how}") from None
     if closed:  # a partial closed-form answer: add the continued curves it does not have
@@ -236,7 +240,7 @@ def find_curves(
         extra = [c for c in curves if not known(c)]
         note = (("Found by numeric continuation: the closed-form route solved only part of the condition.", None),)
         return closed + [dataclasses.replace(c, derivation=note + c.derivation) for c in extra]
-    why = str(symbolic).strip().splitlines()[0]
+    why = _reason(symbolic)
     note = (("Closed-form route: " + why, None),
             (f"Numeric pseudo-arclength continuation over {against} in [{q_range[0]:g}, {q_range[1]:g}] instead.",
              None))

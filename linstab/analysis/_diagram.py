@@ -91,7 +91,8 @@ def default_ranges(model: Any, param: str, against: str, curves: Sequence[Any], 
 
 
 def diagram_data(model: Any, param: str, against: str, *, q_range: Sequence[float] | None = None,
-                 p_range: Sequence[float] | None = None, grid: int = 60, progress: bool = False) -> DiagramData:
+                 p_range: Sequence[float] | None = None, grid: int = 60, progress: bool = False,
+                 budget: float | None = 10.0) -> DiagramData:
     """The curves and the map of the stability diagram of ``(against, param)``.
 
     The fold and Hopf curves come from :func:`find_curves`: in closed form where one exists, else
@@ -110,6 +111,8 @@ def diagram_data(model: Any, param: str, against: str, *, q_range: Sequence[floa
         Cells of the map per axis.
     progress
         Report the map's progress on stderr.
+    budget
+        CPU seconds for each closed-form attempt before continuation answers (see :func:`find_curves`).
 
     Examples
     --------
@@ -136,7 +139,7 @@ def diagram_data(model: Any, param: str, against: str, *, q_range: Sequence[floa
     for kind in ("hopf", "fold"):
         try:
             curves += find_curves(model, kind, param, against, q_range=(float(q_guess[0]), float(q_guess[1])),
-                                  n_points=150, lyapunov=False)
+                                  n_points=150, lyapunov=False, budget=budget)
         except (AnalysisError, ValueError, NotImplementedError):
             continue  # no closed form or no such bifurcation in range: the map shows the regions
     qr, pr, log_p = default_ranges(model, param, against, curves, q_range=q_range, p_range=p_range)

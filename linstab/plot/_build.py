@@ -32,7 +32,8 @@ def diagram_page(model: Any, param: str, against: str, *, q_range: Sequence[floa
 
 
 def diagram_layout(model: Any, param: str, against: str, *, q_range: Sequence[float] | None = None,
-                   p_range: Sequence[float] | None = None, grid: int = 60, progress: bool = False) -> Any:
+                   p_range: Sequence[float] | None = None, grid: int = 60, progress: bool = False,
+                   budget: float | None = 10.0) -> Any:
     """The stability diagram of ``(against, param)`` beside the eigenvalue explorer (a Bokeh layout).
 
     A convenience: the curves and the map are :func:`linstab.analysis.diagram_data` (which says how
@@ -40,7 +41,7 @@ def diagram_layout(model: Any, param: str, against: str, *, q_range: Sequence[fl
 
     Parameters
     ----------
-    model, param, against, q_range, p_range, grid, progress
+    model, param, against, q_range, p_range, grid, progress, budget
         As for :func:`linstab.analysis.diagram_data`.
 
     Examples
@@ -53,7 +54,7 @@ def diagram_layout(model: Any, param: str, against: str, *, q_range: Sequence[fl
     from linstab.analysis import diagram_data
 
     return draw_diagram(diagram_data(model, param, against, q_range=q_range, p_range=p_range, grid=grid,
-                                     progress=progress))
+                                     progress=progress, budget=budget))
 
 
 def draw_diagram(data: Any) -> Any:
