@@ -126,7 +126,9 @@ def _diffusion(model: Any) -> str:
 def _network(model: Any, initial: dict[str, float], params: list[str]) -> str:
     """Species (amounts, in a compartment of size 1 marked ``linstab:copies``) and reactions."""
     taken = set(model.variable_names) | set(model.parameter_names) | {r.name for r in model.reactions}
-    comp = next(c for c in ("cell", "cell_", "compartment", "compartment_") if c not in taken)
+    comp = "cell"
+    while comp in taken:
+        comp += "_"
     nl = "\n"
     species = []
     for v in model.variable_names:

@@ -9,9 +9,10 @@ HEAD = {
 MATHML = 'xmlns="http://www.w3.org/1998/Math/MathML"'
 
 
-def document(body: str, *, level: tuple[int, int] = (3, 2), head: str | None = None) -> str:
-    """An SBML document: one compartment ``c``, species ``S`` (amount 1), parameter ``k``, and ``body``
-    inside the model (lists of reactions, rules, events...)."""
+def document(body: str, *, level: tuple[int, int] = (3, 2), head: str | None = None,
+             parameters: str = '<parameter id="k" value="0.5" constant="true"/>') -> str:
+    """An SBML document: one compartment ``c``, species ``S`` (amount 1), ``parameters`` (by default
+    ``k``), and ``body`` inside the model (lists of reactions, rules, events...)."""
     head = head or HEAD[level]
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 {head}
@@ -19,7 +20,7 @@ def document(body: str, *, level: tuple[int, int] = (3, 2), head: str | None = N
   <listOfCompartments><compartment id="c" size="1" constant="true" spatialDimensions="3"/></listOfCompartments>
   <listOfSpecies><species id="S" compartment="c" initialAmount="1" hasOnlySubstanceUnits="false"
     boundaryCondition="false" constant="false"/></listOfSpecies>
-  <listOfParameters><parameter id="k" value="0.5" constant="true"/></listOfParameters>
+  <listOfParameters>{parameters}</listOfParameters>
 {body}
  </model>
 </sbml>

@@ -26,10 +26,7 @@ DELAY_BUILTINS = [n for n in builtin_models() if load_model(n).delays]
 
 def _repressed(first_argument: str, tau: str = "<ci>tau</ci>", extra: str = "") -> str:
     """dS/dt = b/(1 + delay(...)^2) - k S, in a compartment of size 1; ``y`` = S^2 by an assignment rule."""
-    return document(f"""  <listOfParameters><parameter id="b" value="4" constant="true"/>
-   <parameter id="tau" value="1" constant="true"/>
-   <parameter id="y" constant="false"/>{extra}</listOfParameters>
-  <listOfRules><assignmentRule variable="y"><math {MATHML}><apply><power/><ci>S</ci><cn>2</cn></apply></math>
+    return document(f"""  <listOfRules><assignmentRule variable="y"><math {MATHML}><apply><power/><ci>S</ci><cn>2</cn></apply></math>
   </assignmentRule></listOfRules>
   <listOfReactions><reaction id="make" reversible="false">
    <listOfProducts><speciesReference species="S" stoichiometry="1" constant="true"/></listOfProducts>
@@ -38,10 +35,9 @@ def _repressed(first_argument: str, tau: str = "<ci>tau</ci>", extra: str = "") 
   <reaction id="decay" reversible="false">
    <listOfReactants><speciesReference species="S" stoichiometry="1" constant="true"/></listOfReactants>
    <kineticLaw><math {MATHML}><apply><times/><ci>k</ci><ci>S</ci></apply></math></kineticLaw></reaction>
-  </listOfReactions>""").replace('<listOfParameters><parameter id="k" value="0.5" constant="true"/></listOfParameters>\n',
-                                 "").replace("<listOfParameters><parameter id=\"b\"",
-                                             '<listOfParameters><parameter id="k" value="0.5" constant="true"/>'
-                                             '<parameter id="b"')
+  </listOfReactions>""", parameters='<parameter id="k" value="0.5" constant="true"/><parameter id="b" value="4" '
+                         'constant="true"/><parameter id="tau" value="1" constant="true"/><parameter id="y" '
+                         f'constant="false"/>{extra}')
 
 
 def _load(tmp_path, text):
